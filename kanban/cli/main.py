@@ -1,0 +1,86 @@
+"""The ``kanban`` command line: argument parsing, dispatch and error reporting.
+
+Each feature area registers its subcommands from its own module (see
+``COMMAND_MODULES``), so sync, links and reports can add theirs without
+touching the card commands. Expected errors print one line and exit 1;
+unexpected ones write the traceback to the log file and exit 3.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from kanban import __version__
+from kanban.cli.context import Context
+from kanban.errors import UserError
+from kanban.logs import setup_logging
+
+log = logging.getLogger(__name__)
+
+# Modules that define ``register(subparsers, common)``; order is --help order.
+COMMAND_MODULES: tuple[str, ...] = ("kanban.cli.cards",)
+
+EXIT_USER_ERROR = 1
+EXIT_USAGE = 2
+EXIT_BUG = 3
+
+
+def common_parser() -> argparse.ArgumentParser:
+    """Options every subcommand accepts (so ``kanban list --db X`` works)."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        help="database file or SQLAlchemy URL (default: KANBAN_DATABASE_URL, the config "
+        "file, or board.db in the user data directory)",
+    )
+    return common
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = common_parser()
+    parser = argparse.ArgumentParser(
+        prog="kanban",
+        description="Kanban Team Board. Without a command, starts the board window.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"kanban {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub, common)
+    return parser
+
+
+def run(argv: Sequence[str]) -> int:
+    """Run one CLI command; returns the exit code."""
+    log_path = setup_logging()
+    parser = build_parser()
+    args = parser.parse_args(list(argv))
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_USAGE
+    ctx = Context(args)
+    try:
+        result = args.handler(ctx)
+        return int(result or 0)
+    except UserError as exc:
+        log.info("%s: %s", args.command, exc)
+        print(f"kanban: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("kanban: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        log.exception("Unexpected error in 'kanban %s'", args.command)
+        print(
+            f"kanban: unexpected error ({type(exc).__name__}: {exc}); "
+            f"details in {log_path}. Nothing was changed by the failed step.",
+            file=sys.stderr,
+        )
+        return EXIT_BUG
+    finally:
+        ctx.close()

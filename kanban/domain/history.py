@@ -1,0 +1,48 @@
+"""Undo and redo worked out from the history alone.
+
+Every user action is a *change*: a group of events sharing a ``change_id``.
+Undo appends an ``undo`` change pointing at its target; redo appends a ``redo``
+change pointing at the undo it reverses. Replaying that log gives the two
+stacks, so undo survives a restart and needs no state of its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from kanban.domain.model import EventKind
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRef:
+    """The part of a change that the undo replay needs."""
+
+    change_id: str
+    kind: EventKind
+    target_change: str | None
+
+
+def undo_redo_stacks(changes: Iterable[ChangeRef]) -> tuple[list[str], list[str]]:
+    """Replay changes (oldest first) into undo and redo stacks of change ids.
+
+    Returns:
+        ``(undo_stack, redo_stack)``; the last element of each is the one that
+        undo or redo acts on next. A redo stack entry is the id of the *undo*
+        change that a redo would reverse.
+    """
+    undo: list[str] = []
+    redo: list[str] = []
+    for change in changes:
+        if change.kind is EventKind.UNDO:
+            if change.target_change in undo:
+                undo.remove(change.target_change)
+                redo.append(change.change_id)
+        elif change.kind is EventKind.REDO:
+            if change.target_change in redo:
+                redo.remove(change.target_change)
+                undo.append(change.change_id)
+        else:
+            undo.append(change.change_id)
+            redo.clear()
+    return undo, redo

@@ -1,0 +1,1126 @@
+"""The board's use cases: the one way the GUI, the CLI and sync change the board.
+
+``BoardService`` owns every transaction. Each use case reads the card fresh
+inside a write transaction, applies the team rules, writes the card with a
+revision check, and appends the history events of the change, all or nothing.
+Undo and redo replay the caller's own history (see ``kanban.domain.history``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import re
+import uuid
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine
+
+from kanban.domain import rules as rules_mod
+from kanban.domain.history import ChangeRef, undo_redo_stacks
+from kanban.domain.model import (
+    DESCRIPTION_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+    BoardSnapshot,
+    Card,
+    Column,
+    ColumnKind,
+    Event,
+    EventKind,
+    Grouping,
+    Person,
+    Rule,
+    RuleMode,
+    RuleSettings,
+    Source,
+)
+from kanban.domain.rules import Violation
+from kanban.domain.wip import WipSummary, count_wip
+from kanban.errors import (
+    ConflictError,
+    InvalidInput,
+    NotFound,
+    NothingToUndo,
+    RuleViolationError,
+    UserError,
+)
+from kanban.store import db, repo
+
+log = logging.getLogger(__name__)
+
+JIRA_KEY_RE = re.compile(r"^[A-Z][A-Z0-9_]+-[1-9][0-9]*$")
+COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+UNDO_WINDOW = 2000
+DEFAULT_COLUMNS: tuple[tuple[str, ColumnKind], ...] = (
+    ("Task pool", ColumnKind.POOL),
+    ("In progress", ColumnKind.ACTIVE),
+    ("Review", ColumnKind.ACTIVE),
+    ("Done", ColumnKind.DONE),
+)
+# Fields a plain edit may change; placement has its own use cases.
+EDITABLE = ("title", "description", "size_days", "labels", "project", "due_date", "jira_key")
+PLACEMENT = ("column_id", "person_id", "position", "archived")
+# Position drifts when neighbours move, so it is not proof that someone else
+# changed the card since the change we are about to undo.
+_NOT_COMPARED_FOR_UNDO = frozenset({"position"})
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeResult:
+    """What a use case did: the card as written and the violations overridden."""
+
+    card: Card
+    change_id: str
+    overridden: tuple[Violation, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CardFilter:
+    """Filters for :meth:`BoardService.list_cards`; all optional and combined with AND."""
+
+    text: str | None = None
+    person: str | None = None
+    column: str | None = None
+    label: str | None = None
+    project: str | None = None
+    not_ready: bool | None = None
+    include_archived: bool = False
+
+
+def validate_title(title: str) -> str:
+    cleaned = " ".join(title.split())
+    if not cleaned:
+        raise InvalidInput("A card needs a title; the one given is empty.")
+    if len(cleaned) > TITLE_MAX:
+        raise InvalidInput(
+            f"The title is {len(cleaned):,} characters long; the limit is {TITLE_MAX}. "
+            "Put the detail in the description."
+        )
+    return cleaned
+
+
+def validate_size(size: float) -> float:
+    try:
+        value = float(size)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput(f"Size '{size}' is not a number of days.") from exc
+    if not 0 < value <= 365:
+        raise InvalidInput(f"Size {value:g} is out of range; give days between 0.1 and 365.")
+    return value
+
+
+def validate_reason(reason: str | None, what: str) -> str:
+    cleaned = " ".join((reason or "").split())
+    if not cleaned:
+        raise InvalidInput(f"{what} needs a reason; say what the card is waiting for.")
+    if len(cleaned) > REASON_MAX:
+        raise InvalidInput(f"The reason is {len(cleaned):,} characters; the limit is {REASON_MAX}.")
+    return cleaned
+
+
+def validate_labels(labels: Iterable[str]) -> list[str]:
+    seen: OrderedDict[str, None] = OrderedDict()
+    for label in labels:
+        cleaned = label.strip()
+        if cleaned:
+            if len(cleaned) > 50:
+                raise InvalidInput(f"The label '{cleaned[:20]}…' is over 50 characters.")
+            seen[cleaned] = None
+    return list(seen)
+
+
+def validate_jira_key(key: str | None) -> str | None:
+    if key is None or not key.strip():
+        return None
+    cleaned = key.strip().upper()
+    if not JIRA_KEY_RE.match(cleaned):
+        raise InvalidInput(f"'{key}' is not a JIRA key; a key looks like OPS-123.")
+    return cleaned
+
+
+def _jsonable_card_values(card: Card, fields: Iterable[str]) -> dict[str, Any]:
+    return {f: repo.jsonable(getattr(card, f)) for f in fields}
+
+
+class BoardService:
+    """The board's use cases over one database.
+
+    Args:
+        engine: from :func:`kanban.store.db.open_database`.
+        actor: who is making the changes (a person's name or the OS user).
+        url: the database URL, used in error messages.
+    """
+
+    def __init__(self, engine: Engine, actor: str, url: str = "") -> None:
+        self.engine = engine
+        self.actor = actor
+        self.url = url or str(engine.url)
+        with self._write() as conn:
+            if not repo.board_exists(conn):
+                self._seed(conn)
+
+    @classmethod
+    def open(cls, url: str, actor: str) -> BoardService:
+        return cls(db.open_database(url), actor, url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # --- transactions -------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """A write transaction; database failures the user can fix become StorageError."""
+        with db.known_errors(self.url), db.write_transaction(self.engine) as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with db.known_errors(self.url), db.read_transaction(self.engine) as conn:
+            yield conn
+
+    def _seed(self, conn: Connection) -> None:
+        repo.save_board(conn)
+        for order, (name, kind) in enumerate(DEFAULT_COLUMNS):
+            repo.insert_column(conn, values={"name": name, "kind": kind.value, "order": order})
+
+    # --- reading ------------------------------------------------------------
+
+    def snapshot(self) -> BoardSnapshot:
+        with self._read() as conn:
+            return repo.load_snapshot(conn)
+
+    def last_event_id(self) -> int:
+        """A cheap change marker: the wall polls it and reloads when it moves."""
+        with self._read() as conn:
+            return repo.last_event_id(conn)
+
+    def wip(self, snapshot: BoardSnapshot | None = None) -> WipSummary:
+        snap = snapshot or self.snapshot()
+        return count_wip(snap.columns, snap.cards)
+
+    def card(self, ref: str) -> Card:
+        with self._read() as conn:
+            return repo.find_card(conn, ref=ref)
+
+    def history(self, ref: str | None = None) -> list[Event]:
+        with self._read() as conn:
+            if ref is None:
+                return repo.events(conn)
+            card = repo.find_card(conn, ref=ref)
+            return repo.card_history(conn, card_id=card.id)
+
+    def events(
+        self,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        after_id: int | None = None,
+    ) -> list[Event]:
+        with self._read() as conn:
+            return repo.events(conn, since=since, until=until, after_id=after_id)
+
+    def cards_moved_since(self, since: datetime) -> set[str]:
+        with self._read() as conn:
+            return repo.moved_cards_since(conn, since=since)
+
+    def columns(self) -> list[Column]:
+        with self._read() as conn:
+            return repo.list_columns(conn)
+
+    def people(self, include_inactive: bool = True) -> list[Person]:
+        with self._read() as conn:
+            return repo.list_people(conn, include_inactive=include_inactive)
+
+    def rules(self) -> RuleSettings:
+        with self._read() as conn:
+            return repo.load_rules(conn)[2]
+
+    def list_cards(self, flt: CardFilter | None = None) -> list[Card]:
+        flt = flt or CardFilter()
+        with self._read() as conn:
+            cards = repo.list_cards(conn, include_archived=flt.include_archived)
+            columns = repo.list_columns(conn)
+            people = repo.list_people(conn)
+            column_id = _match_column(columns, flt.column).id if flt.column else None
+            person_id = _match_person(people, flt.person).id if flt.person else None
+        text = flt.text.lower() if flt.text else None
+        order = {c.id: c.order for c in columns}
+        result = []
+        for card in cards:
+            if column_id is not None and card.column_id != column_id:
+                continue
+            if person_id is not None and card.person_id != person_id:
+                continue
+            if flt.label and flt.label.lower() not in (lb.lower() for lb in card.labels):
+                continue
+            if flt.project and (card.project or "").lower() != flt.project.lower():
+                continue
+            if flt.not_ready is not None and card.not_ready != flt.not_ready:
+                continue
+            if text and not _matches_text(card, text):
+                continue
+            result.append(card)
+        result.sort(key=lambda c: (order.get(c.column_id, 0), c.person_id or 0, c.position))
+        return result
+
+    def resolve_column(self, ref: str | int) -> Column:
+        with self._read() as conn:
+            return _match_column(repo.list_columns(conn), ref)
+
+    def resolve_person(self, ref: str | int) -> Person:
+        with self._read() as conn:
+            return _match_person(repo.list_people(conn), ref)
+
+    # --- card use cases -----------------------------------------------------
+
+    def add_card(
+        self,
+        title: str,
+        *,
+        description: str = "",
+        column: str | int | None = None,
+        person: str | int | None = None,
+        size_days: float = 1.0,
+        labels: Sequence[str] = (),
+        project: str | None = None,
+        due_date: date | None = None,
+        jira_key: str | None = None,
+        not_ready_reason: str | None = None,
+        position: int | None = None,
+        override_reason: str | None = None,
+        source: Source = Source.LOCAL,
+        created_at: datetime | None = None,
+        card_id: str | None = None,
+    ) -> ChangeResult:
+        """Create a card (in the pool unless a column is given)."""
+        title = validate_title(title)
+        if len(description) > DESCRIPTION_MAX:
+            raise InvalidInput(
+                f"The description is {len(description):,} characters; the limit is "
+                f"{DESCRIPTION_MAX:,}."
+            )
+        size = validate_size(size_days)
+        label_list = validate_labels(labels)
+        key = validate_jira_key(jira_key)
+        reason = validate_reason(not_ready_reason, "Not ready") if not_ready_reason else None
+        at = created_at or repo.now()
+        with self._write() as conn:
+            snap = repo.load_snapshot(conn)
+            col = snap.pool if column is None else _match_column(snap.columns, column)
+            person_obj = _match_person(snap.people, person) if person is not None else None
+            if col.kind is ColumnKind.POOL:
+                person_obj = None
+            violations = rules_mod.check_size(size, snap.rules)
+            if col.kind is not ColumnKind.POOL:
+                wip = count_wip(snap.columns, snap.cards)
+                probe = _probe_card(snap.pool.id, size)
+                violations = rules_mod.check_move(
+                    card=probe,
+                    source=snap.pool,
+                    target=col,
+                    target_person=person_obj,
+                    wip=wip,
+                    settings=snap.rules,
+                )
+            self._check_rules(title, violations, override_reason)
+            if key:
+                self._ensure_key_free(conn, key, None)
+            person_id = person_obj.id if person_obj else None
+            n = repo.cell_size(conn, column_id=col.id, person_id=person_id)
+            pos = n if position is None else max(0, min(position, n))
+            repo.shift_cell(conn, column_id=col.id, person_id=person_id, from_position=pos, delta=1)
+            values: dict[str, Any] = {
+                "id": card_id or repo.new_id(),
+                "title": title,
+                "description": description,
+                "column_id": col.id,
+                "person_id": person_id,
+                "position": pos,
+                "not_ready": reason is not None,
+                "not_ready_reason": reason,
+                "not_ready_since": at if reason else None,
+                "size_days": size,
+                "labels": label_list,
+                "project": (project or "").strip() or None,
+                "due_date": due_date,
+                "jira_key": key,
+                "created_at": at,
+                "updated_at": at,
+                "started_at": at if col.kind is not ColumnKind.POOL else None,
+                "done_at": at if col.kind is ColumnKind.DONE else None,
+                "column_since": at,
+                "revision": 1,
+                "archived": False,
+            }
+            repo.insert_card(conn, values=values)
+            card = repo.get_card(conn, card_id=values["id"])
+            assert card is not None  # noqa: S101 - just inserted in this transaction
+            change_id = str(uuid.uuid4())
+            after = _jsonable_card_values(card, repo.CARD_FIELDS)
+            self._append(
+                conn,
+                card,
+                change_id,
+                EventKind.CREATED,
+                {"archived": True},
+                after,
+                reason=override_reason if violations else None,
+                violations=violations,
+                source=source,
+                at=at,
+            )
+            return ChangeResult(card, change_id, tuple(violations))
+
+    def edit_card(
+        self,
+        ref: str,
+        *,
+        expected_revision: int | None = None,
+        override_reason: str | None = None,
+        source: Source = Source.LOCAL,
+        **fields: Any,
+    ) -> ChangeResult:
+        """Change a card's content fields (not its place on the board)."""
+        unknown = set(fields) - set(EDITABLE)
+        if unknown:
+            raise InvalidInput(f"Cannot edit {', '.join(sorted(unknown))} with edit.")
+        clean: dict[str, Any] = {}
+        for name, value in fields.items():
+            if name == "title":
+                clean[name] = validate_title(value)
+            elif name == "size_days":
+                clean[name] = validate_size(value)
+            elif name == "labels":
+                clean[name] = validate_labels(value)
+            elif name == "jira_key":
+                clean[name] = validate_jira_key(value)
+            elif name == "project":
+                clean[name] = (value or "").strip() or None
+            elif name == "description":
+                if len(value or "") > DESCRIPTION_MAX:
+                    raise InvalidInput(f"The description is over {DESCRIPTION_MAX:,} characters.")
+                clean[name] = value or ""
+            else:
+                clean[name] = value
+        with self._write() as conn:
+            card = self._load(conn, ref, expected_revision)
+            changed = {
+                k: v
+                for k, v in clean.items()
+                if repo.jsonable(v) != repo.jsonable(getattr(card, k))
+            }
+            if not changed:
+                return ChangeResult(card, "")
+            violations: list[Violation] = []
+            if "size_days" in changed and changed["size_days"] > card.size_days:
+                violations = rules_mod.check_size(changed["size_days"], repo.load_rules(conn)[2])
+            self._check_rules(card.title, violations, override_reason)
+            if changed.get("jira_key"):
+                self._ensure_key_free(conn, changed["jira_key"], card.id)
+            return self._commit_change(
+                conn, card, changed, EventKind.EDITED, override_reason, violations, source
+            )
+
+    def move_card(
+        self,
+        ref: str,
+        *,
+        column: str | int | None = None,
+        person: str | int | None = None,
+        unassign: bool = False,
+        position: int | None = None,
+        expected_revision: int | None = None,
+        override_reason: str | None = None,
+        source: Source = Source.LOCAL,
+        at: datetime | None = None,
+    ) -> ChangeResult:
+        """Move a card to another column, lane or position.
+
+        ``person`` None keeps the card's lane (unless ``unassign``); moving into
+        the pool always clears the person, since pool cards belong to no lane.
+        """
+        with self._write() as conn:
+            card = self._load(conn, ref, expected_revision)
+            snap = repo.load_snapshot(conn)
+            target = (
+                snap.column(card.column_id)
+                if column is None
+                else _match_column(snap.columns, column)
+            )
+            if target.kind is ColumnKind.POOL or unassign:
+                person_obj = None
+            elif person is not None:
+                person_obj = _match_person(snap.people, person)
+            else:
+                person_obj = snap.person(card.person_id) if card.person_id is not None else None
+            violations = rules_mod.check_move(
+                card=card,
+                source=snap.column(card.column_id),
+                target=target,
+                target_person=person_obj,
+                wip=count_wip(snap.columns, snap.cards),
+                settings=snap.rules,
+            )
+            self._check_rules(card.title, violations, override_reason)
+            values = _placement_values(
+                card,
+                target,
+                person_obj.id if person_obj else None,
+                position,
+                at or repo.now(),
+            )
+            if (values["column_id"], values["person_id"]) == card.cell and position in (
+                None,
+                card.position,
+            ):
+                return ChangeResult(card, "")
+            kind = EventKind.MOVED
+            if values["column_id"] == card.column_id and values["person_id"] != card.person_id:
+                kind = EventKind.ASSIGNED
+            return self._commit_change(
+                conn, card, values, kind, override_reason, violations, source, at=at
+            )
+
+    def assign(
+        self,
+        ref: str,
+        person: str | int | None,
+        *,
+        expected_revision: int | None = None,
+        override_reason: str | None = None,
+        source: Source = Source.LOCAL,
+    ) -> ChangeResult:
+        """Give the card to a person (their lane, same column).
+
+        A pool card has no lane, so assigning it starts it: it moves into the
+        person's lane in the first active column, through the board's rules.
+        """
+        snap = self.snapshot()
+        card = self.card(ref)
+        column: int | None = None
+        if snap.column(card.column_id).kind is ColumnKind.POOL and person is not None:
+            active = [c for c in snap.columns if c.kind is ColumnKind.ACTIVE]
+            if not active:
+                raise UserError("The board has no active column to start the card in.")
+            column = active[0].id
+        return self.move_card(
+            card.id,
+            column=column,
+            person=person,
+            unassign=person is None,
+            expected_revision=expected_revision,
+            override_reason=override_reason,
+            source=source,
+        )
+
+    def block(
+        self,
+        ref: str,
+        reason: str,
+        *,
+        expected_revision: int | None = None,
+        source: Source = Source.LOCAL,
+    ) -> ChangeResult:
+        """Mark a card not ready, with the reason it waits."""
+        cleaned = validate_reason(reason, "Marking a card not ready")
+        with self._write() as conn:
+            card = self._load(conn, ref, expected_revision)
+            if card.not_ready and card.not_ready_reason == cleaned:
+                return ChangeResult(card, "")
+            values: dict[str, Any] = {"not_ready": True, "not_ready_reason": cleaned}
+            if not card.not_ready:
+                values["not_ready_since"] = repo.now()
+            return self._commit_change(conn, card, values, EventKind.BLOCKED, None, [], source)
+
+    def unblock(
+        self, ref: str, *, expected_revision: int | None = None, source: Source = Source.LOCAL
+    ) -> ChangeResult:
+        with self._write() as conn:
+            card = self._load(conn, ref, expected_revision)
+            if not card.not_ready:
+                raise UserError(f"Card '{card.title}' is not marked not ready; nothing to do.")
+            values = {"not_ready": False, "not_ready_reason": None, "not_ready_since": None}
+            return self._commit_change(conn, card, values, EventKind.UNBLOCKED, None, [], source)
+
+    def archive(
+        self, ref: str, *, expected_revision: int | None = None, source: Source = Source.LOCAL
+    ) -> ChangeResult:
+        with self._write() as conn:
+            card = self._load(conn, ref, expected_revision)
+            if card.archived:
+                raise UserError(f"Card '{card.title}' is already archived.")
+            return self._commit_change(
+                conn, card, {"archived": True}, EventKind.ARCHIVED, None, [], source
+            )
+
+    def restore(
+        self, ref: str, *, expected_revision: int | None = None, source: Source = Source.LOCAL
+    ) -> ChangeResult:
+        with self._write() as conn:
+            card = self._load(conn, ref, expected_revision)
+            if not card.archived:
+                raise UserError(f"Card '{card.title}' is not archived.")
+            values = {"archived": False, "position": None}
+            return self._commit_change(conn, card, values, EventKind.RESTORED, None, [], source)
+
+    # --- undo / redo ---------------------------------------------------------
+
+    def _stacks(self, conn: Connection) -> tuple[list[str], list[str], dict[str, list[Event]]]:
+        recent = repo.recent_local_events(conn, actor=self.actor, limit=UNDO_WINDOW)
+        groups: OrderedDict[str, list[Event]] = OrderedDict()
+        for ev in recent:
+            groups.setdefault(ev.change_id, []).append(ev)
+        refs = [ChangeRef(cid, evs[0].kind, evs[0].target_change) for cid, evs in groups.items()]
+        undo, redo = undo_redo_stacks(refs)
+        return undo, redo, dict(groups)
+
+    def can_undo(self) -> tuple[bool, bool]:
+        with self._read() as conn:
+            undo, redo, _ = self._stacks(conn)
+        return bool(undo), bool(redo)
+
+    def undo(self) -> list[Card]:
+        """Undo the caller's last change that is not undone yet."""
+        with self._write() as conn:
+            undo, _redo, groups = self._stacks(conn)
+            if not undo:
+                raise NothingToUndo("Nothing to undo: you have made no change since the last undo.")
+            target = undo[-1]
+            events = groups.get(target) or repo.change_events(conn, change_id=target)
+            return self._replay(conn, events, EventKind.UNDO, target)
+
+    def redo(self) -> list[Card]:
+        """Redo the last change undone, if nothing new was done since."""
+        with self._write() as conn:
+            _undo, redo, groups = self._stacks(conn)
+            if not redo:
+                raise NothingToUndo("Nothing to redo.")
+            undo_change = redo[-1]
+            events = groups.get(undo_change) or repo.change_events(conn, change_id=undo_change)
+            return self._replay(conn, events, EventKind.REDO, undo_change)
+
+    def _replay(
+        self,
+        conn: Connection,
+        events: list[Event],
+        kind: EventKind,
+        target_change: str,
+    ) -> list[Card]:
+        """Write back each event's ``before`` (newest first), if the card is still as it left it.
+
+        Undo replays the target change; redo replays the undo change, whose
+        ``before`` is the state the undo started from.
+        """
+        change_id = str(uuid.uuid4())
+        cards: list[Card] = []
+        for ev in reversed(events):
+            card = repo.get_card(conn, card_id=ev.card_id)
+            if card is None:
+                raise NotFound(f"The card of that change ({ev.card_id}) no longer exists.")
+            expected = ev.after
+            for name, value in expected.items():
+                if name in _NOT_COMPARED_FOR_UNDO:
+                    continue
+                if repo.jsonable(getattr(card, name)) != value:
+                    raise UserError(
+                        f"Cannot {kind.value} on card '{card.title}': it was changed since "
+                        f"({name.replace('_', ' ')}). Change it by hand instead."
+                    )
+            values = {k: repo.from_jsonable(k, v) for k, v in ev.before.items()}
+            fields = list(self._write_card(conn, card, values))
+            written = repo.get_card(conn, card_id=card.id)
+            assert written is not None  # noqa: S101
+            before_now = _jsonable_card_values(card, fields)
+            after_now = _jsonable_card_values(written, fields)
+            self._append(
+                conn,
+                written,
+                change_id,
+                kind,
+                before_now,
+                after_now,
+                target_change=target_change,
+            )
+            cards.append(written)
+        return cards
+
+    # --- board settings ------------------------------------------------------
+
+    def set_rule(self, rule: Rule | str, mode: RuleMode | str) -> RuleSettings:
+        try:
+            rule_e, mode_e = Rule(rule), RuleMode(mode)
+        except ValueError as exc:
+            raise InvalidInput(
+                f"Unknown rule or mode ({rule} {mode}). Rules: "
+                f"{', '.join(r.value for r in Rule)}; modes: off, warn, enforce."
+            ) from exc
+        with self._write() as conn:
+            current = repo.load_rules(conn)[2]
+            modes = dict(current.modes)
+            modes[rule_e] = mode_e
+            new = RuleSettings(modes, current.max_card_days)
+            repo.save_board(conn, rules=new)
+            return new
+
+    def set_max_card_days(self, days: float) -> RuleSettings:
+        value = validate_size(days)
+        with self._write() as conn:
+            current = repo.load_rules(conn)[2]
+            new = RuleSettings(dict(current.modes), value)
+            repo.save_board(conn, rules=new)
+            return new
+
+    def set_board(self, *, name: str | None = None, grouping: Grouping | str | None = None) -> None:
+        with self._write() as conn:
+            repo.save_board(
+                conn,
+                name=name.strip() if name else None,
+                grouping=Grouping(grouping) if grouping else None,
+            )
+
+    def add_column(
+        self,
+        name: str,
+        *,
+        kind: ColumnKind | str = ColumnKind.ACTIVE,
+        position: int | None = None,
+        wip_min: int | None = None,
+        wip_max: int | None = None,
+        jira_statuses: Sequence[str] = (),
+    ) -> Column:
+        name = _clean_name(name, "column")
+        kind_e = _column_kind(kind)
+        _check_limits(wip_min, wip_max)
+        with self._write() as conn:
+            columns = repo.list_columns(conn)
+            if any(c.name.lower() == name.lower() for c in columns):
+                raise InvalidInput(f"There is already a column named '{name}'.")
+            if kind_e is ColumnKind.POOL and any(c.kind is ColumnKind.POOL for c in columns):
+                raise InvalidInput("The board already has its task pool; there is only one.")
+            order = len(columns) if position is None else max(0, min(position, len(columns)))
+            new_id = repo.insert_column(
+                conn,
+                values={
+                    "name": name,
+                    "kind": kind_e.value,
+                    "order": order,
+                    "wip_min": wip_min,
+                    "wip_max": wip_max,
+                    "jira_statuses": list(jira_statuses),
+                },
+            )
+            ids = [c.id for c in columns]
+            ids.insert(order, new_id)
+            self._renumber_columns(conn, ids)
+            return next(c for c in repo.list_columns(conn) if c.id == new_id)
+
+    def update_column(
+        self,
+        ref: str | int,
+        *,
+        name: str | None = None,
+        kind: ColumnKind | str | None = None,
+        wip_min: int | None | type[Ellipsis] = ...,  # type: ignore[valid-type]
+        wip_max: int | None | type[Ellipsis] = ...,  # type: ignore[valid-type]
+        jira_statuses: Sequence[str] | None = None,
+        position: int | None = None,
+    ) -> Column:
+        """Rename, re-kind, re-limit or reorder a column (``...`` keeps a limit)."""
+        with self._write() as conn:
+            columns = repo.list_columns(conn)
+            col = _match_column(columns, ref)
+            values: dict[str, Any] = {}
+            if name is not None:
+                new_name = _clean_name(name, "column")
+                if any(c.name.lower() == new_name.lower() and c.id != col.id for c in columns):
+                    raise InvalidInput(f"There is already a column named '{new_name}'.")
+                values["name"] = new_name
+            if kind is not None:
+                kind_e = _column_kind(kind)
+                if kind_e is not col.kind:
+                    if col.kind is ColumnKind.POOL:
+                        raise InvalidInput(
+                            "The task pool must stay; make another column the pool "
+                            "by adding it as kind pool is not possible either."
+                        )
+                    if kind_e is ColumnKind.POOL:
+                        raise InvalidInput("The board already has its task pool.")
+                    values["kind"] = kind_e.value
+            new_min = col.wip_min if wip_min is ... else wip_min
+            new_max = col.wip_max if wip_max is ... else wip_max
+            _check_limits(new_min, new_max)  # type: ignore[arg-type]
+            values["wip_min"] = new_min
+            values["wip_max"] = new_max
+            if jira_statuses is not None:
+                values["jira_statuses"] = list(jira_statuses)
+            repo.update_column(conn, column_id=col.id, values=values)
+            if position is not None:
+                ids = [c.id for c in columns if c.id != col.id]
+                ids.insert(max(0, min(position, len(ids))), col.id)
+                self._renumber_columns(conn, ids)
+            return next(c for c in repo.list_columns(conn) if c.id == col.id)
+
+    def remove_column(self, ref: str | int) -> None:
+        with self._write() as conn:
+            columns = repo.list_columns(conn)
+            col = _match_column(columns, ref)
+            if col.kind is ColumnKind.POOL:
+                raise InvalidInput("The task pool cannot be removed.")
+            cards = repo.list_cards(conn, include_archived=True)
+            if any(c.column_id == col.id for c in cards):
+                raise InvalidInput(
+                    f"Column '{col.name}' still holds cards (archived ones count: they keep "
+                    "their history). Move them out first, or rename the column instead."
+                )
+            repo.delete_column(conn, column_id=col.id)
+            self._renumber_columns(conn, [c.id for c in columns if c.id != col.id])
+
+    def _renumber_columns(self, conn: Connection, ids: Sequence[int]) -> None:
+        for order, cid in enumerate(ids):
+            repo.update_column(conn, column_id=cid, values={"order": order})
+
+    def add_person(
+        self,
+        name: str,
+        *,
+        jira_user: str | None = None,
+        email: str | None = None,
+        colour: str | None = None,
+        wip_limit: int | None = None,
+        active: bool = True,
+        position: int | None = None,
+    ) -> Person:
+        name = _clean_name(name, "person")
+        if wip_limit is not None and wip_limit < 0:
+            raise InvalidInput("A WIP limit cannot be negative.")
+        with self._write() as conn:
+            people = repo.list_people(conn)
+            if any(p.name.lower() == name.lower() for p in people):
+                raise InvalidInput(f"There is already a person named '{name}'.")
+            colour = _clean_colour(colour) if colour else PALETTE[len(people) % len(PALETTE)]
+            order = len(people) if position is None else position
+            pid = repo.insert_person(
+                conn,
+                values={
+                    "name": name,
+                    "jira_user": jira_user or None,
+                    "email": email or None,
+                    "colour": colour,
+                    "wip_limit": wip_limit,
+                    "order": order,
+                    "active": active,
+                },
+            )
+            ids = [p.id for p in people]
+            ids.insert(max(0, min(order, len(ids))), pid)
+            for i, person_id in enumerate(ids):
+                repo.update_person(conn, person_id=person_id, values={"order": i})
+            return next(p for p in repo.list_people(conn) if p.id == pid)
+
+    def update_person(
+        self,
+        ref: str | int,
+        *,
+        name: str | None = None,
+        jira_user: str | None = None,
+        email: str | None = None,
+        colour: str | None = None,
+        wip_limit: int | None | type[Ellipsis] = ...,  # type: ignore[valid-type]
+        active: bool | None = None,
+        position: int | None = None,
+    ) -> Person:
+        with self._write() as conn:
+            people = repo.list_people(conn)
+            person = _match_person(people, ref)
+            values: dict[str, Any] = {}
+            if name is not None:
+                new_name = _clean_name(name, "person")
+                if any(p.name.lower() == new_name.lower() and p.id != person.id for p in people):
+                    raise InvalidInput(f"There is already a person named '{new_name}'.")
+                values["name"] = new_name
+            if jira_user is not None:
+                values["jira_user"] = jira_user or None
+            if email is not None:
+                values["email"] = email or None
+            if colour is not None:
+                values["colour"] = _clean_colour(colour)
+            if wip_limit is not ...:
+                if wip_limit is not None and wip_limit < 0:  # type: ignore[operator]
+                    raise InvalidInput("A WIP limit cannot be negative.")
+                values["wip_limit"] = wip_limit
+            if active is not None:
+                values["active"] = active
+            if values:
+                repo.update_person(conn, person_id=person.id, values=values)
+            if position is not None:
+                ids = [p.id for p in people if p.id != person.id]
+                ids.insert(max(0, min(position, len(ids))), person.id)
+                for i, person_id in enumerate(ids):
+                    repo.update_person(conn, person_id=person_id, values={"order": i})
+            return next(p for p in repo.list_people(conn) if p.id == person.id)
+
+    # --- internals -----------------------------------------------------------
+
+    def _load(self, conn: Connection, ref: str, expected_revision: int | None) -> Card:
+        card = repo.find_card(conn, ref=ref)
+        if expected_revision is not None and card.revision != expected_revision:
+            raise ConflictError(card.title, card.id, expected_revision, card.revision)
+        return card
+
+    def _ensure_key_free(self, conn: Connection, key: str, card_id: str | None) -> None:
+        try:
+            other = repo.find_card(conn, ref=key)
+        except NotFound:
+            return
+        if other.id != card_id:
+            raise InvalidInput(
+                f"{key} is already on card '{other.title}'; a JIRA key links one card."
+            )
+
+    def _check_rules(
+        self, title: str, violations: Sequence[Violation], override_reason: str | None
+    ) -> None:
+        allowed, needs_reason = rules_mod.decide(violations, override_reason)
+        if not allowed:
+            raise RuleViolationError(title, violations, needs_reason)
+
+    def _write_card(self, conn: Connection, card: Card, values: dict[str, Any]) -> dict[str, Any]:
+        """Write values, keeping every cell's positions dense; return what was written."""
+        values = dict(values)
+        if any(k in values for k in PLACEMENT):
+            archived = values.get("archived", card.archived)
+            column_id = values.get("column_id", card.column_id)
+            person_id = values.get("person_id", card.person_id)
+            if not card.archived:
+                repo.shift_cell(
+                    conn,
+                    column_id=card.column_id,
+                    person_id=card.person_id,
+                    from_position=card.position + 1,
+                    delta=-1,
+                )
+            if archived:
+                values.setdefault("position", card.position)
+            else:
+                same_cell = (column_id, person_id) == card.cell and not card.archived
+                n = repo.cell_size(conn, column_id=column_id, person_id=person_id)
+                n -= 1 if same_cell else 0
+                wanted = values.get("position")
+                pos = n if wanted is None else max(0, min(int(wanted), n))
+                # Park the card out of the way so the shift below skips it.
+                if same_cell:
+                    repo.update_card_position(conn, card_id=card.id, position=-1)
+                repo.shift_cell(
+                    conn, column_id=column_id, person_id=person_id, from_position=pos, delta=1
+                )
+                values["position"] = pos
+        repo.update_card(conn, card=card, values=values, at=repo.now())
+        return values
+
+    def _commit_change(
+        self,
+        conn: Connection,
+        card: Card,
+        values: dict[str, Any],
+        kind: EventKind,
+        override_reason: str | None,
+        violations: Sequence[Violation],
+        source: Source,
+        at: datetime | None = None,
+    ) -> ChangeResult:
+        fields = list(self._write_card(conn, card, values))
+        written = repo.get_card(conn, card_id=card.id)
+        assert written is not None  # noqa: S101 - updated in this transaction
+        change_id = str(uuid.uuid4())
+        self._append(
+            conn,
+            written,
+            change_id,
+            kind,
+            _jsonable_card_values(card, fields),
+            _jsonable_card_values(written, fields),
+            reason=override_reason.strip() if violations and override_reason else None,
+            violations=violations,
+            source=source,
+            at=at,
+        )
+        if violations:
+            log.info(
+                "%s overrode %s on card %s: %s",
+                self.actor,
+                ",".join(sorted({v.rule.value for v in violations})),
+                card.id,
+                override_reason,
+            )
+        return ChangeResult(written, change_id, tuple(violations))
+
+    def _append(
+        self,
+        conn: Connection,
+        card: Card,
+        change_id: str,
+        kind: EventKind,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        *,
+        reason: str | None = None,
+        violations: Sequence[Violation] = (),
+        source: Source = Source.LOCAL,
+        target_change: str | None = None,
+        at: datetime | None = None,
+    ) -> None:
+        rule_names = sorted({v.rule.value for v in violations})
+        repo.append_events(
+            conn,
+            events=[
+                {
+                    "card_id": card.id,
+                    "change_id": change_id,
+                    "actor": self.actor if source is Source.LOCAL else source.value,
+                    "at": at or repo.now(),
+                    "kind": kind.value,
+                    "before": before,
+                    "after": after,
+                    "reason": reason,
+                    "rules": ",".join(rule_names) or None,
+                    "source": source.value,
+                    "target_change": target_change,
+                }
+            ],
+        )
+
+
+PALETTE = (
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+)
+
+
+def _placement_values(
+    card: Card,
+    target: Column,
+    person_id: int | None,
+    position: int | None,
+    at: datetime,
+) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "column_id": target.id,
+        "person_id": None if target.kind is ColumnKind.POOL else person_id,
+        "position": position,
+    }
+    if target.id != card.column_id:
+        values["column_since"] = at
+        if target.kind is not ColumnKind.POOL and card.started_at is None:
+            values["started_at"] = at
+        if target.kind is ColumnKind.DONE:
+            values["done_at"] = at
+        elif card.done_at is not None:
+            values["done_at"] = None
+    return values
+
+
+def _probe_card(pool_id: int, size: float) -> Card:
+    now = repo.now()
+    return Card(
+        id="",
+        title="",
+        column_id=pool_id,
+        person_id=None,
+        position=0,
+        revision=0,
+        created_at=now,
+        updated_at=now,
+        size_days=size,
+    )
+
+
+def _matches_text(card: Card, text: str) -> bool:
+    return (
+        text in card.title.lower()
+        or text in card.description.lower()
+        or (card.jira_key is not None and text in card.jira_key.lower())
+        or any(text in lb.lower() for lb in card.labels)
+        or (card.not_ready_reason is not None and text in card.not_ready_reason.lower())
+    )
+
+
+def _match_column(columns: Sequence[Column], ref: str | int) -> Column:
+    for col in columns:
+        if col.id == ref or (isinstance(ref, str) and ref.isdigit() and col.id == int(ref)):
+            return col
+    if isinstance(ref, str):
+        wanted = ref.strip().lower()
+        for col in columns:
+            if col.name.lower() == wanted:
+                return col
+        if wanted in ("pool", "task pool"):
+            for col in columns:
+                if col.kind is ColumnKind.POOL:
+                    return col
+    names = ", ".join(f"'{c.name}'" for c in columns)
+    raise NotFound(f"No column '{ref}'. The board's columns are {names}.")
+
+
+def _match_person(people: Sequence[Person], ref: str | int) -> Person:
+    for p in people:
+        if p.id == ref or (isinstance(ref, str) and ref.isdigit() and p.id == int(ref)):
+            return p
+    if isinstance(ref, str):
+        wanted = ref.strip().lower()
+        for p in people:
+            if wanted in (
+                p.name.lower(),
+                (p.jira_user or "").lower(),
+                (p.email or "").lower(),
+            ):
+                return p
+        starts = [p for p in people if p.name.lower().startswith(wanted)]
+        if len(starts) == 1:
+            return starts[0]
+    names = ", ".join(f"'{p.name}'" for p in people) or "none yet"
+    raise NotFound(
+        f"No person '{ref}'. People on this board: {names}. Add one with 'kanban people add'."
+    )
+
+
+def _clean_name(name: str, what: str) -> str:
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        raise InvalidInput(f"A {what} needs a name.")
+    if len(cleaned) > 100:
+        raise InvalidInput(f"The {what} name is over 100 characters.")
+    return cleaned
+
+
+def _clean_colour(colour: str) -> str:
+    if not COLOUR_RE.match(colour.strip()):
+        raise InvalidInput(f"'{colour}' is not a colour; use #rrggbb, e.g. #4e79a7.")
+    return colour.strip().lower()
+
+
+def _column_kind(kind: ColumnKind | str) -> ColumnKind:
+    try:
+        return ColumnKind(kind)
+    except ValueError as exc:
+        raise InvalidInput(f"Unknown column kind '{kind}'; use pool, active or done.") from exc
+
+
+def _check_limits(wip_min: int | None, wip_max: int | None) -> None:
+    for value in (wip_min, wip_max):
+        if value is not None and value < 0:
+            raise InvalidInput("WIP limits cannot be negative.")
+    if wip_min is not None and wip_max is not None and wip_min > wip_max:
+        raise InvalidInput(f"The WIP minimum ({wip_min}) is above the maximum ({wip_max}).")

@@ -1,0 +1,286 @@
+"""Engine factory, SQLite pragmas, known database errors and start-up migration.
+
+``open_database`` is the one way in: it makes the engine, refuses files that
+are not databases or come from a newer app, and upgrades older schemas after
+copying the file to a timestamped backup. A failed upgrade restores that copy,
+so the user's data is never left half-migrated.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
+
+from kanban.errors import MigrationFailed, SchemaTooNew, StorageError
+
+log = logging.getLogger(__name__)
+
+# The newest schema this version of the app knows. Kept here so that opening an
+# up-to-date database does not load Alembic; a test checks it against the
+# migration scripts.
+SCHEMA_HEAD = "0001"
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file behind a SQLite URL, or None for other databases and :memory:."""
+    parsed = make_url(url)
+    if not parsed.drivername.startswith("sqlite"):
+        return None
+    if not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        # WAL lets the wall display read while a laptop writes; foreign keys are
+        # off by default in SQLite and would silently allow dangling rows.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _begin_sqlite(conn: Connection) -> None:
+    # pysqlite's own transaction handling is switched off (isolation_level=None)
+    # so that we say when a transaction starts: writers take the write lock at
+    # BEGIN IMMEDIATE and wait for the busy timeout, instead of failing later
+    # with SQLITE_BUSY_SNAPSHOT when another process wrote in between. It also
+    # makes migrations' DDL transactional.
+    if conn.get_execution_options().get(WRITE_OPTION):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def _autocommit_driver(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    dbapi_connection.isolation_level = None
+
+
+WRITE_OPTION = "kanban_write"
+
+
+def make_engine(url: str) -> Engine:
+    """Build an engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 5})
+        event.listen(engine, "connect", _autocommit_driver)
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "begin", _begin_sqlite)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+@contextlib.contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """A transaction that takes the write lock at once (BEGIN IMMEDIATE on SQLite)."""
+    with engine.connect() as conn:
+        conn.execution_options(**{WRITE_OPTION: True})
+        with conn.begin():
+            yield conn
+
+
+@contextlib.contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    """A read-only transaction: one consistent view across several queries."""
+    with engine.connect() as conn, conn.begin():
+        yield conn
+
+
+def describe(url: str) -> str:
+    """A user-facing name for the database (its path, or the URL without password)."""
+    path = sqlite_path(url)
+    if path is not None:
+        return str(path)
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def translate_error(exc: BaseException, url: str) -> StorageError | None:
+    """Turn a database failure the user can fix into a :class:`StorageError`.
+
+    Returns None for errors that point at a bug, which the caller re-raises.
+    """
+    where = describe(url)
+    message = str(getattr(exc, "orig", exc)).lower()
+    if isinstance(exc, sqlite3.DatabaseError | DatabaseError):
+        if "file is not a database" in message or "file is encrypted" in message:
+            return StorageError(
+                f"{where} is not a Kanban database (not an SQLite file). "
+                "Choose another file with --db, or move this one away."
+            )
+        if "database is locked" in message or "database is busy" in message:
+            return StorageError(
+                f"The database {where} is locked by another program; nothing was changed. "
+                "Try again in a moment."
+            )
+        if "readonly" in message or "read-only" in message:
+            return StorageError(
+                f"The database {where} is read-only; nothing was changed. "
+                "Check the file's permissions."
+            )
+        if "disk is full" in message or "database or disk is full" in message:
+            return StorageError(
+                f"The disk holding {where} is full; nothing was changed. Free some space."
+            )
+        if "unable to open database" in message:
+            return StorageError(
+                f"Cannot open the database {where}; check that its folder exists and is "
+                "writable, or choose another file with --db."
+            )
+        if "malformed" in message or "corrupt" in message:
+            return StorageError(
+                f"The database {where} is damaged. Restore a backup (files named "
+                "*.bak-* beside it) or choose another file with --db."
+            )
+        if isinstance(exc, OperationalError) and "no such table" not in message:
+            return StorageError(f"The database {where} failed: {getattr(exc, 'orig', exc)}.")
+    return None
+
+
+@contextlib.contextmanager
+def known_errors(url: str) -> Iterator[None]:
+    """Re-raise database failures the user can act on as :class:`StorageError`."""
+    try:
+        yield
+    except (SQLAlchemyError, sqlite3.Error) as exc:
+        known = translate_error(exc, url)
+        if known is None:
+            raise
+        raise known from exc
+
+
+def current_revision(conn: Connection) -> str | None:
+    """The schema revision stamped in the database, or None for an empty one."""
+    if not inspect(conn).has_table("alembic_version"):
+        if inspect(conn).get_table_names():
+            return "unversioned"
+        return None
+    row = conn.execute(text("SELECT version_num FROM alembic_version")).first()
+    return row[0] if row else None
+
+
+def alembic_config(conn: Connection | None = None):  # type: ignore[no-untyped-def]
+    """An Alembic config pointing at the migrations shipped inside the package."""
+    from alembic.config import Config as AlembicConfig
+
+    cfg = AlembicConfig()
+    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if conn is not None:
+        cfg.attributes["connection"] = conn
+    return cfg
+
+
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
+    return {rev.revision for rev in script.walk_revisions()}
+
+
+def backup_sqlite(path: Path, revision: str | None) -> Path:
+    """Copy a live SQLite database (WAL included) to ``<name>.bak-<time>-<rev>``."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    target = path.with_name(f"{path.name}.bak-{stamp}-{revision or 'empty'}")
+    src = sqlite3.connect(path)
+    try:
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    return target
+
+
+def _restore_sqlite(backup: Path, path: Path) -> None:
+    src = sqlite3.connect(backup)
+    try:
+        dst = sqlite3.connect(path)
+        try:
+            src.backup(dst)
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def upgrade(engine: Engine, target: str = "head", script_location: Path | None = None) -> None:
+    """Run Alembic's upgrade on ``engine`` in code."""
+    from alembic import command
+
+    with write_transaction(engine) as conn:
+        cfg = alembic_config(conn)
+        if script_location is not None:
+            cfg.set_main_option("script_location", str(script_location))
+        command.upgrade(cfg, target)
+
+
+def open_database(url: str, *, script_location: Path | None = None) -> Engine:
+    """Open (creating if needed) and migrate the board's database.
+
+    Raises:
+        StorageError: the file is not a database, is locked or unreadable.
+        SchemaTooNew: the database comes from a newer version of the app.
+        MigrationFailed: the upgrade failed; the original was restored.
+    """
+    path = sqlite_path(url)
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(
+                f"Cannot create the folder for {path} ({exc.strerror}); "
+                "choose another file with --db."
+            ) from exc
+    engine = make_engine(url)
+    with known_errors(url), engine.connect() as conn:
+        revision = current_revision(conn)
+    if revision == SCHEMA_HEAD and script_location is None:
+        return engine
+    if revision == "unversioned":
+        engine.dispose()
+        raise StorageError(
+            f"{describe(url)} is an SQLite database but not a Kanban board; "
+            "choose another file with --db."
+        )
+    if revision is not None and revision not in known_revisions():
+        engine.dispose()
+        raise SchemaTooNew(
+            f"The database {describe(url)} was written by a newer version of Kanban "
+            f"(schema {revision}); this version knows up to {SCHEMA_HEAD}. Upgrade the app, "
+            "or open another file with --db. Nothing was changed."
+        )
+    backup = None
+    if path is not None and revision is not None and path.exists():
+        backup = backup_sqlite(path, revision)
+        log.info("Backed up %s to %s before migrating from %s", path, backup, revision)
+    try:
+        with known_errors(url):
+            upgrade(engine, script_location=script_location)
+    except Exception as exc:
+        engine.dispose()
+        if backup is not None and path is not None:
+            _restore_sqlite(backup, path)
+            log.exception("Migration of %s failed; restored %s", path, backup)
+            raise MigrationFailed(
+                f"Upgrading the database {path} failed ({exc}); the original was restored "
+                f"unchanged (a copy is at {backup}). Please report this with the log file."
+            ) from exc
+        log.exception("Migration of %s failed", describe(url))
+        raise MigrationFailed(
+            f"Creating the schema in {describe(url)} failed ({exc}); nothing was changed."
+        ) from exc
+    return engine

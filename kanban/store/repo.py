@@ -1,0 +1,430 @@
+"""Repository functions: rows in, domain objects out.
+
+Every function is keyword-only, takes the connection explicitly and never
+commits: the service layer owns the transaction. Queries are SQLAlchemy Core
+statements over the SQLModel tables, because loading a 2,000-card board as
+ORM objects costs several times more than reading rows.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Connection, and_, func, insert, or_, select, update
+
+from kanban.domain.model import (
+    BoardSnapshot,
+    Card,
+    Column,
+    ColumnKind,
+    Event,
+    EventKind,
+    Grouping,
+    Person,
+    Rule,
+    RuleMode,
+    RuleSettings,
+    Source,
+)
+from kanban.errors import ConflictError, NotFound
+from kanban.store.tables import BoardRow, CardRow, ColumnRow, EventRow, PersonRow
+
+board_t = BoardRow.__table__  # type: ignore[attr-defined]
+column_t = ColumnRow.__table__  # type: ignore[attr-defined]
+person_t = PersonRow.__table__  # type: ignore[attr-defined]
+card_t = CardRow.__table__  # type: ignore[attr-defined]
+event_t = EventRow.__table__  # type: ignore[attr-defined]
+
+
+def utc(value: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back naive; everything stored is UTC."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- board -----------------------------------------------------------------
+
+
+def load_rules(conn: Connection) -> tuple[str, Grouping, RuleSettings]:
+    row = conn.execute(select(board_t)).first()
+    if row is None:
+        return "Team board", Grouping.PERSON, RuleSettings()
+    defaults = RuleSettings()
+    modes = dict(defaults.modes)
+    for name, mode in (row.rules or {}).items():
+        try:
+            modes[Rule(name)] = RuleMode(mode)
+        except ValueError:
+            continue  # a rule from a newer app version: ignore rather than fail
+    return row.name, Grouping(row.grouping), RuleSettings(modes, row.max_card_days)
+
+
+def board_exists(conn: Connection) -> bool:
+    return conn.execute(select(board_t.c.id)).first() is not None
+
+
+def save_board(
+    conn: Connection,
+    *,
+    name: str | None = None,
+    grouping: Grouping | None = None,
+    rules: RuleSettings | None = None,
+) -> None:
+    values: dict[str, Any] = {}
+    if name is not None:
+        values["name"] = name
+    if grouping is not None:
+        values["grouping"] = grouping.value
+    if rules is not None:
+        values["rules"] = {r.value: m.value for r, m in rules.modes.items()}
+        values["max_card_days"] = rules.max_card_days
+    if not board_exists(conn):
+        conn.execute(
+            insert(board_t).values(
+                name=values.get("name", "Team board"),
+                grouping=values.get("grouping", Grouping.PERSON.value),
+                rules=values.get(
+                    "rules", {r.value: m.value for r, m in RuleSettings().modes.items()}
+                ),
+                max_card_days=values.get("max_card_days", RuleSettings().max_card_days),
+            )
+        )
+    elif values:
+        conn.execute(update(board_t).values(**values))
+
+
+# --- columns and people -----------------------------------------------------
+
+
+def _column(row: Any) -> Column:
+    return Column(
+        id=row.id,
+        name=row.name,
+        kind=ColumnKind(row.kind),
+        order=row.order,
+        wip_min=row.wip_min,
+        wip_max=row.wip_max,
+        jira_statuses=tuple(row.jira_statuses or ()),
+    )
+
+
+def _person(row: Any) -> Person:
+    return Person(
+        id=row.id,
+        name=row.name,
+        jira_user=row.jira_user,
+        email=row.email,
+        colour=row.colour,
+        wip_limit=row.wip_limit,
+        order=row.order,
+        active=bool(row.active),
+    )
+
+
+def list_columns(conn: Connection) -> list[Column]:
+    rows = conn.execute(select(column_t).order_by(column_t.c.order, column_t.c.id))
+    return [_column(r) for r in rows]
+
+
+def list_people(conn: Connection, *, include_inactive: bool = True) -> list[Person]:
+    stmt = select(person_t).order_by(person_t.c.order, person_t.c.name)
+    if not include_inactive:
+        stmt = stmt.where(person_t.c.active.is_(True))
+    return [_person(r) for r in conn.execute(stmt)]
+
+
+def insert_column(conn: Connection, *, values: dict[str, Any]) -> int:
+    # Core inserts skip SQLModel's Python-side default factories.
+    values = {"jira_statuses": [], "wip_min": None, "wip_max": None, **values}
+    return int(conn.execute(insert(column_t).values(**values)).inserted_primary_key[0])
+
+
+def update_column(conn: Connection, *, column_id: int, values: dict[str, Any]) -> None:
+    conn.execute(update(column_t).where(column_t.c.id == column_id).values(**values))
+
+
+def delete_column(conn: Connection, *, column_id: int) -> None:
+    conn.execute(column_t.delete().where(column_t.c.id == column_id))
+
+
+def insert_person(conn: Connection, *, values: dict[str, Any]) -> int:
+    return int(conn.execute(insert(person_t).values(**values)).inserted_primary_key[0])
+
+
+def update_person(conn: Connection, *, person_id: int, values: dict[str, Any]) -> None:
+    conn.execute(update(person_t).where(person_t.c.id == person_id).values(**values))
+
+
+# --- cards ------------------------------------------------------------------
+
+CARD_FIELDS = (
+    "title",
+    "description",
+    "column_id",
+    "person_id",
+    "position",
+    "not_ready",
+    "not_ready_reason",
+    "not_ready_since",
+    "size_days",
+    "labels",
+    "project",
+    "due_date",
+    "jira_key",
+    "started_at",
+    "done_at",
+    "column_since",
+    "archived",
+)
+
+
+def card_from_row(row: Any) -> Card:
+    return Card(
+        id=row.id,
+        title=row.title,
+        description=row.description,
+        column_id=row.column_id,
+        person_id=row.person_id,
+        position=row.position,
+        revision=row.revision,
+        created_at=utc(row.created_at),  # type: ignore[arg-type]
+        updated_at=utc(row.updated_at),  # type: ignore[arg-type]
+        not_ready=bool(row.not_ready),
+        not_ready_reason=row.not_ready_reason,
+        not_ready_since=utc(row.not_ready_since),
+        size_days=row.size_days,
+        labels=tuple(row.labels or ()),
+        project=row.project,
+        due_date=row.due_date,
+        jira_key=row.jira_key,
+        started_at=utc(row.started_at),
+        done_at=utc(row.done_at),
+        column_since=utc(row.column_since),
+        archived=bool(row.archived),
+    )
+
+
+def list_cards(conn: Connection, *, include_archived: bool = False) -> list[Card]:
+    stmt = select(card_t).order_by(card_t.c.column_id, card_t.c.person_id, card_t.c.position)
+    if not include_archived:
+        stmt = stmt.where(card_t.c.archived.is_(False))
+    return [card_from_row(r) for r in conn.execute(stmt)]
+
+
+def get_card(conn: Connection, *, card_id: str) -> Card | None:
+    row = conn.execute(select(card_t).where(card_t.c.id == card_id)).first()
+    return card_from_row(row) if row else None
+
+
+def find_card(conn: Connection, *, ref: str) -> Card:
+    """Look a card up by id, unique id prefix (at least 4 characters) or JIRA key."""
+    ref = ref.strip()
+    row = conn.execute(
+        select(card_t).where(or_(card_t.c.id == ref, func.upper(card_t.c.jira_key) == ref.upper()))
+    ).first()
+    if row is not None:
+        return card_from_row(row)
+    if len(ref) >= 4:
+        rows = conn.execute(select(card_t).where(card_t.c.id.like(f"{ref}%")).limit(2)).all()
+        if len(rows) == 1:
+            return card_from_row(rows[0])
+        if len(rows) > 1:
+            raise NotFound(f"'{ref}' matches several cards; give more of the card id.")
+    raise NotFound(
+        f"No card '{ref}'. Use a card id (or its first characters) or a JIRA key; "
+        "'kanban list' shows them."
+    )
+
+
+def cell_size(conn: Connection, *, column_id: int, person_id: int | None) -> int:
+    person_clause = (
+        card_t.c.person_id.is_(None) if person_id is None else card_t.c.person_id == person_id
+    )
+    stmt = select(func.count()).where(
+        and_(card_t.c.column_id == column_id, person_clause, card_t.c.archived.is_(False))
+    )
+    return int(conn.execute(stmt).scalar_one())
+
+
+def shift_cell(
+    conn: Connection, *, column_id: int, person_id: int | None, from_position: int, delta: int
+) -> None:
+    """Shift the positions of a cell's cards at or after ``from_position`` by ``delta``.
+
+    Neighbours' revisions are left alone: their order is derived from the moved
+    card, and bumping them would make concurrent edits of the neighbours fail.
+    """
+    person_clause = (
+        card_t.c.person_id.is_(None) if person_id is None else card_t.c.person_id == person_id
+    )
+    conn.execute(
+        update(card_t)
+        .where(
+            and_(
+                card_t.c.column_id == column_id,
+                person_clause,
+                card_t.c.archived.is_(False),
+                card_t.c.position >= from_position,
+            )
+        )
+        .values(position=card_t.c.position + delta)
+    )
+
+
+def insert_card(conn: Connection, *, values: dict[str, Any]) -> None:
+    conn.execute(insert(card_t).values(**values))
+
+
+def update_card_position(conn: Connection, *, card_id: str, position: int) -> None:
+    """Re-slot a card within its cell without a revision bump (see :func:`shift_cell`)."""
+    conn.execute(update(card_t).where(card_t.c.id == card_id).values(position=position))
+
+
+def update_card(conn: Connection, *, card: Card, values: dict[str, Any], at: datetime) -> int:
+    """Write ``values`` if the card is still at ``card.revision``; return the new revision.
+
+    The revision test is part of the UPDATE itself, so a second process that
+    read the same revision cannot overwrite the first one's change.
+    """
+    new_revision = card.revision + 1
+    result = conn.execute(
+        update(card_t)
+        .where(and_(card_t.c.id == card.id, card_t.c.revision == card.revision))
+        .values(**values, revision=new_revision, updated_at=at)
+    )
+    if result.rowcount != 1:
+        current = conn.execute(select(card_t.c.revision).where(card_t.c.id == card.id)).first()
+        raise ConflictError(card.title, card.id, card.revision, current[0] if current else None)
+    return new_revision
+
+
+# --- events -----------------------------------------------------------------
+
+
+def _event(row: Any) -> Event:
+    return Event(
+        id=row.id,
+        card_id=row.card_id,
+        change_id=row.change_id,
+        actor=row.actor,
+        at=utc(row.at),  # type: ignore[arg-type]
+        kind=EventKind(row.kind),
+        before=row.before or {},
+        after=row.after or {},
+        reason=row.reason,
+        rules=tuple(r for r in (row.rules or "").split(",") if r),
+        source=Source(row.source),
+        target_change=row.target_change,
+    )
+
+
+def append_events(conn: Connection, *, events: Sequence[dict[str, Any]]) -> None:
+    if events:
+        conn.execute(insert(event_t), list(events))
+
+
+def last_event_id(conn: Connection) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(event_t.c.id), 0))).scalar_one())
+
+
+def card_history(conn: Connection, *, card_id: str) -> list[Event]:
+    stmt = select(event_t).where(event_t.c.card_id == card_id).order_by(event_t.c.id)
+    return [_event(r) for r in conn.execute(stmt)]
+
+
+def events(
+    conn: Connection,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    after_id: int | None = None,
+    limit: int | None = None,
+) -> list[Event]:
+    stmt = select(event_t).order_by(event_t.c.id)
+    if since is not None:
+        stmt = stmt.where(event_t.c.at >= since)
+    if until is not None:
+        stmt = stmt.where(event_t.c.at < until)
+    if after_id is not None:
+        stmt = stmt.where(event_t.c.id > after_id)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [_event(r) for r in conn.execute(stmt)]
+
+
+def recent_local_events(conn: Connection, *, actor: str, limit: int) -> list[Event]:
+    """The actor's latest local events, oldest first (the window undo replays)."""
+    stmt = (
+        select(event_t)
+        .where(and_(event_t.c.actor == actor, event_t.c.source == Source.LOCAL.value))
+        .order_by(event_t.c.id.desc())
+        .limit(limit)
+    )
+    return [_event(r) for r in reversed(conn.execute(stmt).all())]
+
+
+def change_events(conn: Connection, *, change_id: str) -> list[Event]:
+    stmt = select(event_t).where(event_t.c.change_id == change_id).order_by(event_t.c.id)
+    return [_event(r) for r in conn.execute(stmt)]
+
+
+def moved_cards_since(conn: Connection, *, since: datetime) -> set[str]:
+    stmt = (
+        select(event_t.c.card_id)
+        .where(and_(event_t.c.at >= since, event_t.c.kind == EventKind.MOVED.value))
+        .distinct()
+    )
+    return {r[0] for r in conn.execute(stmt)}
+
+
+def load_snapshot(conn: Connection) -> BoardSnapshot:
+    name, grouping, rules = load_rules(conn)
+    return BoardSnapshot(
+        name=name,
+        columns=tuple(list_columns(conn)),
+        people=tuple(list_people(conn)),
+        cards=tuple(list_cards(conn)),
+        rules=rules,
+        grouping=grouping,
+        last_event_id=last_event_id(conn),
+    )
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def jsonable(value: Any) -> Any:
+    """Card field values as they are kept in an event's before/after."""
+    if isinstance(value, datetime):
+        return utc(value).isoformat()  # type: ignore[union-attr]
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def from_jsonable(field: str, value: Any) -> Any:
+    """The inverse of :func:`jsonable` for a card column."""
+    if value is None:
+        return None
+    if field in ("not_ready_since", "started_at", "done_at", "column_since"):
+        return datetime.fromisoformat(value)
+    if field == "due_date":
+        return date.fromisoformat(value)
+    return value
+
+
+def ids(values: Iterable[Card]) -> list[str]:
+    return [c.id for c in values]
