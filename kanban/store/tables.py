@@ -131,3 +131,6 @@ def date_or_none(value: date | str | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(value)
+
+
+from kanban.store import tables_links  # noqa: F401,E402
