@@ -65,11 +65,22 @@ class WipSummary:
 
 
 def count_wip(columns: Iterable[Column], cards: Iterable[Card]) -> WipSummary:
-    """Count cards per column (every kind), per person and per cell.
+    """Count live cards per column (every kind), per person and per cell."""
+    cells: Counter[tuple[int, int | None, bool]] = Counter(
+        (card.column_id, card.person_id, card.not_ready) for card in cards if not card.archived
+    )
+    return summarize(columns, ((c, p, b, n) for (c, p, b), n in cells.items()))
+
+
+def summarize(
+    columns: Iterable[Column], cells: Iterable[tuple[int, int | None, bool, int]]
+) -> WipSummary:
+    """Build the WIP summary from per-cell counts ``(column, person, blocked, n)``.
 
     Column and cell counts cover every column so headers can show them; the
     per-person figure only counts active columns, which is what a personal WIP
-    limit is about.
+    limit is about. The store feeds this from one GROUP BY query, so a move
+    does not have to load every card to check the limits.
     """
     kinds = {c.id: c.kind for c in columns}
     col_total: Counter[int] = Counter()
@@ -78,18 +89,16 @@ def count_wip(columns: Iterable[Column], cards: Iterable[Card]) -> WipSummary:
     cell_blocked: Counter[tuple[int, int | None]] = Counter()
     person_total: Counter[int | None] = Counter()
     person_blocked: Counter[int | None] = Counter()
-    for card in cards:
-        if card.archived:
-            continue
-        col_total[card.column_id] += 1
-        cell_total[card.cell] += 1
-        if card.not_ready:
-            col_blocked[card.column_id] += 1
-            cell_blocked[card.cell] += 1
-        if kinds.get(card.column_id) is ColumnKind.ACTIVE:
-            person_total[card.person_id] += 1
-            if card.not_ready:
-                person_blocked[card.person_id] += 1
+    for column_id, person_id, blocked, n in cells:
+        col_total[column_id] += n
+        cell_total[(column_id, person_id)] += n
+        if blocked:
+            col_blocked[column_id] += n
+            cell_blocked[(column_id, person_id)] += n
+        if kinds.get(column_id) is ColumnKind.ACTIVE:
+            person_total[person_id] += n
+            if blocked:
+                person_blocked[person_id] += n
     return WipSummary(
         by_column={k: WipCount(v, col_blocked[k]) for k, v in col_total.items()},
         by_person={k: WipCount(v, person_blocked[k]) for k, v in person_total.items()},

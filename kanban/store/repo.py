@@ -387,6 +387,29 @@ def moved_cards_since(conn: Connection, *, since: datetime) -> set[str]:
     return {r[0] for r in conn.execute(stmt)}
 
 
+def cell_counts(conn: Connection) -> list[tuple[int, int | None, bool, int]]:
+    """Live cards per (column, person, blocked), for WIP checks without loading cards."""
+    stmt = (
+        select(card_t.c.column_id, card_t.c.person_id, card_t.c.not_ready, func.count())
+        .where(card_t.c.archived.is_(False))
+        .group_by(card_t.c.column_id, card_t.c.person_id, card_t.c.not_ready)
+    )
+    return [(c, p, bool(b), int(n)) for c, p, b, n in conn.execute(stmt)]
+
+
+def load_frame(conn: Connection) -> BoardSnapshot:
+    """The board without its cards: what rule checks need besides the counts."""
+    name, grouping, rules = load_rules(conn)
+    return BoardSnapshot(
+        name=name,
+        columns=tuple(list_columns(conn)),
+        people=tuple(list_people(conn)),
+        cards=(),
+        rules=rules,
+        grouping=grouping,
+    )
+
+
 def load_snapshot(conn: Connection) -> BoardSnapshot:
     name, grouping, rules = load_rules(conn)
     return BoardSnapshot(
