@@ -1,0 +1,1 @@
+"""Benchmarks: each bench_*.py prints a table; ``python -m bench`` runs them all."""
