@@ -134,3 +134,4 @@ def date_or_none(value: date | str | None) -> date | None:
 
 
 from kanban.store import tables_links  # noqa: F401,E402
+from kanban.store import tables_sync  # noqa: F401,E402
