@@ -1,0 +1,166 @@
+"""A card's history events as short sentences people can read.
+
+Events keep raw ``before``/``after`` field values (column and person ids,
+ISO dates); this module turns them into "when · who · what changed from → to"
+with column and person names, the override reason and where the change came
+from. It is pure (no Qt) so the board's tooltips or a report can reuse it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from kanban.domain.model import RULE_TITLES, Event, EventKind, Rule, Source
+
+FIELD_NAMES: dict[str, str] = {
+    "title": "title",
+    "description": "description",
+    "column_id": "column",
+    "person_id": "person",
+    "not_ready": "not ready",
+    "not_ready_reason": "not-ready reason",
+    "size_days": "size",
+    "labels": "labels",
+    "project": "project",
+    "due_date": "due date",
+    "jira_key": "JIRA key",
+    "archived": "archived",
+}
+# Book-keeping fields that follow from the ones above; listing them would bury
+# the change people care about (a move also sets column_since, started_at...).
+_DERIVED = frozenset({"position", "not_ready_since", "started_at", "done_at", "column_since"})
+_VERBS: dict[EventKind, str] = {
+    EventKind.CREATED: "created",
+    EventKind.EDITED: "edited",
+    EventKind.MOVED: "moved",
+    EventKind.ASSIGNED: "assigned",
+    EventKind.BLOCKED: "marked not ready",
+    EventKind.UNBLOCKED: "marked ready",
+    EventKind.ARCHIVED: "archived",
+    EventKind.RESTORED: "restored",
+    EventKind.UNDO: "undid a change",
+    EventKind.REDO: "redid a change",
+}
+_SOURCES = {Source.JIRA: "from JIRA", Source.GIT: "from git"}
+_TEXT_CLIP = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Names:
+    """Id → name lookups for columns and people (missing ids print as #id)."""
+
+    columns: Mapping[int, str]
+    people: Mapping[int, str]
+
+
+def _clip(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _TEXT_CLIP else flat[: _TEXT_CLIP - 1] + "…"
+
+
+def format_value(field: str, value: object, names: Names) -> str:
+    """One field value as shown in history ("—" for nothing)."""
+    if value is None or value == "" or value == []:
+        return "pool (nobody)" if field == "person_id" else "—"
+    if field == "column_id" and isinstance(value, int):
+        return names.columns.get(value, f"#{value}")
+    if field == "person_id" and isinstance(value, int):
+        return names.people.get(value, f"#{value}")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if field == "size_days" and isinstance(value, int | float):
+        return f"{value:g} day" + ("" if value == 1 else "s")
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if isinstance(value, str):
+        return f"'{_clip(value)}'"
+    return str(value)
+
+
+def changes(event: Event, names: Names) -> list[str]:
+    """The "field: old → new" parts of an event, in a stable, readable order."""
+    parts: list[str] = []
+    for field, label in FIELD_NAMES.items():
+        if field not in event.after:
+            continue
+        old, new = event.before.get(field), event.after[field]
+        if old == new or field in _DERIVED:
+            continue
+        if field in ("not_ready", "archived") and event.kind is not EventKind.UNDO:
+            continue  # the verb already says it ("marked not ready", "archived")
+        if field == "description":
+            parts.append("description changed")
+            continue
+        parts.append(
+            f"{label}: {format_value(field, old, names)} → {format_value(field, new, names)}"
+        )
+    if not parts and "position" in event.after and event.kind is EventKind.MOVED:
+        parts.append("reordered within its cell")
+    return parts
+
+
+def _created(event: Event, names: Names) -> str:
+    after = event.after
+    where = format_value("column_id", after.get("column_id"), names)
+    person = after.get("person_id")
+    if person is not None:
+        where += f", {format_value('person_id', person, names)}"
+    return f"created in {where}"
+
+
+def describe(event: Event, names: Names) -> str:
+    """One line: "2026-11-24 10:42 · alice · moved: column A → B · reason: … · from JIRA"."""
+    head, body = describe_parts(event, names)
+    return f"{head} · {body}"
+
+
+def describe_parts(event: Event, names: Names) -> tuple[str, str]:
+    """("2026-11-24 10:42 · alice", "moved: column A → B · reason: …") for two-line lists.
+
+    Times are shown in the viewer's local time zone.
+    """
+    when = event.at.astimezone()
+    head = f"{when:%Y-%m-%d %H:%M} · {event.actor}"
+    if event.kind is EventKind.CREATED:
+        what = _created(event, names)
+    else:
+        what = _VERBS.get(event.kind, event.kind.value)
+        detail = changes(event, names)
+        if event.kind is EventKind.BLOCKED:
+            detail = [f"'{_clip(str(event.after.get('not_ready_reason') or ''))}'"]
+        if detail:
+            what += ": " + "; ".join(detail)
+    parts = [what]
+    if event.rules:
+        titles = []
+        for name in event.rules:
+            try:
+                titles.append(RULE_TITLES[Rule(name)])
+            except ValueError:
+                titles.append(name)
+        parts.append("overrode: " + "; ".join(titles))
+    if event.reason:
+        parts.append(f"reason: {event.reason}")
+    if event.source in _SOURCES:
+        parts.append(_SOURCES[event.source])
+    return head, " · ".join(parts)
+
+
+def newest_first(events: list[Event]) -> list[Event]:
+    """The order people scan a history in."""
+    return sorted(events, key=lambda e: (e.at, e.id), reverse=True)
+
+
+def describe_all(events: list[Event], names: Names) -> list[str]:
+    """Every event as one line, newest first."""
+    return [describe(e, names) for e in newest_first(events)]
+
+
+def latest_change(events: list[Event]) -> tuple[str, datetime] | None:
+    """Who changed the card last and when, for the "changed by someone else" notice."""
+    if not events:
+        return None
+    last = max(events, key=lambda e: (e.at, e.id))
+    return last.actor, last.at
