@@ -40,7 +40,7 @@ from kanban.domain.model import (
     Source,
 )
 from kanban.domain.rules import Violation
-from kanban.domain.wip import WipSummary, count_wip
+from kanban.domain.wip import WipSummary, count_wip, summarize
 from kanban.errors import (
     ConflictError,
     InvalidInput,
@@ -176,11 +176,19 @@ class BoardService:
     @contextlib.contextmanager
     def _write(self) -> Iterator[Connection]:
         """A write transaction; database failures the user can fix become StorageError."""
+        if getattr(self, "_batch_conn", None) is not None:
+            with self._in_batch() as conn:
+                yield conn
+            return
         with db.known_errors(self.url), db.write_transaction(self.engine) as conn:
             yield conn
 
     @contextlib.contextmanager
     def _read(self) -> Iterator[Connection]:
+        if getattr(self, "_batch_conn", None) is not None:
+            with self._in_batch() as conn:
+                yield conn
+            return
         with db.known_errors(self.url), db.read_transaction(self.engine) as conn:
             yield conn
 
@@ -310,14 +318,14 @@ class BoardService:
         reason = validate_reason(not_ready_reason, "Not ready") if not_ready_reason else None
         at = created_at or repo.now()
         with self._write() as conn:
-            snap = repo.load_snapshot(conn)
+            snap = repo.load_frame(conn)
             col = snap.pool if column is None else _match_column(snap.columns, column)
             person_obj = _match_person(snap.people, person) if person is not None else None
             if col.kind is ColumnKind.POOL:
                 person_obj = None
             violations = rules_mod.check_size(size, snap.rules)
             if col.kind is not ColumnKind.POOL:
-                wip = count_wip(snap.columns, snap.cards)
+                wip = summarize(snap.columns, repo.cell_counts(conn))
                 probe = _probe_card(snap.pool.id, size)
                 violations = rules_mod.check_move(
                     card=probe,
@@ -446,7 +454,7 @@ class BoardService:
         """
         with self._write() as conn:
             card = self._load(conn, ref, expected_revision)
-            snap = repo.load_snapshot(conn)
+            snap = repo.load_frame(conn)
             target = (
                 snap.column(card.column_id)
                 if column is None
@@ -463,7 +471,7 @@ class BoardService:
                 source=snap.column(card.column_id),
                 target=target,
                 target_person=person_obj,
-                wip=count_wip(snap.columns, snap.cards),
+                wip=summarize(snap.columns, repo.cell_counts(conn)),
                 settings=snap.rules,
             )
             self._check_rules(card.title, violations, override_reason)
@@ -500,8 +508,9 @@ class BoardService:
         A pool card has no lane, so assigning it starts it: it moves into the
         person's lane in the first active column, through the board's rules.
         """
-        snap = self.snapshot()
-        card = self.card(ref)
+        with self._read() as conn:
+            snap = repo.load_frame(conn)
+            card = repo.find_card(conn, ref=ref)
         column: int | None = None
         if snap.column(card.column_id).kind is ColumnKind.POOL and person is not None:
             active = [c for c in snap.columns if c.kind is ColumnKind.ACTIVE]
@@ -525,8 +534,9 @@ class BoardService:
         *,
         expected_revision: int | None = None,
         source: Source = Source.LOCAL,
+        at: datetime | None = None,
     ) -> ChangeResult:
-        """Mark a card not ready, with the reason it waits."""
+        """Mark a card not ready, with the reason it waits (``at`` backdates, as in move_card)."""
         cleaned = validate_reason(reason, "Marking a card not ready")
         with self._write() as conn:
             card = self._load(conn, ref, expected_revision)
@@ -534,18 +544,27 @@ class BoardService:
                 return ChangeResult(card, "")
             values: dict[str, Any] = {"not_ready": True, "not_ready_reason": cleaned}
             if not card.not_ready:
-                values["not_ready_since"] = repo.now()
-            return self._commit_change(conn, card, values, EventKind.BLOCKED, None, [], source)
+                values["not_ready_since"] = at or repo.now()
+            return self._commit_change(
+                conn, card, values, EventKind.BLOCKED, None, [], source, at=at
+            )
 
     def unblock(
-        self, ref: str, *, expected_revision: int | None = None, source: Source = Source.LOCAL
+        self,
+        ref: str,
+        *,
+        expected_revision: int | None = None,
+        source: Source = Source.LOCAL,
+        at: datetime | None = None,
     ) -> ChangeResult:
         with self._write() as conn:
             card = self._load(conn, ref, expected_revision)
             if not card.not_ready:
                 raise UserError(f"Card '{card.title}' is not marked not ready; nothing to do.")
             values = {"not_ready": False, "not_ready_reason": None, "not_ready_since": None}
-            return self._commit_change(conn, card, values, EventKind.UNBLOCKED, None, [], source)
+            return self._commit_change(
+                conn, card, values, EventKind.UNBLOCKED, None, [], source, at=at
+            )
 
     def archive(
         self, ref: str, *, expected_revision: int | None = None, source: Source = Source.LOCAL
@@ -993,6 +1012,34 @@ class BoardService:
                 }
             ],
         )
+
+    # --- batches: several use cases in one transaction ------------------------
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Run the use cases called inside the block in one write transaction.
+
+        Either all of them are stored or, if the block raises, none. Used by the
+        CSV import (``--strict``) and the demo generator. Each use case inside
+        runs in a savepoint, so one that fails (a rule refusing a row) leaves the
+        others in place when the caller catches its error.
+        """
+        if getattr(self, "_batch_conn", None) is not None:
+            yield  # already inside a batch: join it
+            return
+        with db.known_errors(self.url), db.write_transaction(self.engine) as conn:
+            self._batch_conn: Connection | None = conn
+            try:
+                yield
+            finally:
+                self._batch_conn = None
+
+    @contextlib.contextmanager
+    def _in_batch(self) -> Iterator[Connection]:
+        conn = self._batch_conn
+        assert conn is not None  # noqa: S101 - only called inside batch()
+        with db.known_errors(self.url), conn.begin_nested():
+            yield conn
 
 
 PALETTE = (
