@@ -1,0 +1,216 @@
+"""The report's charts, drawn with matplotlib's object API (never pyplot).
+
+Each chart function takes the report data and returns a ``Figure``, or None
+when there is nothing to draw (the renderers then print the chart's
+``empty`` sentence instead). Figures are made with ``matplotlib.figure.Figure``
+directly, so no global backend is chosen and nothing here pulls in Qt: the
+files are rendered through the Agg/SVG canvases, and the app puts the very same
+figure on a Qt canvas.
+"""
+
+from __future__ import annotations
+
+import io
+import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import matplotlib.dates as mdates
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.backends.backend_svg import FigureCanvasSVG
+from matplotlib.figure import Figure
+
+from kanban.reports.model import ReportData
+
+# Tableau-10: colour-blind friendly and prints well in greyscale order.
+PALETTE = (
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f",
+    "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+)  # fmt: skip
+BAND_COLOURS = {"ok": "#59a14f", "watch": "#edc948", "late": "#e15759", "n/a": "#4e79a7"}
+SIZE = (7.2, 3.2)  # inches: fits an A4/Letter text width at a readable font size
+
+
+def _figure(size: tuple[float, float] = SIZE) -> Figure:
+    fig = Figure(figsize=size, layout="constrained")
+    fig.set_facecolor("white")
+    return fig
+
+
+def _style(ax, title: str, ylabel: str) -> None:  # type: ignore[no-untyped-def]
+    ax.set_title(title, fontsize=11, loc="left", fontweight="bold")
+    ax.set_ylabel(ylabel, fontsize=9)
+    ax.tick_params(labelsize=8)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+
+
+def _date_axis(ax) -> None:  # type: ignore[no-untyped-def]
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def cumulative_flow(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | None:
+    flow = data.flow
+    if not flow.days or not any(any(s.values) for s in flow.cfd):
+        return None
+    fig = _figure(size)
+    ax = fig.add_subplot()
+    # Done at the bottom, the pool on top: the usual reading of a CFD.
+    bands = list(reversed(flow.cfd))
+    colours = [PALETTE[i % len(PALETTE)] for i in range(len(bands))]
+    ax.stackplot(
+        list(flow.days),
+        [list(s.values) for s in bands],
+        labels=[s.name for s in bands],
+        colors=colours,
+        alpha=0.85,
+        step="post",
+    )
+    _style(ax, "Cumulative flow", "cards")
+    _date_axis(ax)
+    handles, labels = ax.get_legend_handles_labels()
+    ax.legend(handles[::-1], labels[::-1], fontsize=8, loc="upper left", frameon=False)
+    return fig
+
+
+def cycle_time_scatter(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | None:
+    flow = data.flow
+    dots = [r for r in flow.finished if r.cycle_days is not None]
+    if not dots:
+        return None
+    fig = _figure(size)
+    ax = fig.add_subplot()
+    smooth = [r for r in dots if r.blocked_days <= 0]
+    held = [r for r in dots if r.blocked_days > 0]
+    ax.scatter([r.done_at for r in smooth], [r.cycle_days for r in smooth], s=18,
+               color=PALETTE[0], label="finished card", zorder=3)  # fmt: skip
+    if held:
+        ax.scatter([r.done_at for r in held], [r.cycle_days for r in held], s=18,
+                   color=PALETTE[2], marker="D", label="was blocked on the way",
+                   zorder=3)  # fmt: skip
+    for value, name, style in (
+        (flow.window_cycle.median, "median", "--"),
+        (flow.window_cycle.p85, "85th percentile", ":"),
+    ):
+        if value is not None:
+            ax.axhline(value, color="#555555", linestyle=style, linewidth=1)
+            ax.annotate(
+                f"{name}: {value:.1f} d", xy=(1, value), xycoords=("axes fraction", "data"),
+                xytext=(-4, 3), textcoords="offset points", ha="right", fontsize=8,
+            )  # fmt: skip
+    _style(ax, "Cycle time of finished cards", "days")
+    ax.set_ylim(bottom=0)
+    _date_axis(ax)
+    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    return fig
+
+
+def throughput(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | None:
+    weeks = data.flow.throughput
+    if not weeks or not any(w.finished for w in weeks):
+        return None
+    fig = _figure(size)
+    ax = fig.add_subplot()
+    labels = [f"{w.week_start:%d %b}" for w in weeks]
+    bars = ax.bar(labels, [w.finished for w in weeks], color=PALETTE[0])
+    ax.bar_label(bars, fontsize=8, padding=1)
+    _style(ax, "Throughput per week (cards finished, week starting)", "cards")
+    ax.tick_params(axis="x", labelrotation=45)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    return fig
+
+
+def wip_per_person(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | None:
+    flow = data.flow
+    series = [s for s in flow.wip_by_person if any(s.values)]
+    if not flow.days or not series:
+        return None
+    fig = _figure(size)
+    ax = fig.add_subplot()
+    for i, s in enumerate(series):
+        ax.step(list(flow.days), list(s.values), where="post", label=s.name, linewidth=1.6,
+                color=s.colour or PALETTE[i % len(PALETTE)])  # fmt: skip
+    _style(ax, "Work in progress per person", "cards in progress")
+    ax.set_ylim(bottom=0)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    _date_axis(ax)
+    ax.legend(fontsize=8, loc="upper left", frameon=False, ncols=min(4, len(series)))
+    return fig
+
+
+def aging_wip(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | None:
+    flow = data.flow
+    if not flow.aging:
+        return None
+    fig = _figure(size)
+    ax = fig.add_subplot()
+    columns = list(dict.fromkeys(a.column for a in flow.aging))
+    # Spread cards of one column sideways a little so equal ages stay visible.
+    for band in ("ok", "watch", "late", "n/a"):
+        items = [a for a in flow.aging if a.band == band]
+        if not items:
+            continue
+        xs = [
+            columns.index(a.column) + ((zlib.crc32(a.card_id.encode()) % 21) - 10) / 60
+            for a in items
+        ]
+        label = {"ok": "within median", "watch": "median – 85th", "late": "over 85th",
+                 "n/a": "no reference yet"}[band]  # fmt: skip
+        ax.scatter(xs, [a.age_days for a in items], s=22, color=BAND_COLOURS[band],
+                   label=label, zorder=3, edgecolors="#333333", linewidths=0.3)  # fmt: skip
+    for value, name, style in (
+        (flow.window_cycle.median, "median", "--"),
+        (flow.window_cycle.p85, "85th percentile", ":"),
+    ):
+        if value is not None:
+            ax.axhline(value, color="#555555", linestyle=style, linewidth=1)
+            ax.annotate(
+                f"cycle {name}: {value:.1f} d", xy=(1, value), xycoords=("axes fraction", "data"),
+                xytext=(-4, 3), textcoords="offset points", ha="right", fontsize=8,
+            )  # fmt: skip
+    ax.set_xticks(range(len(columns)), columns)
+    ax.set_xlim(-0.6, len(columns) - 0.4)
+    _style(ax, "Aging work in progress (days since started)", "days")
+    ax.set_ylim(bottom=0)
+    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    return fig
+
+
+@dataclass(frozen=True, slots=True)
+class ChartSpec:
+    key: str
+    title: str
+    draw: Callable[[ReportData, tuple[float, float]], Figure | None]
+    empty: str  # the plain sentence shown when there is nothing to draw
+
+
+CHARTS: tuple[ChartSpec, ...] = (
+    ChartSpec("cfd", "Cumulative flow", cumulative_flow,
+              "No cards were on the board during this time, so there is no flow to show."),
+    ChartSpec("cycle", "Cycle time", cycle_time_scatter,
+              "No card went from an active column to done in this time."),
+    ChartSpec("throughput", "Throughput", throughput, "No card was finished in this time."),
+    ChartSpec("wip", "WIP per person", wip_per_person,
+              "Nobody had work in progress in this time."),
+    ChartSpec("aging", "Aging WIP", aging_wip, "No card is in progress now."),
+)  # fmt: skip
+
+
+def to_svg(fig: Figure) -> str:
+    """The figure as an inline SVG element (text kept as paths, so no font is needed)."""
+    buf = io.StringIO()
+    FigureCanvasSVG(fig)
+    fig.savefig(buf, format="svg")
+    text = buf.getvalue()
+    return text[text.index("<svg") :]
+
+
+def to_png(fig: Figure, dpi: int = 150) -> bytes:
+    buf = io.BytesIO()
+    FigureCanvasAgg(fig)
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()

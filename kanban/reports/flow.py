@@ -1,0 +1,401 @@
+"""Flow metrics worked out from the history of events alone.
+
+Pure functions over ``Event`` lists. A card's life is replayed from every event
+whose ``after`` touches a placement field: ``column_id`` (kinds created, moved,
+assigned, undo, redo...), ``person_id``, ``not_ready`` and ``archived``. That
+gives, per card, step functions of time (its column, lane, not-ready flag and
+archived flag) from which every figure follows:
+
+- *lead time*: created → done; *cycle time*: first entry into an active column
+  → the last entry into a done column. A card counts as done only if its last
+  column change put it in a done column (reopened cards are in progress).
+- *blocked time*: not-ready spells that overlap the cycle (or the lead time
+  for a card that skipped the active columns), counted apart from worked time.
+- *percentiles*: linear interpolation between closest ranks (Hyndman & Fan
+  type 7, the default of numpy and Excel's PERCENTILE.INC), so the median of
+  an even sample is the mean of the middle two.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from kanban.domain.model import Card, Column, ColumnKind, Event, Person
+from kanban.reports.model import Breach, Period, Series, Stats
+
+DAY = 86_400.0
+
+
+def percentile(values: Sequence[float], p: float) -> float | None:
+    """The ``p``-th percentile (0..100) of ``values`` by linear interpolation; None if empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * p / 100.0
+    low = math.floor(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (rank - low) * (ordered[high] - ordered[low])
+
+
+def stats(values: Sequence[float]) -> Stats:
+    """Count, median, 85th percentile and mean of a sample of days."""
+    if not values:
+        return Stats(0, None, None, None)
+    return Stats(
+        len(values), percentile(values, 50), percentile(values, 85), sum(values) / len(values)
+    )
+
+
+def days_between(start: datetime, end: datetime) -> float:
+    return (end - start).total_seconds() / DAY
+
+
+@dataclass(slots=True)
+class Timeline:
+    """One card's placement over time, as step functions ``[(at, value), ...]``.
+
+    ``synthetic`` marks a card that has no history at all: its timeline is made
+    from the card's current fields so it can be placed, but it is left out of
+    every flow figure because nothing says when it really moved.
+    """
+
+    card_id: str
+    created_at: datetime
+    columns: list[tuple[datetime, int]] = field(default_factory=list)
+    people: list[tuple[datetime, int | None]] = field(default_factory=list)
+    not_ready: list[tuple[datetime, bool, str | None]] = field(default_factory=list)
+    archived: list[tuple[datetime, bool]] = field(default_factory=list)
+    synthetic: bool = False
+
+    @staticmethod
+    def _at(steps: Sequence[tuple], moment: datetime, default: object) -> object:
+        # Steps are few per card, so a linear scan from the end beats building keys.
+        for step in reversed(steps):
+            if step[0] <= moment:
+                return step[1]
+        return default
+
+    def column_at(self, moment: datetime) -> int | None:
+        return self._at(self.columns, moment, None)  # type: ignore[return-value]
+
+    def person_at(self, moment: datetime) -> int | None:
+        return self._at(self.people, moment, None)  # type: ignore[return-value]
+
+    def archived_at(self, moment: datetime) -> bool:
+        return bool(self._at(self.archived, moment, False))
+
+    def not_ready_at(self, moment: datetime) -> tuple[bool, str | None, datetime | None]:
+        """Whether the card is not ready at ``moment``, the reason, and since when."""
+        since: datetime | None = None
+        state, reason = False, None
+        for at, flag, why in self.not_ready:
+            if at > moment:
+                break
+            if flag and not state:
+                since = at
+            state, reason = flag, (why if flag else None)
+        return state, reason, since if state else None
+
+    def first_entry(self, kinds: Mapping[int, ColumnKind], kind: ColumnKind) -> datetime | None:
+        for at, col in self.columns:
+            if kinds.get(col) is kind:
+                return at
+        return None
+
+    def done_at(
+        self, kinds: Mapping[int, ColumnKind], until: datetime | None = None
+    ) -> datetime | None:
+        """When the card last came into done from elsewhere, if it is done at ``until``.
+
+        A move between two done columns is not a new finish, and a card that
+        left done again (reopened) is not done.
+        """
+        final: datetime | None = None
+        for at, col in self.columns:
+            if until is not None and at > until:
+                break
+            if kinds.get(col) is ColumnKind.DONE:
+                if final is None:
+                    final = at
+            else:
+                final = None
+        return final
+
+    def blocked_days(self, start: datetime, end: datetime) -> float:
+        """Days of not-ready time overlapping ``[start, end)``."""
+        total = 0.0
+        spell_start: datetime | None = None
+        for at, flag, _why in self.not_ready:
+            if flag and spell_start is None:
+                spell_start = at
+            elif not flag and spell_start is not None:
+                total += _overlap(spell_start, at, start, end)
+                spell_start = None
+        if spell_start is not None:
+            total += _overlap(spell_start, end, start, end)
+        return total / DAY
+
+
+def _overlap(a0: datetime, a1: datetime, b0: datetime, b1: datetime) -> float:
+    lo, hi = max(a0, b0), min(a1, b1)
+    return max(0.0, (hi - lo).total_seconds())
+
+
+def build_timelines(events: Iterable[Event], cards: Iterable[Card]) -> dict[str, Timeline]:
+    """Replay the history into one timeline per card.
+
+    Args:
+        events: the board's events, any order (sorted here by time, then id).
+        cards: the cards to place, archived ones included; a card with no
+            event gets a synthetic timeline from its own fields.
+    """
+    timelines: dict[str, Timeline] = {}
+    for ev in sorted(events, key=lambda e: (e.at, e.id)):
+        tl = timelines.get(ev.card_id)
+        if tl is None:
+            tl = timelines[ev.card_id] = Timeline(ev.card_id, ev.at)
+        after = ev.after
+        if "column_id" in after and after["column_id"] is not None:
+            col = int(after["column_id"])  # type: ignore[call-overload]
+            if not tl.columns or tl.columns[-1][1] != col:
+                tl.columns.append((ev.at, col))
+        if "person_id" in after:
+            pid = after["person_id"]
+            tl.people.append((ev.at, None if pid is None else int(pid)))  # type: ignore[call-overload]
+        if "not_ready" in after:
+            flag = bool(after["not_ready"])
+            why = after.get("not_ready_reason")
+            tl.not_ready.append((ev.at, flag, str(why) if why else None))
+        if "archived" in after:
+            tl.archived.append((ev.at, bool(after["archived"])))
+    for card in cards:
+        if card.id in timelines:
+            continue
+        tl = Timeline(card.id, card.created_at, synthetic=True)
+        tl.columns.append((card.created_at, card.column_id))
+        tl.people.append((card.created_at, card.person_id))
+        if card.not_ready:
+            tl.not_ready.append(
+                (card.not_ready_since or card.created_at, True, card.not_ready_reason)
+            )
+        if card.archived:
+            tl.archived.append((card.updated_at, True))
+        timelines[card.id] = tl
+    return timelines
+
+
+@dataclass(frozen=True, slots=True)
+class Sweep:
+    """What one pass over all placement changes yields."""
+
+    days: tuple[datetime, ...]
+    cfd: dict[int, list[int]]  # column id → count at each day
+    wip_by_person: dict[int, list[int]]
+    breaches: list[Breach]
+
+
+def sweep(
+    timelines: Mapping[str, Timeline],
+    columns: Sequence[Column],
+    people: Sequence[Person],
+    window: Period,
+    breach_period: Period,
+    now: datetime,
+) -> Sweep:
+    """Replay every card together to sample counts per day and find WIP breaches.
+
+    One pass over all steps in time order keeps per-column and per-person
+    counts; the counts are read at the end of each day of ``window`` (the last
+    sample is ``now`` when the window reaches past it). Archived cards leave
+    their column, except done ones, which stay in the cumulative flow so the
+    done band never shrinks. Breaches use the current limits, because the
+    history does not record limit changes.
+    """
+    kinds = {c.id: c.kind for c in columns}
+    limits_col = {c.id: c.wip_max for c in columns if c.wip_max is not None}
+    names_col = {c.id: c.name for c in columns}
+    limits_person = {p.id: p.wip_limit for p in people if p.wip_limit is not None}
+    names_person = {p.id: p.name for p in people}
+
+    # (at, order, card, field, value): field 0 column, 1 person, 2 archived.
+    steps: list[tuple[datetime, int, str, int, object]] = []
+    for tl in timelines.values():
+        for at, col in tl.columns:
+            steps.append((at, 0, tl.card_id, 0, col))
+        for at, pid in tl.people:
+            steps.append((at, 1, tl.card_id, 1, pid))
+        for at, flag in tl.archived:
+            steps.append((at, 2, tl.card_id, 2, flag))
+    steps.sort(key=lambda s: (s[0], s[1]))
+
+    end = min(window.end, now)
+    days: list[datetime] = []
+    moment = window.start + timedelta(days=1)
+    while moment < end:
+        days.append(moment)
+        moment += timedelta(days=1)
+    if end > window.start:
+        days.append(end)
+
+    col_of: dict[str, int | None] = {}
+    person_of: dict[str, int | None] = {}
+    arch_of: dict[str, bool] = {}
+    visible: dict[int, int] = dict.fromkeys(kinds, 0)
+    archived_done: dict[int, int] = dict.fromkeys(kinds, 0)
+    person_wip: dict[int, int] = {}
+    cfd: dict[int, list[int]] = {cid: [] for cid in kinds}
+    wip_series: dict[int, list[int]] = {p.id: [] for p in people}
+    open_breach: dict[tuple[str, int], list] = {}
+    breaches: list[Breach] = []
+
+    def contribution(card: str) -> tuple[int | None, int | None, bool]:
+        return col_of.get(card), person_of.get(card), arch_of.get(card, False)
+
+    def apply(card: str, sign: int) -> None:
+        col, pid, arch = contribution(card)
+        if col is None:
+            return
+        if col not in visible:  # a column removed since; it cannot be drawn
+            return
+        if arch:
+            if kinds[col] is ColumnKind.DONE:
+                archived_done[col] += sign
+            return
+        visible[col] += sign
+        if kinds[col] is ColumnKind.ACTIVE and pid is not None:
+            person_wip[pid] = person_wip.get(pid, 0) + sign
+
+    def check(at: datetime, card: str) -> None:
+        col, pid, _arch = contribution(card)
+        for scope, key, count, limit, name in (
+            (
+                "column",
+                col,
+                visible.get(col, 0) if col is not None else 0,
+                limits_col.get(col) if col is not None else None,
+                names_col.get(col, ""),
+            ),
+            (
+                "person",
+                pid,
+                person_wip.get(pid, 0) if pid is not None else 0,
+                limits_person.get(pid) if pid is not None else None,
+                names_person.get(pid, ""),
+            ),
+        ):
+            if key is None or limit is None:
+                continue
+            _track(open_breach, breaches, scope, key, name, count, limit, at)
+
+    def close_drops(at: datetime) -> None:
+        # A card leaving a cell can end a breach there; check every open spell.
+        for (scope, key), spell in list(open_breach.items()):
+            count = visible.get(key, 0) if scope == "column" else person_wip.get(key, 0)
+            limit = limits_col[key] if scope == "column" else limits_person[key]
+            _track(open_breach, breaches, scope, key, spell[0], count, limit, at)
+
+    day_index = 0
+    for at, _order, card, fld, value in steps:
+        while day_index < len(days) and days[day_index] <= at:
+            _sample(days[day_index], visible, archived_done, person_wip, cfd, wip_series)
+            day_index += 1
+        apply(card, -1)
+        if fld == 0:
+            col_of[card] = value  # type: ignore[assignment]
+        elif fld == 1:
+            person_of[card] = value  # type: ignore[assignment]
+        else:
+            arch_of[card] = bool(value)
+        apply(card, +1)
+        if open_breach:
+            close_drops(at)
+        check(at, card)
+    while day_index < len(days):
+        _sample(days[day_index], visible, archived_done, person_wip, cfd, wip_series)
+        day_index += 1
+    for (scope, _key), (name, limit, peak, start) in open_breach.items():
+        breaches.append(Breach(scope, name, limit, peak, start, None))
+    in_period = [
+        b
+        for b in breaches
+        if b.start < breach_period.end and (b.end is None or b.end > breach_period.start)
+    ]
+    in_period.sort(key=lambda b: b.start)
+    return Sweep(tuple(days), cfd, wip_series, in_period)
+
+
+def _track(
+    open_breach: dict[tuple[str, int], list],
+    breaches: list[Breach],
+    scope: str,
+    key: int,
+    name: str,
+    count: int,
+    limit: int,
+    at: datetime,
+) -> None:
+    spell = open_breach.get((scope, key))
+    if count > limit:
+        if spell is None:
+            open_breach[(scope, key)] = [name, limit, count, at]
+        else:
+            spell[2] = max(spell[2], count)
+    elif spell is not None:
+        del open_breach[(scope, key)]
+        breaches.append(Breach(scope, spell[0], spell[1], spell[2], spell[3], at))
+
+
+def _sample(
+    day: datetime,
+    visible: Mapping[int, int],
+    archived_done: Mapping[int, int],
+    person_wip: Mapping[int, int],
+    cfd: dict[int, list[int]],
+    wip_series: dict[int, list[int]],
+) -> None:
+    del day  # the caller keeps the list of days; only the counts are stored
+    for cid, values in cfd.items():
+        values.append(visible[cid] + archived_done[cid])
+    for pid, values in wip_series.items():
+        values.append(person_wip.get(pid, 0))
+
+
+def column_series(columns: Sequence[Column], cfd: Mapping[int, list[int]]) -> tuple[Series, ...]:
+    """CFD bands in board order (the pool first, done last)."""
+    return tuple(
+        Series(c.name, tuple(cfd.get(c.id, ()))) for c in sorted(columns, key=lambda c: c.order)
+    )
+
+
+def person_series(people: Sequence[Person], wip: Mapping[int, list[int]]) -> tuple[Series, ...]:
+    return tuple(Series(p.name, tuple(wip.get(p.id, ())), p.colour) for p in people)
+
+
+def week_start(moment: datetime) -> datetime:
+    """Monday 00:00 of ``moment``'s week, in ``moment``'s own time zone."""
+    day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    return day - timedelta(days=day.weekday())
+
+
+def weekly_counts(done_times: Iterable[datetime], window: Period) -> list[tuple[datetime, int]]:
+    """How many cards finished in each week (Monday start) that overlaps ``window``."""
+    tz = window.start.tzinfo
+    first = week_start(window.start)
+    weeks: list[datetime] = []
+    moment = first
+    while moment < window.end:
+        weeks.append(moment)
+        moment += timedelta(days=7)
+    counts = [0] * len(weeks)
+    for done in done_times:
+        local = done.astimezone(tz) if tz else done
+        if not window.contains(local):
+            continue
+        idx = bisect.bisect_right(weeks, local) - 1
+        if 0 <= idx < len(counts):
+            counts[idx] += 1
+    return list(zip(weeks, counts, strict=True))
