@@ -1,0 +1,761 @@
+"""The board's settings dialogs: people, columns, team rules and "who am I".
+
+Every change is applied through ``BoardService`` as soon as the user applies
+it (no big "OK" at the end that could lose ten edits to one bad value), and
+each dialog emits ``changed`` right after, so the board reloads at once.
+Errors are shown in the dialog as written; the dialog stays open with the
+user's input in place.
+
+People and columns share one shape (:class:`_ListEditor`): a list on the
+left with add and reorder buttons, the selected item's form on the right.
+Moving to another item applies pending edits first, so nothing is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QColorDialog,
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kanban.domain.model import RULE_TITLES, Column, ColumnKind, Person, Rule, RuleMode
+from kanban.errors import NotFound, UserError
+from kanban.services.board import BoardService
+from kanban.settings import Config, config_path, os_user
+from kanban.ui.dialogs.common import (
+    MessageBanner,
+    em,
+    limit_spin,
+    limit_value,
+    run_safely,
+    set_limit,
+)
+
+T = TypeVar("T", Person, Column)
+
+_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+def _swatch(colour: str, size: int) -> QIcon:
+    pix = QPixmap(size, size)
+    pix.fill(QColor(colour) if _COLOUR_RE.match(colour) else QColor("#999999"))
+    return QIcon(pix)
+
+
+def _fit(dialog: QDialog, width_em: float, height_em: float) -> None:
+    """Open at a size in font units, never larger than the screen."""
+    width, height = em(dialog, width_em), em(dialog, height_em)
+    screen = dialog.screen()
+    if screen is not None:
+        geo = screen.availableGeometry()
+        width, height = min(width, int(geo.width() * 0.95)), min(height, int(geo.height() * 0.9))
+    dialog.resize(width, height)
+
+
+class _ListEditor(QDialog, Generic[T]):
+    """A list of items with add / up / down, and a form for the selected one.
+
+    Subclasses fill in the item-specific parts; this class keeps the list, the
+    selection and the "apply pending edits before switching" rule.
+
+    Signals:
+        changed(): after every change that reached the database.
+    """
+
+    changed = Signal()
+    noun = "item"
+
+    def __init__(self, service: BoardService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.items: list[T] = []
+        self._current_id: int | None = None
+        self._switching = False
+        self.setSizeGripEnabled(True)
+
+        outer = QVBoxLayout(self)
+        self.banner = MessageBanner(self)
+        outer.addWidget(self.banner)
+        body = QHBoxLayout()
+        outer.addLayout(body, 1)
+
+        left = QVBoxLayout()
+        self.list = QListWidget()
+        self.list.setMinimumWidth(em(self, 10))
+        self.list.currentRowChanged.connect(self._row_changed)
+        left.addWidget(self.list, 1)
+        order = QHBoxLayout()
+        self.up_button = QPushButton("Move &up")
+        self.down_button = QPushButton("Move do&wn")
+        self.up_button.clicked.connect(lambda: self.move_selected(-1))
+        self.down_button.clicked.connect(lambda: self.move_selected(1))
+        order.addWidget(self.up_button)
+        order.addWidget(self.down_button)
+        left.addLayout(order)
+        add_box = QGroupBox(f"Add a {self.noun}")
+        self.add_layout = QFormLayout(add_box)
+        self.add_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.new_name = QLineEdit()
+        self.new_name.setPlaceholderText("name")
+        self.new_name.returnPressed.connect(self.add)
+        self.add_layout.addRow("&Name", self.new_name)
+        self.add_button = QPushButton(f"&Add {self.noun}")
+        self.add_button.clicked.connect(self.add)
+        left.addWidget(add_box)
+        body.addLayout(left, 2)
+
+        self.form_box = QGroupBox(f"Selected {self.noun}")
+        right = QVBoxLayout(self.form_box)
+        self.form = QFormLayout()
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        right.addLayout(self.form)
+        right.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.revert_button = QPushButton("&Revert")
+        self.revert_button.clicked.connect(self._show_current)
+        self.apply_button = QPushButton("A&pply")
+        self.apply_button.setDefault(True)
+        self.apply_button.clicked.connect(self.apply)
+        buttons.addWidget(self.revert_button)
+        buttons.addWidget(self.apply_button)
+        right.addLayout(buttons)
+        body.addWidget(self.form_box, 3)
+
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        self.close_button = QPushButton("&Close")
+        self.close_button.setAutoDefault(False)
+        self.close_button.clicked.connect(self.accept)
+        bottom.addWidget(self.close_button)
+        outer.addLayout(bottom)
+
+    # --- subclass parts ---------------------------------------------------------
+
+    def _load(self) -> list[T]:
+        raise NotImplementedError
+
+    def _label(self, item: T) -> str:
+        raise NotImplementedError
+
+    def _icon(self, item: T) -> QIcon | None:
+        return None
+
+    def _fill_form(self, item: T) -> None:
+        raise NotImplementedError
+
+    def _form_values(self, item: T) -> dict[str, Any]:
+        """The form's values that differ from ``item`` (empty: nothing to apply)."""
+        raise NotImplementedError
+
+    def _update(self, item: T, values: dict[str, Any]) -> object:
+        raise NotImplementedError
+
+    def _add(self, name: str) -> T:
+        raise NotImplementedError
+
+    def _move(self, item: T, position: int) -> object:
+        raise NotImplementedError
+
+    # --- shared behaviour -------------------------------------------------------
+
+    def reload(self, select_id: int | None = None) -> None:
+        """Re-read the items from the board and show them, keeping the selection."""
+        loaded = run_safely(self.banner, f"loading the {self.noun}s", self._load)
+        if loaded is None:
+            return
+        self.items = loaded
+        wanted = select_id if select_id is not None else self._current_id
+        self._switching = True
+        try:
+            self.list.clear()
+            row_to_select = 0 if self.items else -1
+            for row, item in enumerate(self.items):
+                entry = QListWidgetItem(self._label(item))
+                icon = self._icon(item)
+                if icon is not None:
+                    entry.setIcon(icon)
+                self.list.addItem(entry)
+                if item.id == wanted:
+                    row_to_select = row
+            self.list.setCurrentRow(row_to_select)
+        finally:
+            self._switching = False
+        self._current_id = self.items[row_to_select].id if row_to_select >= 0 else None
+        self._show_current()
+
+    def current(self) -> T | None:
+        return next((i for i in self.items if i.id == self._current_id), None)
+
+    def select(self, name: str) -> None:
+        """Select the item with this name (for keyboard users and tests)."""
+        for row, item in enumerate(self.items):
+            if item.name == name:
+                self.list.setCurrentRow(row)
+                return
+        raise KeyError(name)
+
+    def _show_current(self) -> None:
+        item = self.current()
+        self.form_box.setEnabled(item is not None)
+        self.up_button.setEnabled(item is not None and self.items.index(item) > 0)
+        self.down_button.setEnabled(
+            item is not None and self.items.index(item) < len(self.items) - 1
+        )
+        if item is not None:
+            self.form_box.setTitle(f"{self.noun.capitalize()}: {item.name}")
+            self._fill_form(item)
+
+    def is_dirty(self) -> bool:
+        item = self.current()
+        return item is not None and bool(self._form_values(item))
+
+    def _row_changed(self, row: int) -> None:
+        if self._switching:
+            return
+        if self.is_dirty() and not self.apply():
+            # Stay on the item whose edits could not be applied, so they are not lost.
+            self._switching = True
+            try:
+                self.list.setCurrentRow(self.items.index(self.current()))  # type: ignore[arg-type]
+            finally:
+                self._switching = False
+            return
+        if 0 <= row < len(self.items):
+            self._current_id = self.items[row].id
+            self.banner.clear_message()
+            self._show_current()
+
+    def apply(self) -> bool:
+        """Apply the form to the selected item; True when saved (or nothing to do)."""
+        item = self.current()
+        if item is None:
+            return True
+        values = self._form_values(item)
+        if not values:
+            return True
+        done = run_safely(
+            self.banner, f"saving {self.noun} '{item.name}'", lambda: self._update(item, values)
+        )
+        if done is None:
+            return False
+        self.banner.show_message(f"Saved {self.noun} '{values.get('name', item.name)}'.", "info")
+        self.changed.emit()
+        self.reload(item.id)
+        return True
+
+    def add(self) -> bool:
+        name = self.new_name.text()
+        if self.is_dirty() and not self.apply():
+            return False
+        created = run_safely(self.banner, f"adding a {self.noun}", lambda: self._add(name))
+        if created is None:
+            self.new_name.setFocus()
+            return False
+        self.new_name.clear()
+        self.banner.show_message(f"Added {self.noun} '{created.name}'.", "info")
+        self.changed.emit()
+        self.reload(created.id)
+        return True
+
+    def move_selected(self, delta: int) -> bool:
+        item = self.current()
+        if item is None:
+            return False
+        if self.is_dirty() and not self.apply():
+            return False
+        item = self.current()
+        assert item is not None  # noqa: S101 - apply keeps the selection
+        position = self.items.index(item) + delta
+        if not 0 <= position < len(self.items):
+            return False
+        done = run_safely(
+            self.banner, f"moving {self.noun} '{item.name}'", lambda: self._move(item, position)
+        )
+        if done is None:
+            return False
+        self.changed.emit()
+        self.reload(item.id)
+        return True
+
+    def accept(self) -> None:
+        """Close, applying pending edits first; stays open if they fail."""
+        if self.is_dirty() and not self.apply():
+            return
+        super().accept()
+
+
+class PeopleDialog(_ListEditor[Person]):
+    """Add and edit the team: name, JIRA user, e-mail, colour, WIP limit, order, active.
+
+    Signals:
+        changed(): after every change that reached the database.
+    """
+
+    noun = "person"
+
+    def __init__(self, service: BoardService, parent: QWidget | None = None) -> None:
+        super().__init__(service, parent)
+        self.setWindowTitle("People")
+        self.add_layout.addRow(self.add_button)
+
+        self.name_edit = QLineEdit()
+        self.jira_edit = QLineEdit()
+        self.jira_edit.setPlaceholderText("JIRA user name or account id")
+        self.email_edit = QLineEdit()
+        self.email_edit.setPlaceholderText("name@example.com")
+        self.colour_edit = QLineEdit()
+        self.colour_edit.setPlaceholderText("#4e79a7")
+        self.colour_button = QPushButton("C&hoose…")
+        self.colour_button.clicked.connect(self._choose_colour)
+        colour_host = QWidget()
+        colour_row = QHBoxLayout(colour_host)
+        colour_row.setContentsMargins(0, 0, 0, 0)
+        colour_row.addWidget(self.colour_edit, 1)
+        colour_row.addWidget(self.colour_button)
+        self.wip_spin = limit_spin()
+        self.wip_spin.setSuffix(" cards")
+        self.active_check = QCheckBox("Active (has a swimlane on the board)")
+        self.form.addRow("Na&me", self.name_edit)
+        self.form.addRow("&JIRA user", self.jira_edit)
+        self.form.addRow("&E-mail", self.email_edit)
+        self.form.addRow("C&olour", colour_host)
+        self.form.addRow("Personal &WIP limit", self.wip_spin)
+        self.form.addRow("", self.active_check)
+        self.reload()
+        _fit(self, 44, 28)
+
+    def _load(self) -> list[Person]:
+        return self.service.people(include_inactive=True)
+
+    def _label(self, item: Person) -> str:
+        limit = f"  (limit {item.wip_limit})" if item.wip_limit is not None else ""
+        return item.name + limit + ("" if item.active else "  — inactive")
+
+    def _icon(self, item: Person) -> QIcon | None:
+        return _swatch(item.colour, max(8, self.fontMetrics().height()))
+
+    def _fill_form(self, item: Person) -> None:
+        self.name_edit.setText(item.name)
+        self.jira_edit.setText(item.jira_user or "")
+        self.email_edit.setText(item.email or "")
+        self.colour_edit.setText(item.colour)
+        set_limit(self.wip_spin, item.wip_limit)
+        self.active_check.setChecked(item.active)
+
+    def _form_values(self, item: Person) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "name": self.name_edit.text().strip(),
+            "jira_user": self.jira_edit.text().strip(),
+            "email": self.email_edit.text().strip(),
+            "colour": self.colour_edit.text().strip(),
+            "wip_limit": limit_value(self.wip_spin),
+            "active": self.active_check.isChecked(),
+        }
+        current = {
+            "name": item.name,
+            "jira_user": item.jira_user or "",
+            "email": item.email or "",
+            "colour": item.colour,
+            "wip_limit": item.wip_limit,
+            "active": item.active,
+        }
+        return {k: v for k, v in values.items() if v != current[k]}
+
+    def _update(self, item: Person, values: dict[str, Any]) -> object:
+        return self.service.update_person(item.id, **values)
+
+    def _add(self, name: str) -> Person:
+        return self.service.add_person(name)
+
+    def _move(self, item: Person, position: int) -> object:
+        return self.service.update_person(item.id, position=position)
+
+    def _choose_colour(self) -> None:
+        # A modal picker is fine here: it is opened by a click, never by tests.
+        colour = QColorDialog.getColor(QColor(self.colour_edit.text()), self, "Lane colour")
+        if colour.isValid():
+            self.colour_edit.setText(colour.name())
+
+
+class ColumnsDialog(_ListEditor[Column]):
+    """Add, rename, reorder and remove columns; set kind, WIP min/max and JIRA statuses.
+
+    Signals:
+        changed(): after every change that reached the database.
+    """
+
+    noun = "column"
+
+    def __init__(self, service: BoardService, parent: QWidget | None = None) -> None:
+        super().__init__(service, parent)
+        self.setWindowTitle("Columns")
+        self.new_kind = QComboBox()
+        for kind in (ColumnKind.ACTIVE, ColumnKind.DONE):
+            self.new_kind.addItem(kind.value, kind.value)
+        self.add_layout.addRow("&Kind", self.new_kind)
+        self.add_layout.addRow(self.add_button)
+
+        self.name_edit = QLineEdit()
+        self.kind_combo = QComboBox()
+        for kind in ColumnKind:
+            self.kind_combo.addItem(kind.value, kind.value)
+        self.min_spin = limit_spin()
+        self.max_spin = limit_spin()
+        self.statuses_edit = QLineEdit()
+        self.statuses_edit.setPlaceholderText("comma separated, e.g. In Progress, Doing")
+        hint = QLabel(
+            "A column under its minimum or over its maximum shows on the board; "
+            "'none' means no limit."
+        )
+        hint.setWordWrap(True)
+        hint.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+        self.form.addRow("Na&me", self.name_edit)
+        self.form.addRow("&Kind", self.kind_combo)
+        self.form.addRow("WIP m&inimum", self.min_spin)
+        self.form.addRow("WIP ma&ximum", self.max_spin)
+        self.form.addRow("JIRA &statuses", self.statuses_edit)
+        self.form.addRow(hint)
+        self.remove_button = QPushButton("Remo&ve column")
+        self.remove_button.setAutoDefault(False)
+        self.remove_button.clicked.connect(self.remove_selected)
+        self.form.addRow("", self.remove_button)
+        self.reload()
+        _fit(self, 46, 28)
+
+    def _load(self) -> list[Column]:
+        return self.service.columns()
+
+    def _label(self, item: Column) -> str:
+        limits = []
+        if item.wip_min is not None:
+            limits.append(f"min {item.wip_min}")
+        if item.wip_max is not None:
+            limits.append(f"max {item.wip_max}")
+        extra = f"  ({', '.join(limits)})" if limits else ""
+        return f"{item.name}  [{item.kind.value}]{extra}"
+
+    def _fill_form(self, item: Column) -> None:
+        self.name_edit.setText(item.name)
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(item.kind.value))
+        set_limit(self.min_spin, item.wip_min)
+        set_limit(self.max_spin, item.wip_max)
+        self.statuses_edit.setText(", ".join(item.jira_statuses))
+        # The pool is the one column that must stay.
+        self.remove_button.setEnabled(item.kind is not ColumnKind.POOL)
+
+    def _form_values(self, item: Column) -> dict[str, Any]:
+        statuses = [s.strip() for s in self.statuses_edit.text().split(",") if s.strip()]
+        values: dict[str, Any] = {
+            "name": self.name_edit.text().strip(),
+            "kind": self.kind_combo.currentData(),
+            "wip_min": limit_value(self.min_spin),
+            "wip_max": limit_value(self.max_spin),
+            "jira_statuses": statuses,
+        }
+        current = {
+            "name": item.name,
+            "kind": item.kind.value,
+            "wip_min": item.wip_min,
+            "wip_max": item.wip_max,
+            "jira_statuses": list(item.jira_statuses),
+        }
+        return {k: v for k, v in values.items() if v != current[k]}
+
+    def _update(self, item: Column, values: dict[str, Any]) -> object:
+        return self.service.update_column(item.id, **values)
+
+    def _add(self, name: str) -> Column:
+        return self.service.add_column(name, kind=self.new_kind.currentData())
+
+    def _move(self, item: Column, position: int) -> object:
+        return self.service.update_column(item.id, position=position)
+
+    def remove_selected(self) -> bool:
+        item = self.current()
+        if item is None:
+            return False
+        done = run_safely(
+            self.banner,
+            f"removing column '{item.name}'",
+            lambda: self.service.remove_column(item.id) or True,
+        )
+        if done is None:
+            return False
+        self.banner.show_message(f"Removed column '{item.name}'.", "info")
+        self._current_id = None
+        self.changed.emit()
+        self.reload()
+        return True
+
+
+class RulesDialog(QDialog):
+    """Off / warn / enforce for each team rule, and the biggest card size; applied at once.
+
+    Signals:
+        changed(): after every change that reached the database.
+    """
+
+    changed = Signal()
+
+    def __init__(self, service: BoardService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setWindowTitle("Team rules")
+        self.setSizeGripEnabled(True)
+        outer = QVBoxLayout(self)
+        self.banner = MessageBanner(self)
+        outer.addWidget(self.banner)
+        intro = QLabel(
+            "Warn: the board asks for a reason and keeps it in the card's history. "
+            "Enforce: the board refuses the change."
+        )
+        intro.setWordWrap(True)
+        outer.addWidget(intro)
+
+        grid = QGridLayout()
+        grid.setColumnStretch(0, 1)
+        self.mode_combos: dict[Rule, QComboBox] = {}
+        for row, rule in enumerate(Rule):
+            label = QLabel(RULE_TITLES[rule])
+            label.setWordWrap(True)
+            combo = QComboBox()
+            for mode in RuleMode:
+                combo.addItem(mode.value.capitalize(), mode.value)
+            label.setBuddy(combo)
+            self.mode_combos[rule] = combo
+            grid.addWidget(label, row, 0)
+            grid.addWidget(combo, row, 1)
+        row = len(Rule)
+        self.max_days = QDoubleSpinBox()
+        self.max_days.setRange(0.25, 365)
+        self.max_days.setDecimals(2)
+        self.max_days.setSingleStep(0.5)
+        self.max_days.setSuffix(" days")
+        days_label = QLabel("Biggest card size before it is flagged")
+        days_label.setWordWrap(True)
+        days_label.setBuddy(self.max_days)
+        grid.addWidget(days_label, row, 0)
+        grid.addWidget(self.max_days, row, 1)
+        outer.addLayout(grid)
+        outer.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        close = QPushButton("&Close")
+        close.clicked.connect(self.accept)
+        bottom.addWidget(close)
+        outer.addLayout(bottom)
+
+        self._loading = False
+        self.reload()
+        for rule, combo in self.mode_combos.items():
+            combo.currentIndexChanged.connect(lambda _i, r=rule: self.set_mode(r))
+        # editingFinished, not valueChanged: one change per decision, not per arrow click.
+        self.max_days.editingFinished.connect(self.apply_max_days)
+        _fit(self, 36, 16)
+
+    def reload(self) -> None:
+        settings = run_safely(self.banner, "loading the team rules", self.service.rules)
+        if settings is None:
+            return
+        self._loading = True
+        try:
+            for rule, combo in self.mode_combos.items():
+                combo.setCurrentIndex(combo.findData(settings.mode(rule).value))
+            self.max_days.setValue(settings.max_card_days)
+        finally:
+            self._loading = False
+
+    def set_mode(self, rule: Rule) -> bool:
+        if self._loading:
+            return False
+        mode = self.mode_combos[rule].currentData()
+        done = run_safely(
+            self.banner,
+            f"changing the rule '{RULE_TITLES[rule]}'",
+            lambda: self.service.set_rule(rule, mode),
+        )
+        if done is None:
+            self.reload()
+            return False
+        self.banner.show_message(f"'{RULE_TITLES[rule]}' is now {mode}.", "info")
+        self.changed.emit()
+        return True
+
+    def apply_max_days(self) -> bool:
+        value = round(self.max_days.value(), 2)
+        current = run_safely(self.banner, "loading the team rules", self.service.rules)
+        if current is None or abs(current.max_card_days - value) < 0.005:
+            return False
+        done = run_safely(
+            self.banner,
+            "changing the biggest card size",
+            lambda: self.service.set_max_card_days(value),
+        )
+        if done is None:
+            return False
+        self.banner.show_message(f"Cards over {value:g} days are now flagged.", "info")
+        self.changed.emit()
+        return True
+
+    def accept(self) -> None:
+        # A value typed but not yet confirmed with Enter or Tab still counts.
+        self.apply_max_days()
+        super().accept()
+
+
+def match_os_user(people: list[Person], user: str | None = None) -> Person | None:
+    """The person the operating system's user is, by name, JIRA user or e-mail name."""
+    wanted = (user or os_user()).strip().lower()
+    if not wanted:
+        return None
+    for p in people:
+        names = {
+            p.name.lower(),
+            p.name.lower().replace(" ", "."),
+            p.name.lower().replace(" ", ""),
+            (p.jira_user or "").lower(),
+            (p.email or "").lower().split("@")[0],
+        }
+        if wanted in names:
+            return p
+    for p in people:
+        if p.name.lower().split()[0] == wanted:
+            return p
+    return None
+
+
+def current_person(service: BoardService, config: Config | None = None) -> Person | None:
+    """Who "I" am on this board: ``Config.me`` if set, else the OS user matched to a person.
+
+    The board's "My board" filter uses this; None means nobody matches yet.
+    """
+    cfg = config or Config.load()
+    people = service.people(include_inactive=True)
+    if cfg.me:
+        try:
+            return service.resolve_person(cfg.me)
+        except NotFound:
+            return None
+    return match_os_user(people)
+
+
+class MeDialog(QDialog):
+    """Choose which person "I" am; stored as ``me`` in the config file.
+
+    Signals:
+        changed(): after the choice was written to the config file.
+    """
+
+    changed = Signal()
+
+    def __init__(self, service: BoardService, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.setWindowTitle("Who am I?")
+        outer = QVBoxLayout(self)
+        self.banner = MessageBanner(self)
+        outer.addWidget(self.banner)
+        explain = QLabel(
+            '"My board" shows your lane, the task pool and your not-ready cards. '
+            f"Without a choice here, the board matches your computer user name "
+            f"('{os_user()}') to a person."
+        )
+        explain.setWordWrap(True)
+        outer.addWidget(explain)
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.person_combo = QComboBox()
+        self.person_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        form.addRow("&I am", self.person_combo)
+        outer.addLayout(form)
+        outer.addStretch(1)
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        cancel = QPushButton("Cancel")
+        cancel.clicked.connect(self.reject)
+        self.save_button = QPushButton("&Save")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        bottom.addWidget(cancel)
+        bottom.addWidget(self.save_button)
+        outer.addLayout(bottom)
+        self._load()
+        _fit(self, 30, 12)
+
+    def _load(self) -> None:
+        people = run_safely(self.banner, "loading the people", self.service.people) or []
+        try:
+            config = Config.load()
+        except UserError as exc:
+            self.banner.show_message(str(exc))
+            config = Config()
+        matched = match_os_user(people)
+        auto = f"Match my computer user ('{os_user()}')"
+        auto += f": {matched.name}" if matched else ": no match yet"
+        self.person_combo.addItem(auto, "")
+        for p in people:
+            self.person_combo.addItem(p.name + ("" if p.active else " (inactive)"), p.name)
+        index = 0
+        if config.me:
+            index = self.person_combo.findData(config.me)
+            if index < 0:
+                # A name from an older config that no longer matches: show it, keep it.
+                self.person_combo.addItem(f"{config.me} (not on this board)", config.me)
+                index = self.person_combo.count() - 1
+        elif matched is not None:
+            index = self.person_combo.findData(matched.name)
+        self.person_combo.setCurrentIndex(max(index, 0))
+
+    def choose(self, name: str) -> None:
+        """Select a person by name (for keyboard users and tests)."""
+        index = self.person_combo.findData(name)
+        if index < 0:
+            raise KeyError(name)
+        self.person_combo.setCurrentIndex(index)
+
+    def save(self) -> bool:
+        me = self.person_combo.currentData() or None
+
+        def write() -> bool:
+            config = Config.load()
+            config.me = me
+            try:
+                config.save()
+            except OSError as exc:
+                raise UserError(
+                    f"Could not write the config file {config_path()} ({exc.strerror}); "
+                    "check that its folder is writable."
+                ) from exc
+            return True
+
+        done = run_safely(self.banner, "saving who you are", write)
+        if done is None:
+            return False
+        self.changed.emit()
+        self.accept()
+        return True
+
+
+__all__ = ["ColumnsDialog", "MeDialog", "PeopleDialog", "RulesDialog", "current_person"]
