@@ -157,7 +157,8 @@ def test_conflict_keeps_my_edit_and_the_second_save_wins_on_purpose(
     assert not dlg.save()
     notice = dlg.conflict_notice
     assert notice.isVisible()
-    assert "Someone else changed this card by bob" in notice.text()
+    assert "bob (at " in notice.text()
+    assert "changed this card after you opened it" in notice.text()
     assert "column: Task pool → In progress" in notice.text()
     assert "person: pool (nobody) → Bob Jones" in notice.text()
     # My edit stays; the fields I did not touch show their change.

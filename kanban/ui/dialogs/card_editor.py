@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -161,8 +162,13 @@ class CardEditorDialog(QDialog):
         outer.addWidget(self.conflict_notice)
         outer.addWidget(self.banner)
 
-        self.override_box = QGroupBox("A team rule asks for a reason", self)
+        self.override_box = QFrame(self)
         box = QVBoxLayout(self.override_box)
+        heading = QLabel("A team rule asks for a reason", self.override_box)
+        bold = heading.font()
+        bold.setBold(True)
+        heading.setFont(bold)
+        box.addWidget(heading)
         self.override_text = QLabel(self.override_box)
         self.override_text.setWordWrap(True)
         self.override_reason = QLineEdit(self.override_box)
@@ -173,6 +179,11 @@ class CardEditorDialog(QDialog):
         box.addWidget(self.override_text)
         box.addWidget(self.override_reason)
         box.addWidget(self.override_error)
+        self.override_box.setObjectName("overrideBox")
+        self.override_box.setStyleSheet(
+            "QFrame#overrideBox { background:#fff4d6; border:1px solid #e0a800; "
+            "border-radius:3px; }"
+        )
         self.override_box.hide()
         outer.addWidget(self.override_box)
 
@@ -193,6 +204,9 @@ class CardEditorDialog(QDialog):
         self.description_edit = QPlainTextEdit()
         self.description_edit.setTabChangesFocus(True)
         self.description_edit.setMinimumHeight(em(self, 4))
+        # Room for a paragraph; longer text scrolls inside, so the fields
+        # below stay on a laptop screen without scrolling the form.
+        self.description_edit.setMaximumHeight(em(self, 9))
         form.addRow("&Description", self.description_edit)
 
         self.column_combo = QComboBox()
@@ -278,7 +292,7 @@ class CardEditorDialog(QDialog):
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
 
     def _initial_size(self) -> None:
-        width, height = em(self, 64), em(self, 40)
+        width, height = em(self, 64), em(self, 44)
         screen = self.screen().availableGeometry() if self.screen() else None
         if screen is not None:
             width = min(width, int(screen.width() * 0.95))
@@ -393,7 +407,10 @@ class CardEditorDialog(QDialog):
         self.archive_button.setVisible(self.card is not None)
         if self.card is not None:
             self.archive_button.setText("&Restore" if self.card.archived else "&Archive")
-        self.save_button.setText("&Create" if self.card is None else "&Save")
+        if not self.override_box.isHidden():
+            self.save_button.setText("&Save with reason")
+        else:
+            self.save_button.setText("&Create" if self.card is None else "&Save")
 
     # --- keeping column and person consistent ---------------------------------
 
@@ -641,14 +658,12 @@ class CardEditorDialog(QDialog):
         self._update_buttons()
         self._load_history()
 
-        who = ""
         try:
             last = latest_change(self.service.history(fresh.id))
         except UserError:
             last = None
-        if last is not None:
-            who = f" by {last[0]} at {last[1].astimezone():%H:%M}"
-        lines = [f"Someone else changed this card{who} since you opened it; nothing was saved."]
+        who = "Someone else" if last is None else f"{last[0]} (at {last[1].astimezone():%H:%M})"
+        lines = [f"{who} changed this card after you opened it, so nothing was saved yet:"]
         for f in theirs:
             if f == "not_ready_reason" and "not_ready" in theirs:
                 continue

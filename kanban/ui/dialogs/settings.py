@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from kanban.domain.model import RULE_TITLES, Column, ColumnKind, Person, Rule, RuleMode
-from kanban.errors import NotFound, UserError
+from kanban.errors import UserError
 from kanban.services.board import BoardService
 from kanban.settings import Config, config_path, os_user
 from kanban.ui.dialogs.common import (
@@ -625,40 +625,39 @@ class RulesDialog(QDialog):
         super().accept()
 
 
+def _match_keys(person: Person) -> set[str]:
+    keys = {person.name.strip().lower()}
+    if person.jira_user:
+        keys.add(person.jira_user.strip().lower())
+    if person.email:
+        email = person.email.strip().lower()
+        keys.update((email, email.split("@", 1)[0]))
+    return keys
+
+
 def match_os_user(people: list[Person], user: str | None = None) -> Person | None:
-    """The person the operating system's user is, by name, JIRA user or e-mail name."""
-    wanted = (user or os_user()).strip().lower()
+    """The person a user name stands for: their name, JIRA user, e-mail or its local part.
+
+    The same rules as the board's "My board" matching (``kanban.ui.me``), so the
+    default shown here is the person the board will use. Active people win.
+    """
+    wanted = (os_user() if user is None else user).strip().lower()
     if not wanted:
         return None
-    for p in people:
-        names = {
-            p.name.lower(),
-            p.name.lower().replace(" ", "."),
-            p.name.lower().replace(" ", ""),
-            (p.jira_user or "").lower(),
-            (p.email or "").lower().split("@")[0],
-        }
-        if wanted in names:
-            return p
-    for p in people:
-        if p.name.lower().split()[0] == wanted:
-            return p
-    return None
+    found = sorted(
+        (p for p in people if wanted in _match_keys(p)), key=lambda p: (not p.active, p.order)
+    )
+    return found[0] if found else None
 
 
 def current_person(service: BoardService, config: Config | None = None) -> Person | None:
-    """Who "I" am on this board: ``Config.me`` if set, else the OS user matched to a person.
+    """Who "I" am on this board: ``Config.me`` if it names a person, else the OS user's match.
 
     The board's "My board" filter uses this; None means nobody matches yet.
     """
     cfg = config or Config.load()
     people = service.people(include_inactive=True)
-    if cfg.me:
-        try:
-            return service.resolve_person(cfg.me)
-        except NotFound:
-            return None
-    return match_os_user(people)
+    return (match_os_user(people, cfg.me) if cfg.me else None) or match_os_user(people)
 
 
 class MeDialog(QDialog):
