@@ -282,6 +282,39 @@ def test_archive_and_restore(qtbot, service: BoardService) -> None:
     assert not service.card(card.id).archived
 
 
+def test_cancel_with_unsaved_edits_warns_before_closing(qtbot, service: BoardService) -> None:
+    card = service.add_card("Order spare PSUs").card
+    dlg = _editor(qtbot, service, card.id)
+    dlg.title_edit.setText("Order spare PSUs for rack 4")
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert dlg.isVisible()
+    assert "unsaved edits" in dlg.banner.text()
+    qtbot.keyClick(dlg, Qt.Key.Key_Escape)
+    assert not dlg.isVisible()
+    assert dlg.result() == CardEditorDialog.DialogCode.Rejected
+    assert service.card(card.id).title == "Order spare PSUs"
+
+    untouched = _editor(qtbot, service, card.id)
+    untouched.reject()  # nothing edited: closes at once
+    assert not untouched.isVisible()
+
+
+def test_field_error_goes_away_while_typing(qtbot, service: BoardService) -> None:
+    dlg = _editor(qtbot, service, None)
+    assert not dlg.save()
+    assert dlg.title_error.isVisible()
+    qtbot.keyClicks(dlg.title_edit, "Fix")
+    assert not dlg.title_error.isVisible()
+
+
+def test_a_card_that_cannot_be_loaded_is_reported_not_raised(qtbot, service: BoardService) -> None:
+    dlg = _editor(qtbot, service, "no-such-card-id")
+    assert "No card 'no-such-card-id'" in dlg.banner.text()
+    assert not dlg.save_button.isEnabled()
+    dlg.reject()
+    assert not dlg.isVisible()
+
+
 # --- settings dialogs ------------------------------------------------------------
 
 
@@ -385,6 +418,9 @@ def test_columns_dialog_refuses_to_remove_a_column_with_cards(qtbot, service: Bo
     service.add_card("Something", column="Review")
     dlg = ColumnsDialog(service)
     qtbot.addWidget(dlg)
+    dlg.select("Task pool")
+    assert not dlg.kind_combo.isEnabled()  # the one pool keeps its kind
+    assert not dlg.remove_button.isEnabled()
     dlg.select("Review")
     assert not dlg.remove_selected()
     assert "still holds cards" in dlg.banner.text()

@@ -42,7 +42,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kanban.domain.model import Card, ColumnKind, Person
+from kanban.domain.model import Card, Column, ColumnKind, Person
 from kanban.errors import ConflictError, InvalidInput, NotFound, RuleViolationError, UserError
 from kanban.logs import log_file
 from kanban.services.board import (
@@ -137,17 +137,26 @@ class CardEditorDialog(QDialog):
         self._people: list[Person] = []
         self._syncing = False
         self._archive_armed = False
+        self._cancel_armed = False
+        self._columns: list[Column] = []
+        self._names = Names({}, {})
         self._build()
-        self._load_lookups()
-        if card_id is not None:
-            self.card = service.card(card_id)
-            self._fill(card_values(self.card))
-            self.setWindowTitle(f"Card: {self.card.title}")
-        else:
-            self._fill(self._new_card_values())
-            self.setWindowTitle("New card")
+        self.setWindowTitle("New card" if card_id is None else "Card")
+        try:
+            self._load_lookups()
+            if card_id is not None:
+                self.card = service.card(card_id)
+                self._fill(card_values(self.card))
+                self.setWindowTitle(f"Card: {self.card.title}")
+            else:
+                self._fill(self._new_card_values())
+        except UserError as exc:
+            # A locked or vanished database: say so and offer nothing that could fail again.
+            self.banner.show_message(f"{exc}\nClose this window and try again.")
+            for widget in (self.save_button, self.archive_button, self.form_host):
+                widget.setEnabled(False)
         self._update_buttons()
-        self._load_history()
+        self.refresh_history()
         self.title_edit.setFocus()
         self._initial_size()
 
@@ -191,7 +200,7 @@ class CardEditorDialog(QDialog):
         splitter.setChildrenCollapsible(False)
         outer.addWidget(splitter, 1)
 
-        form_host = QWidget()
+        self.form_host = form_host = QWidget()
         form = QFormLayout(form_host)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -287,6 +296,15 @@ class CardEditorDialog(QDialog):
         buttons.addWidget(self.cancel_button)
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
+        # A field's error goes away as soon as the user starts fixing it.
+        for edit, error in (
+            (self.title_edit, self.title_error),
+            (self.labels_edit, self.labels_error),
+            (self.jira_edit, self.jira_error),
+            (self.reason_edit, self.reason_error),
+            (self.override_reason, self.override_error),
+        ):
+            edit.textEdited.connect(lambda _t, e=error: e.set_error(None))
         # Enter in the description adds a line, so saving needs its own key.
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
@@ -385,7 +403,8 @@ class CardEditorDialog(QDialog):
         finally:
             self._syncing = False
 
-    def _load_history(self) -> None:
+    def refresh_history(self) -> None:
+        """Re-read the card's history (the board may call this after a reload)."""
         if self.card is None:
             self.history_view.setPlainText("No history yet: the card is created when you save.")
             return
@@ -628,7 +647,7 @@ class CardEditorDialog(QDialog):
 
     def _after_partial_write(self) -> None:
         self._update_buttons()
-        self._load_history()
+        self.refresh_history()
 
     def _on_conflict(self, values: dict[str, Any]) -> None:
         """Reload the card, show their change, keep the user's edits in the fields."""
@@ -656,7 +675,7 @@ class CardEditorDialog(QDialog):
         self._fill(theirs_values)
         self._fill(mine)
         self._update_buttons()
-        self._load_history()
+        self.refresh_history()
 
         try:
             last = latest_change(self.service.history(fresh.id))
@@ -683,6 +702,27 @@ class CardEditorDialog(QDialog):
         else:
             lines.append("You had not changed anything; the fields now show the current card.")
         self.conflict_notice.show_message("\n".join(lines), "warning")
+
+    # --- closing ------------------------------------------------------------------
+
+    def reject(self) -> None:
+        """Cancel or Esc; with unsaved edits the first press only warns, so none are lost."""
+        has_edits = self.save_button.isEnabled() and bool(self._safe_edited_fields())
+        if has_edits and not self._cancel_armed:
+            self._cancel_armed = True
+            self.banner.show_message(
+                "You have unsaved edits. Press Cancel (or Esc) again to close without "
+                "saving them, or Save.",
+                "warning",
+            )
+            return
+        super().reject()
+
+    def _safe_edited_fields(self) -> set[str]:
+        try:
+            return self.edited_fields()
+        except (StopIteration, KeyError, TypeError):
+            return set()
 
     # --- archive ------------------------------------------------------------------
 

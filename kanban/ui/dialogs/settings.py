@@ -459,6 +459,11 @@ class ColumnsDialog(_ListEditor[Column]):
     def _fill_form(self, item: Column) -> None:
         self.name_edit.setText(item.name)
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(item.kind.value))
+        # There is exactly one pool: it keeps its kind, and no other column can take it.
+        is_pool = item.kind is ColumnKind.POOL
+        self.kind_combo.setEnabled(not is_pool)
+        pool_entry = self.kind_combo.model().item(self.kind_combo.findData(ColumnKind.POOL.value))
+        pool_entry.setEnabled(is_pool)
         set_limit(self.min_spin, item.wip_min)
         set_limit(self.max_spin, item.wip_max)
         self.statuses_edit.setText(", ".join(item.jira_statuses))
