@@ -1,0 +1,319 @@
+"""Reading a local git repository's branches and commits with ``git`` itself.
+
+A scan costs a fixed number of processes, never one per commit:
+
+1. ``git for-each-ref`` lists the branch tips (local and remote-tracking).
+2. If no tip moved since the last scan, that is all: nothing else runs.
+3. If a tip moved or a branch vanished, ``git rev-list OLD_TIPS --not NEW_TIPS``
+   lists the commits no longer on any branch (a force push or a deleted
+   branch), so their links can be dropped.
+4. One ``git log`` walks from the moved tips, stopping at every tip seen last
+   time, with a NUL-separated format parsed while git is still writing.
+
+If an old tip is gone from the object store (a force push followed by gc),
+the orphan check cannot run and the scan starts over with the whole history,
+which the caller reconciles against what it stored.
+
+Messages are read as bytes and decoded as UTF-8 with replacement characters,
+so a commit written in a broken or legacy encoding never stops a scan.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import subprocess
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from kanban.errors import UserError
+from kanban.links.keys import KeyMatcher
+
+log = logging.getLogger(__name__)
+
+# Unit separator between fields; -z puts a NUL between commits. The body comes
+# last so a stray separator inside a message cannot shift the other fields.
+_LOG_FORMAT = "--format=%H%x1f%an%x1f%ae%x1f%at%x1f%B"
+_CHUNK = 1 << 20
+# Settings that would change git's output or make it wait for a terminal.
+_GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", "GIT_PAGER": "cat"}
+
+
+class GitSourceError(UserError):
+    """A repository that cannot be read; the message names it and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class GitCommit:
+    """A commit that names at least one configured key."""
+
+    sha: str
+    subject: str
+    author: str
+    email: str
+    at: datetime
+    keys: tuple[str, ...]
+
+
+@dataclass(slots=True)
+class GitScanResult:
+    """What one scan of one repository found.
+
+    Attributes:
+        tips: every branch's tip now (branch name → sha); store it for the next scan.
+        commits: new commits that name a key.
+        branch_keys: every branch that names a key (branch name → keys).
+        orphaned: commits no longer reachable from any branch (drop their links).
+        full: True when the whole history was walked; ``all_shas`` then holds every
+            reachable commit so the caller can drop links to anything else.
+        changed: False when no branch moved (nothing else was read).
+        rewritten: branches whose previous tip is no longer in their history.
+        walked: how many commits git log printed.
+    """
+
+    tips: dict[str, str]
+    commits: list[GitCommit] = field(default_factory=list)
+    branch_keys: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    orphaned: set[str] = field(default_factory=set)
+    full: bool = False
+    all_shas: set[str] = field(default_factory=set)
+    changed: bool = True
+    rewritten: list[str] = field(default_factory=list)
+    walked: int = 0
+
+
+def _git(path: Path, *args: str) -> list[str]:
+    return ["git", "-C", str(path), "-c", "log.showSignature=false", "-c", "core.pager=cat", *args]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(_GIT_ENV)
+    return env
+
+
+def _run(path: Path, *args: str, stdin: str | None = None) -> str:
+    try:
+        proc = subprocess.run(
+            _git(path, *args),
+            input=stdin.encode() if stdin is not None else None,
+            capture_output=True,
+            env=_env(),
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise GitSourceError(
+            "The 'git' program was not found; install git to scan repositories."
+        ) from exc
+    if proc.returncode != 0:
+        raise _git_failure(path, proc.stderr.decode("utf-8", "replace"))
+    return proc.stdout.decode("utf-8", "replace")
+
+
+def _git_failure(path: Path, stderr: str) -> GitSourceError:
+    first = next((ln.strip() for ln in stderr.splitlines() if ln.strip()), "no message")
+    if not path.exists():
+        return GitSourceError(
+            f"Repository {path} does not exist (any more); its links are kept. Fix the "
+            "path in the links settings or remove it."
+        )
+    if "not a git repository" in stderr.lower():
+        return GitSourceError(
+            f"{path} is not a git repository; its links are kept. Fix the path in the "
+            "links settings or remove it."
+        )
+    return GitSourceError(f"git failed on repository {path}: {first}. Its links are kept.")
+
+
+def branch_name(ref: str) -> str:
+    """``refs/heads/x`` → ``x``; ``refs/remotes/origin/x`` → ``origin/x``."""
+    for prefix in ("refs/heads/", "refs/remotes/"):
+        if ref.startswith(prefix):
+            return ref[len(prefix) :]
+    return ref
+
+
+def list_tips(path: Path) -> dict[str, str]:
+    """Every branch's tip: local branches and remote-tracking ones (not ``origin/HEAD``)."""
+    out = _run(
+        path,
+        "for-each-ref",
+        "--format=%(objectname) %(objecttype) %(refname)",
+        "refs/heads",
+        "refs/remotes",
+    )
+    tips: dict[str, str] = {}
+    for line in out.splitlines():
+        sha, kind, ref = line.split(" ", 2)
+        if kind != "commit" or ref.endswith("/HEAD"):
+            continue
+        tips[branch_name(ref)] = sha
+    return tips
+
+
+def parse_log_stream(
+    chunks: Iterator[bytes], matcher: KeyMatcher, on_sha: Callable[[str], None] | None = None
+) -> Iterator[GitCommit]:
+    """Parse ``git log -z`` output with :data:`_LOG_FORMAT`; yield commits naming a key."""
+    pending = b""
+    for chunk in chunks:
+        records = (pending + chunk).split(b"\0")
+        pending = records.pop()
+        for raw in records:
+            commit = _parse_record(raw, matcher, on_sha)
+            if commit is not None:
+                yield commit
+    if pending.strip():
+        commit = _parse_record(pending, matcher, on_sha)
+        if commit is not None:
+            yield commit
+
+
+def _parse_record(
+    raw: bytes, matcher: KeyMatcher, on_sha: Callable[[str], None] | None
+) -> GitCommit | None:
+    if raw.startswith(b"\n"):
+        raw = raw[1:]
+    parts = raw.split(b"\x1f", 4)
+    if len(parts) != 5:
+        return None
+    sha = parts[0].decode("ascii", "replace")
+    if on_sha is not None:
+        on_sha(sha)
+    body = parts[4].decode("utf-8", "replace")
+    keys = matcher.in_text(body)
+    if not keys:
+        return None
+    subject = body.strip().split("\n", 1)[0].strip() if body.strip() else ""
+    try:
+        at = datetime.fromtimestamp(int(parts[3] or b"0"), UTC)
+    except (ValueError, OverflowError):
+        at = datetime.fromtimestamp(0, UTC)
+    return GitCommit(
+        sha=sha,
+        subject=subject,
+        author=parts[1].decode("utf-8", "replace"),
+        email=parts[2].decode("utf-8", "replace"),
+        at=at,
+        keys=keys,
+    )
+
+
+def _walk(
+    path: Path,
+    include: list[str],
+    exclude: list[str],
+    matcher: KeyMatcher,
+    result: GitScanResult,
+    keep_all: bool,
+) -> None:
+    """One ``git log`` over ``include`` minus ``exclude``, parsed as it streams."""
+    if not include:
+        return
+    stdin = "".join(f"{sha}\n" for sha in include) + "".join(f"^{sha}\n" for sha in exclude)
+    try:
+        proc = subprocess.Popen(
+            _git(path, "log", "--stdin", "-z", "--no-color", _LOG_FORMAT),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=_env(),
+        )
+    except FileNotFoundError as exc:
+        raise GitSourceError("The 'git' program was not found; install git.") from exc
+    assert proc.stdin is not None and proc.stdout is not None  # noqa: S101 - PIPEs above
+    proc.stdin.write(stdin.encode())
+    proc.stdin.close()
+    count = 0
+
+    def on_sha(sha: str) -> None:
+        nonlocal count
+        count += 1
+        if keep_all:
+            result.all_shas.add(sha)
+
+    def chunks() -> Iterator[bytes]:
+        assert proc.stdout is not None  # noqa: S101
+        while True:
+            data = proc.stdout.read(_CHUNK)
+            if not data:
+                return
+            yield data
+
+    try:
+        result.commits.extend(parse_log_stream(chunks(), matcher, on_sha))
+    finally:
+        proc.stdout.close()
+        stderr = proc.stderr.read() if proc.stderr else b""
+        if proc.stderr:
+            proc.stderr.close()
+        code = proc.wait()
+    if code != 0:
+        raise _git_failure(path, stderr.decode("utf-8", "replace"))
+    result.walked += count
+
+
+def scan_repository(
+    path: str | Path,
+    matcher: KeyMatcher,
+    previous: Mapping[str, str] | None = None,
+    *,
+    full: bool = False,
+) -> GitScanResult:
+    """Scan ``path`` for commits and branches naming ``matcher``'s keys.
+
+    Args:
+        path: the repository (work tree or bare).
+        previous: branch tips stored after the last scan; empty or None for a first scan.
+        full: walk the whole history even if ``previous`` is given (e.g. the keys changed).
+
+    Raises:
+        GitSourceError: the path is missing, not a repository, or git failed.
+    """
+    repo = Path(path).expanduser()
+    if not repo.exists():
+        raise _git_failure(repo, "")
+    previous = dict(previous or {})
+    tips = list_tips(repo)
+    result = GitScanResult(tips=tips)
+    for name in tips:
+        keys = matcher.in_branch(name)
+        if keys:
+            result.branch_keys[name] = keys
+    full = full or not previous
+    if not full and tips == previous:
+        result.changed = False
+        return result
+    if not full:
+        moved_old = [sha for name, sha in previous.items() if tips.get(name) != sha]
+        if moved_old:
+            try:
+                out = _run(
+                    repo,
+                    "rev-list",
+                    "--stdin",
+                    stdin="".join(f"{s}\n" for s in moved_old)
+                    + "".join(f"^{s}\n" for s in set(tips.values())),
+                )
+            except GitSourceError as exc:
+                # An old tip was garbage-collected after a force push: start over.
+                log.info("Rescanning all of %s: %s", repo, exc)
+                full = True
+            else:
+                result.orphaned = set(out.split())
+                result.rewritten = sorted(
+                    name
+                    for name, sha in previous.items()
+                    if name in tips and tips[name] != sha and sha in result.orphaned
+                )
+    if full:
+        result.full = True
+        result.orphaned = set()
+        _walk(repo, sorted(set(tips.values())), [], matcher, result, keep_all=True)
+        return result
+    include = sorted({sha for name, sha in tips.items() if previous.get(name) != sha})
+    exclude = sorted(set(previous.values()))
+    _walk(repo, include, exclude, matcher, result, keep_all=False)
+    return result
