@@ -22,7 +22,7 @@ from kanban.logs import setup_logging
 log = logging.getLogger(__name__)
 
 # Modules that define ``register(subparsers, common)``; order is --help order.
-COMMAND_MODULES: tuple[str, ...] = ("kanban.cli.cards",)
+COMMAND_MODULES: tuple[str, ...] = ("kanban.cli.cards", "kanban.cli.report")
 
 EXIT_USER_ERROR = 1
 EXIT_USAGE = 2

@@ -138,7 +138,8 @@ def wip_per_person(data: ReportData, size: tuple[float, float] = SIZE) -> Figure
     ax.set_ylim(bottom=0)
     ax.yaxis.get_major_locator().set_params(integer=True)
     _date_axis(ax)
-    ax.legend(fontsize=8, loc="upper left", frameon=False, ncols=min(4, len(series)))
+    # Outside the axes: with several people the lines fill the whole plot.
+    fig.legend(fontsize=8, loc="outside right upper", frameon=False)
     return fig
 
 

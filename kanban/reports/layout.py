@@ -50,6 +50,8 @@ Block = Heading | Para | Table | Chart | Group
 def days(value: float | None) -> str:
     if value is None:
         return "–"
+    if value <= 0:
+        return "0 d"
     if value < 1:
         hours = value * 24
         return f"{hours:.0f} h" if hours >= 1 else "< 1 h"
