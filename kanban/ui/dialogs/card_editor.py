@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QTextBrowser,
     QVBoxLayout,
@@ -250,6 +251,7 @@ class CardEditorDialog(QDialog):
         self.due_edit.setDate(QDate.currentDate())
         self.due_check.toggled.connect(self.due_edit.setEnabled)
         due_host = QWidget()
+        due_host.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         due_row = QHBoxLayout(due_host)
         due_row.setContentsMargins(0, 0, 0, 0)
         due_row.addWidget(self.due_check)
@@ -271,7 +273,12 @@ class CardEditorDialog(QDialog):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
-        scroll.setWidget(form_host)
+        scroll_body = QWidget()
+        scroll_lay = QVBoxLayout(scroll_body)
+        scroll_lay.setContentsMargins(0, 0, 0, 0)
+        scroll_lay.addWidget(form_host)
+        scroll_lay.addStretch(1)
+        scroll.setWidget(scroll_body)
         splitter.addWidget(scroll)
 
         history_box = QGroupBox("History")
@@ -760,6 +767,8 @@ class CardEditorDialog(QDialog):
 def _stack(*widgets: QWidget) -> QWidget:
     """Widgets one above the other, as one form field (a field and its error line)."""
     host = QWidget()
+    # Never taller than its contents: spare height goes to the description.
+    host.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
     lay = QVBoxLayout(host)
     lay.setContentsMargins(0, 0, 0, 0)
     for w in widgets:
