@@ -117,9 +117,9 @@ class CardEditorDialog(QDialog):
         column_id: where a new card goes (default: the task pool).
 
     Signals:
-        saved(str): the card id, each time something was written (a save that
-            stops half-way at a rule still emits it for the part written, so
-            the board can repaint at once).
+        saved(str): the card id, once per save or archive that wrote something
+            (also when a rule stopped a save after its first step was written,
+            so the board can repaint at once).
     """
 
     saved = Signal(str)
@@ -139,6 +139,7 @@ class CardEditorDialog(QDialog):
         self._syncing = False
         self._archive_armed = False
         self._cancel_armed = False
+        self._wrote = False
         self._columns: list[Column] = []
         self._names = Names({}, {})
         self._build()
@@ -547,6 +548,19 @@ class CardEditorDialog(QDialog):
         if not self._validate(values):
             return False
         self.override_error.set_error(None)
+        self._wrote = False
+        try:
+            ok = self._write_steps(values)
+        finally:
+            # Once per save, also when a rule stopped it after a first step was
+            # written, so the board repaints what is really stored.
+            if self._wrote and self.card is not None:
+                self.saved.emit(self.card.id)
+        if ok:
+            self.accept()
+        return ok
+
+    def _write_steps(self, values: dict[str, Any]) -> bool:
         try:
             if self.card is None:
                 self._create(values)
@@ -568,7 +582,6 @@ class CardEditorDialog(QDialog):
                 f"Details in {log_file()}."
             )
             return False
-        self.accept()
         return True
 
     def _create(self, values: dict[str, Any]) -> None:
@@ -585,8 +598,7 @@ class CardEditorDialog(QDialog):
             not_ready_reason=values["not_ready_reason"] if values["not_ready"] else None,
             override_reason=self._override(),
         )
-        self.card = result.card
-        self.saved.emit(result.card.id)
+        self._written(result.card)
 
     def _apply(self, values: dict[str, Any]) -> None:
         """Content, then place, then not-ready: each step diffs against the card as written."""
@@ -630,7 +642,7 @@ class CardEditorDialog(QDialog):
     def _written(self, card: Card) -> None:
         """A step was persisted: later steps (and a retry) diff against it."""
         self.card = card
-        self.saved.emit(card.id)
+        self._wrote = True
 
     def _on_rule(self, exc: RuleViolationError) -> None:
         messages = "; ".join(str(v) for v in exc.violations) or str(exc)
@@ -760,6 +772,7 @@ class CardEditorDialog(QDialog):
             self.banner.show_message(str(exc))
             return False
         self._written(result.card)
+        self.saved.emit(result.card.id)
         self.accept()
         return True
 
