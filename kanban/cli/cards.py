@@ -1,9 +1,548 @@
-"""Card, board and data commands (filled in by the CLI work of issue #2)."""
+"""Card commands: add, edit, list, show, move, assign, block, unblock, archive, history, undo.
+
+Each command is a thin shell over one :class:`BoardService` use case: parse,
+call, print. Cards are named by id, a unique id prefix (the 8 characters
+``list`` shows) or JIRA key. Rule refusals and bad input come back from the
+service as ``UserError`` and are printed by ``kanban.cli.main`` as one line.
+"""
 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from kanban.cli.context import Context
+from kanban.cli.output import (
+    add_json_flag,
+    card_json,
+    describe_event,
+    event_json,
+    short_id,
+    table,
+)
+from kanban.domain.model import BoardSnapshot, Card, ColumnKind
+from kanban.domain.rules import is_oversized
+from kanban.domain.wip import count_wip
+from kanban.errors import InvalidInput
+from kanban.services.board import CardFilter, ChangeResult
+
+TITLE_WIDTH = 48
+
+
+def _date(text: str) -> date | None:
+    if not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(f"'{text}' is not a date; use YYYY-MM-DD, e.g. 2026-03-31.") from None
+
+
+def _labels(values: Sequence[str] | None) -> list[str]:
+    labels: list[str] = []
+    for value in values or ():
+        labels.extend(part.strip() for part in value.split(",") if part.strip())
+    return labels
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     """Add this module's subcommands."""
+    p = sub.add_parser(
+        "add",
+        parents=[common],
+        help="add a card (to the task pool unless --column is given)",
+        description="Add a card. It goes to the task pool unless --column is given.",
+    )
+    p.add_argument("title", help="what the work is, in a few words")
+    p.add_argument("--description", "-d", default="", help="longer text")
+    p.add_argument("--column", "-c", help="column name or id (default: the task pool)")
+    p.add_argument("--person", "-p", help="whose lane (name, JIRA user or e-mail)")
+    p.add_argument("--size", type=float, default=1.0, help="size in days (default 1)")
+    p.add_argument("--label", "-l", action="append", help="a label; repeat or separate with commas")
+    p.add_argument("--project", help="project or epic")
+    p.add_argument("--due", help="due date, YYYY-MM-DD")
+    p.add_argument("--jira", help="the JIRA key, e.g. OPS-123")
+    p.add_argument("--not-ready", metavar="REASON", help="mark it not ready, saying why")
+    p.add_argument("--position", type=int, help="place in the cell (0 = top)")
+    p.add_argument("--reason", help="override reason when a rule in warn mode objects")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_add)
+
+    p = sub.add_parser(
+        "edit",
+        parents=[common],
+        help="change a card's title, size, labels and other content",
+        description="Change a card's content. Only the options given are changed; give an "
+        "empty value ('') to clear --due, --jira or --project. To move it, use 'kanban move'.",
+    )
+    p.add_argument("card", help="card id, id prefix or JIRA key")
+    p.add_argument("--title")
+    p.add_argument("--description", "-d")
+    p.add_argument("--size", type=float, help="size in days")
+    p.add_argument("--labels", help="all labels, comma separated ('' clears them)")
+    p.add_argument("--project")
+    p.add_argument("--due", help="due date, YYYY-MM-DD ('' clears it)")
+    p.add_argument("--jira", help="JIRA key ('' unlinks it)")
+    p.add_argument("--reason", help="override reason when a rule in warn mode objects")
+    p.add_argument(
+        "--expect-revision",
+        type=int,
+        metavar="N",
+        help="fail instead of overwriting if someone changed the card since revision N",
+    )
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_edit)
+
+    p = sub.add_parser(
+        "list",
+        parents=[common],
+        help="list cards: task pool, not ready, and each person's lane",
+        description="List the board's cards grouped as the board shows them: the task pool, "
+        "the not-ready section and one lane per person. Filters combine with AND.",
+    )
+    p.add_argument("text", nargs="?", help="only cards whose title, key, labels... contain this")
+    p.add_argument("--person", "-p", help="only this person's cards")
+    p.add_argument("--column", "-c", help="only cards in this column")
+    p.add_argument("--label", "-l", help="only cards with this label")
+    p.add_argument("--project", help="only cards of this project")
+    p.add_argument("--not-ready", action="store_true", help="only cards marked not ready")
+    p.add_argument("--archived", action="store_true", help="include archived cards")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_list)
+
+    p = sub.add_parser(
+        "show",
+        parents=[common],
+        help="show one card and its history",
+        description="Show every field of a card and its history.",
+    )
+    p.add_argument("card", help="card id, id prefix or JIRA key")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_show)
+
+    p = sub.add_parser(
+        "move",
+        parents=[common],
+        help="move a card to another column, lane or position",
+        description="Move a card to COLUMN. It keeps its person unless --person or "
+        "--unassign is given; moving into the task pool always clears the person. If a team "
+        "rule in warn mode objects, repeat with --reason; a rule in enforce mode refuses.",
+    )
+    p.add_argument("card", help="card id, id prefix or JIRA key")
+    p.add_argument("column", help="target column name or id ('pool' for the task pool)")
+    p.add_argument("--person", "-p", help="move into this person's lane")
+    p.add_argument("--unassign", action="store_true", help="move out of any lane")
+    p.add_argument("--position", type=int, help="place in the cell (0 = top)")
+    p.add_argument("--reason", help="override reason when a rule in warn mode objects")
+    p.add_argument("--expect-revision", type=int, metavar="N", help="see 'kanban edit --help'")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_move)
+
+    p = sub.add_parser(
+        "assign",
+        parents=[common],
+        help="give a card to a person (a pool card starts in the first active column)",
+        description="Put a card in a person's lane. A card in the task pool has no lane, so "
+        "assigning it starts it in the first active column. --none takes it out of any lane.",
+    )
+    p.add_argument("card", help="card id, id prefix or JIRA key")
+    who = p.add_mutually_exclusive_group(required=True)
+    who.add_argument("person", nargs="?", help="name, JIRA user or e-mail")
+    who.add_argument("--none", action="store_true", help="take the card out of any lane")
+    p.add_argument("--reason", help="override reason when a rule in warn mode objects")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_assign)
+
+    p = sub.add_parser(
+        "block",
+        parents=[common],
+        help="mark a card not ready, with the reason",
+        description="Mark a card not ready (blocked) and say what it waits for.",
+    )
+    p.add_argument("card", help="card id, id prefix or JIRA key")
+    p.add_argument("reason", nargs="+", help="what the card is waiting for")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_block)
+
+    p = sub.add_parser("unblock", parents=[common], help="mark a card ready again")
+    p.add_argument("card", help="card id, id prefix or JIRA key")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_unblock)
+
+    p = sub.add_parser(
+        "archive",
+        parents=[common],
+        help="archive a card (it keeps its history; 'kanban restore' brings it back)",
+    )
+    p.add_argument("card", help="card id, id prefix or JIRA key")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_archive)
+
+    p = sub.add_parser("restore", parents=[common], help="bring an archived card back")
+    p.add_argument("card", help="card id, id prefix or JIRA key")
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_restore)
+
+    p = sub.add_parser(
+        "history",
+        parents=[common],
+        help="the board's history, or one card's",
+        description="Show history events, newest last: who changed what, when, and why.",
+    )
+    p.add_argument("card", nargs="?", help="only this card (id, id prefix or JIRA key)")
+    p.add_argument(
+        "--limit", "-n", type=int, default=50, help="show the last N events (default 50, 0 = all)"
+    )
+    add_json_flag(p)
+    p.set_defaults(handler=cmd_history)
+
+    p = sub.add_parser(
+        "undo",
+        parents=[common],
+        help="undo your last change",
+        description="Undo your last change (the history keeps both the change and the undo).",
+    )
+    p.set_defaults(handler=cmd_undo)
+    p = sub.add_parser("redo", parents=[common], help="redo the change you last undid")
+    p.set_defaults(handler=cmd_redo)
+
+
+# --- handlers ----------------------------------------------------------------
+
+
+def _report(ctx: Context, result: ChangeResult, verb: str) -> None:
+    snap = ctx.service.snapshot()
+    if ctx.args.json:
+        data = card_json(result.card, snap)
+        data["overridden"] = [v.message for v in result.overridden]
+        ctx.emit_json(data)
+        return
+    card = result.card
+    if not result.change_id:
+        print(f"Card {short_id(card.id)} '{card.title}' is already like that; nothing changed.")
+        return
+    print(f"{verb} card {short_id(card.id)} '{card.title}' ({_place(card, snap)}).")
+    for violation in result.overridden:
+        print(f"  overridden: {violation.message}")
+
+
+def _place(card: Card, snap: BoardSnapshot) -> str:
+    column = snap.column(card.column_id).name
+    if card.person_id is None:
+        return column
+    return f"{column}, {snap.person(card.person_id).name}"
+
+
+def cmd_add(ctx: Context) -> int:
+    a = ctx.args
+    result = ctx.service.add_card(
+        a.title,
+        description=a.description,
+        column=a.column,
+        person=a.person,
+        size_days=a.size,
+        labels=_labels(a.label),
+        project=a.project,
+        due_date=_date(a.due) if a.due else None,
+        jira_key=a.jira,
+        not_ready_reason=a.not_ready,
+        position=a.position,
+        override_reason=a.reason,
+    )
+    _report(ctx, result, "Added")
+    return 0
+
+
+def cmd_edit(ctx: Context) -> int:
+    a = ctx.args
+    fields: dict[str, Any] = {}
+    if a.title is not None:
+        fields["title"] = a.title
+    if a.description is not None:
+        fields["description"] = a.description
+    if a.size is not None:
+        fields["size_days"] = a.size
+    if a.labels is not None:
+        fields["labels"] = _labels([a.labels])
+    if a.project is not None:
+        fields["project"] = a.project
+    if a.due is not None:
+        fields["due_date"] = _date(a.due)
+    if a.jira is not None:
+        fields["jira_key"] = a.jira
+    if not fields:
+        raise InvalidInput("Nothing to change: give at least one option, e.g. --title.")
+    result = ctx.service.edit_card(
+        a.card, expected_revision=a.expect_revision, override_reason=a.reason, **fields
+    )
+    _report(ctx, result, "Edited")
+    return 0
+
+
+def cmd_move(ctx: Context) -> int:
+    a = ctx.args
+    result = ctx.service.move_card(
+        a.card,
+        column=a.column,
+        person=a.person,
+        unassign=a.unassign,
+        position=a.position,
+        expected_revision=a.expect_revision,
+        override_reason=a.reason,
+    )
+    _report(ctx, result, "Moved")
+    return 0
+
+
+def cmd_assign(ctx: Context) -> int:
+    a = ctx.args
+    result = ctx.service.assign(a.card, None if a.none else a.person, override_reason=a.reason)
+    _report(ctx, result, "Assigned")
+    return 0
+
+
+def cmd_block(ctx: Context) -> int:
+    result = ctx.service.block(ctx.args.card, " ".join(ctx.args.reason))
+    _report(ctx, result, "Marked not ready:")
+    return 0
+
+
+def cmd_unblock(ctx: Context) -> int:
+    _report(ctx, ctx.service.unblock(ctx.args.card), "Marked ready:")
+    return 0
+
+
+def cmd_archive(ctx: Context) -> int:
+    _report(ctx, ctx.service.archive(ctx.args.card), "Archived")
+    return 0
+
+
+def cmd_restore(ctx: Context) -> int:
+    _report(ctx, ctx.service.restore(ctx.args.card), "Restored")
+    return 0
+
+
+def cmd_undo(ctx: Context) -> int:
+    for card in ctx.service.undo():
+        print(f"Undid the last change to card {short_id(card.id)} '{card.title}'.")
+    return 0
+
+
+def cmd_redo(ctx: Context) -> int:
+    for card in ctx.service.redo():
+        print(f"Redid the change to card {short_id(card.id)} '{card.title}'.")
+    return 0
+
+
+def cmd_list(ctx: Context) -> int:
+    a = ctx.args
+    flt = CardFilter(
+        text=a.text,
+        person=a.person,
+        column=a.column,
+        label=a.label,
+        project=a.project,
+        not_ready=True if a.not_ready else None,
+        include_archived=a.archived,
+    )
+    cards = ctx.service.list_cards(flt)
+    snap = ctx.service.snapshot()
+    if a.json:
+        ctx.emit_json([card_json(c, snap) for c in cards])
+        return 0
+    print(render_board(snap, cards))
+    return 0
+
+
+def _note(card: Card, snap: BoardSnapshot) -> str:
+    notes = []
+    if card.not_ready:
+        notes.append(f"NOT READY: {card.not_ready_reason}")
+    if is_oversized(card, snap.rules):
+        notes.append("too big")
+    if card.due_date:
+        notes.append(f"due {card.due_date.isoformat()}")
+    if card.archived:
+        notes.append("archived")
+    return "; ".join(notes)
+
+
+def _size(card: Card) -> str:
+    return f"{card.size_days:g}d"
+
+
+def render_board(snap: BoardSnapshot, cards: Sequence[Card]) -> str:
+    """The board as text: pool, not ready, then one block per lane."""
+    if not cards:
+        return "No cards match. Add one with 'kanban add TITLE'."
+    kinds = {c.id: c.kind for c in snap.columns}
+    names = {c.id: c.name for c in snap.columns}
+    order = {c.id: c.order for c in snap.columns}
+    pool = [c for c in cards if kinds.get(c.column_id) is ColumnKind.POOL and not c.archived]
+    ready = [c for c in pool if not c.not_ready]
+    waiting = [c for c in pool if c.not_ready]
+    archived = [c for c in cards if c.archived]
+    out: list[str] = [f"{snap.name}: {len(cards)} card{'s' if len(cards) != 1 else ''}"]
+    widths = {2: TITLE_WIDTH}
+    if ready:
+        out += ["", f"TASK POOL ({len(ready)})"]
+        rows = [
+            (
+                short_id(c.id),
+                c.jira_key or "",
+                c.title,
+                _size(c),
+                ", ".join(c.labels),
+                _note(c, snap),
+            )
+            for c in ready
+        ]
+        out.append(table(("ID", "KEY", "TITLE", "SIZE", "LABELS", "NOTE"), rows, widths, "  "))
+    if waiting:
+        out += ["", f"NOT READY ({len(waiting)})"]
+        rows = [
+            (
+                short_id(c.id),
+                c.jira_key or "",
+                c.title,
+                c.not_ready_reason or "",
+                c.not_ready_since.date().isoformat() if c.not_ready_since else "",
+            )
+            for c in waiting
+        ]
+        out.append(
+            table(("ID", "KEY", "TITLE", "WAITING FOR", "SINCE"), rows, {2: 40, 3: 50}, "  ")
+        )
+    wip = count_wip(snap.columns, snap.cards)
+    in_lanes = [
+        c for c in cards if kinds.get(c.column_id) is not ColumnKind.POOL and not c.archived
+    ]
+    lanes: list[tuple[str, int | None]] = [(p.name, p.id) for p in snap.people]
+    lanes.append(("(nobody)", None))
+    for name, person_id in lanes:
+        mine = sorted(
+            (c for c in in_lanes if c.person_id == person_id),
+            key=lambda c: (order.get(c.column_id, 0), c.position),
+        )
+        if not mine:
+            continue
+        header = name
+        if person_id is not None:
+            person = snap.person(person_id)
+            count = wip.by_person.get(person_id)
+            total = count.total if count else 0
+            limit = f"/{person.wip_limit}" if person.wip_limit is not None else ""
+            over = (
+                "  OVER LIMIT" if person.wip_limit is not None and total > person.wip_limit else ""
+            )
+            blocked = f", {count.blocked} blocked" if count and count.blocked else ""
+            header = f"{name}  (WIP {total}{limit}{blocked}){over}"
+        out += ["", header]
+        rows = [
+            (
+                short_id(c.id),
+                c.jira_key or "",
+                names.get(c.column_id, "?"),
+                c.title,
+                _size(c),
+                _note(c, snap),
+            )
+            for c in mine
+        ]
+        out.append(
+            table(("ID", "KEY", "COLUMN", "TITLE", "SIZE", "NOTE"), rows, {3: TITLE_WIDTH}, "  ")
+        )
+    if archived:
+        out += ["", f"ARCHIVED ({len(archived)})"]
+        rows = [
+            (short_id(c.id), c.jira_key or "", names.get(c.column_id, "?"), c.title)
+            for c in archived
+        ]
+        out.append(table(("ID", "KEY", "COLUMN", "TITLE"), rows, {3: TITLE_WIDTH}, "  "))
+    return "\n".join(out)
+
+
+def cmd_show(ctx: Context) -> int:
+    card = ctx.service.card(ctx.args.card)
+    snap = ctx.service.snapshot()
+    events = ctx.service.history(card.id)
+    titles = {card.id: card.title}
+    if ctx.args.json:
+        data = card_json(card, snap)
+        data["history"] = [event_json(e, titles, describe_event(e, snap)) for e in events]
+        ctx.emit_json(data)
+        return 0
+    data = card_json(card, snap)
+    fields = [
+        ("Title", card.title),
+        ("Id", card.id),
+        ("JIRA", card.jira_key or "-"),
+        ("Column", data["column"]),
+        ("Person", data["person"] or "-"),
+        ("Position", card.position),
+        (
+            "Size",
+            f"{card.size_days:g} day{'' if card.size_days == 1 else 's'}"
+            + ("  (too big)" if data["oversized"] else ""),
+        ),
+        ("Not ready", card.not_ready_reason if card.not_ready else "no"),
+        ("Labels", ", ".join(card.labels) or "-"),
+        ("Project", card.project or "-"),
+        ("Due", data["due_date"] or "-"),
+        ("Created", data["created_at"]),
+        ("Started", data["started_at"] or "-"),
+        ("Done", data["done_at"] or "-"),
+        ("Revision", card.revision),
+        ("Archived", "yes" if card.archived else "no"),
+    ]
+    for label, value in fields:
+        print(f"{label + ':':<11}{value}")
+    if card.description:
+        print("\n" + card.description)
+    if events:
+        print()
+        print(_history_table(events, snap, titles, with_card=False))
+    return 0
+
+
+def _history_table(
+    events: Sequence[Any], snap: BoardSnapshot, titles: dict[str, str], *, with_card: bool
+) -> str:
+    headers: tuple[str, ...] = ("WHEN (UTC)", "WHO", "WHAT")
+    if with_card:
+        headers += ("CARD",)
+    headers += ("CHANGE", "REASON")
+    rows = []
+    for e in events:
+        row: tuple[str, ...] = (e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.kind.value)
+        if with_card:
+            row += (titles.get(e.card_id, short_id(e.card_id)),)
+        reason = e.reason or ""
+        if e.rules:
+            reason = f"[{', '.join(e.rules)}] {reason}"
+        row += (describe_event(e, snap), reason)
+        rows.append(row)
+    widths = {3: 36, 4: 50, 5: 50} if with_card else {3: 60, 4: 50}
+    return table(headers, rows, widths)
+
+
+def cmd_history(ctx: Context) -> int:
+    a = ctx.args
+    if a.limit < 0:
+        raise InvalidInput("--limit must be 0 (all) or more.")
+    events = ctx.service.history(a.card)
+    if a.limit:
+        events = events[-a.limit :]
+    snap = ctx.service.snapshot()
+    cards = ctx.service.list_cards(CardFilter(include_archived=True))
+    titles = {c.id: c.title for c in cards}
+    if a.json:
+        ctx.emit_json([event_json(e, titles, describe_event(e, snap)) for e in events])
+        return 0
+    if not events:
+        print("No history yet.")
+        return 0
+    print(_history_table(events, snap, titles, with_card=a.card is None))
+    return 0

@@ -22,7 +22,12 @@ from kanban.logs import setup_logging
 log = logging.getLogger(__name__)
 
 # Modules that define ``register(subparsers, common)``; order is --help order.
-COMMAND_MODULES: tuple[str, ...] = ("kanban.cli.cards", "kanban.cli.report")
+COMMAND_MODULES: tuple[str, ...] = (
+    "kanban.cli.cards",
+    "kanban.cli.team",
+    "kanban.cli.data",
+    "kanban.cli.report",
+)
 
 EXIT_USER_ERROR = 1
 EXIT_USAGE = 2

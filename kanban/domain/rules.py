@@ -109,7 +109,9 @@ def check_move(
             )
             current = wip.by_person.get(target_person.id)
             count = (current.total if current else 0) + (0 if already_counted else 1)
-            if count > target_person.wip_limit:
+            # A move inside the person's active work adds nothing to their WIP, so it
+            # must not be refused even when they are already over the limit.
+            if count > target_person.wip_limit and not already_counted:
                 violations.append(
                     Violation(
                         Rule.WIP_LIMITS,

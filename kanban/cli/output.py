@@ -1,0 +1,213 @@
+"""Shared output for the card commands: JSON shapes and aligned text tables.
+
+The JSON shapes are the CLI's machine interface (scripts and cron jobs parse
+them), so cards carry names as well as ids: ``column`` and ``person`` are the
+names a human reads, ``column_id``/``person_id`` what a script can pass back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import unicodedata
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from kanban.domain.model import BoardSnapshot, Card, Column, Event, Person, RuleSettings
+from kanban.domain.rules import is_oversized
+
+SHORT_ID = 8
+
+
+def short_id(card_id: str) -> str:
+    return card_id[:SHORT_ID]
+
+
+def iso(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def card_json(card: Card, snap: BoardSnapshot) -> dict[str, Any]:
+    """A card as ``--json`` shows it."""
+    columns = {c.id: c for c in snap.columns}
+    people = {p.id: p for p in snap.people}
+    column = columns.get(card.column_id)
+    person = people.get(card.person_id) if card.person_id is not None else None
+    return {
+        "id": card.id,
+        "short_id": short_id(card.id),
+        "title": card.title,
+        "jira_key": card.jira_key,
+        "column": column.name if column else None,
+        "column_id": card.column_id,
+        "column_kind": column.kind.value if column else None,
+        "person": person.name if person else None,
+        "person_id": card.person_id,
+        "position": card.position,
+        "not_ready": card.not_ready,
+        "not_ready_reason": card.not_ready_reason,
+        "not_ready_since": iso(card.not_ready_since),
+        "size_days": card.size_days,
+        "oversized": is_oversized(card, snap.rules),
+        "labels": list(card.labels),
+        "project": card.project,
+        "description": card.description,
+        "due_date": iso(card.due_date),
+        "created_at": iso(card.created_at),
+        "updated_at": iso(card.updated_at),
+        "started_at": iso(card.started_at),
+        "done_at": iso(card.done_at),
+        "column_since": iso(card.column_since),
+        "revision": card.revision,
+        "archived": card.archived,
+    }
+
+
+def person_json(person: Person, wip: int | None = None) -> dict[str, Any]:
+    return {
+        "id": person.id,
+        "name": person.name,
+        "jira_user": person.jira_user,
+        "email": person.email,
+        "colour": person.colour,
+        "wip_limit": person.wip_limit,
+        "wip": wip,
+        "order": person.order,
+        "active": person.active,
+    }
+
+
+def column_json(column: Column, count: int | None = None) -> dict[str, Any]:
+    return {
+        "id": column.id,
+        "name": column.name,
+        "kind": column.kind.value,
+        "order": column.order,
+        "wip_min": column.wip_min,
+        "wip_max": column.wip_max,
+        "jira_statuses": list(column.jira_statuses),
+        "cards": count,
+    }
+
+
+def rules_json(rules: RuleSettings) -> dict[str, Any]:
+    return {
+        "modes": {rule.value: mode.value for rule, mode in rules.modes.items()},
+        "max_card_days": rules.max_card_days,
+    }
+
+
+def event_json(event: Event, titles: dict[str, str], describe: str) -> dict[str, Any]:
+    return {
+        "id": event.id,
+        "card_id": event.card_id,
+        "card_title": titles.get(event.card_id),
+        "change_id": event.change_id,
+        "actor": event.actor,
+        "at": iso(event.at),
+        "kind": event.kind.value,
+        "summary": describe,
+        "before": event.before,
+        "after": event.after,
+        "reason": event.reason,
+        "rules": list(event.rules),
+        "source": event.source.value,
+        "target_change": event.target_change,
+    }
+
+
+def describe_event(event: Event, snap: BoardSnapshot) -> str:
+    """One line saying what an event changed, in board words."""
+    columns = {c.id: c.name for c in snap.columns}
+    people = {p.id: p.name for p in snap.people}
+
+    def show(name: str, value: Any) -> str:
+        if name == "column_id":
+            return columns.get(value, f"column {value}") if value is not None else "-"
+        if name == "person_id":
+            return people.get(value, f"person {value}") if value is not None else "nobody"
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        if value is None or value == "" or value == []:
+            return "-"
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        text = str(value)
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    if event.kind.value == "created":
+        where = show("column_id", event.after.get("column_id"))
+        return f"created in {where}"
+    parts = []
+    for name, after in event.after.items():
+        if name in ("position", "column_since", "started_at", "done_at", "not_ready_since"):
+            continue
+        before = event.before.get(name)
+        label = {"column_id": "column", "person_id": "person"}.get(name, name.replace("_", " "))
+        parts.append(f"{label}: {show(name, before)} → {show(name, after)}")
+    if not parts and "position" in event.after:
+        parts.append(f"position: {event.before.get('position')} → {event.after['position']}")
+    return "; ".join(parts)
+
+
+def _width(text: str) -> int:
+    """Display width: East Asian wide characters take two columns in a terminal."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _fit(text: str, width: int) -> str:
+    if _width(text) <= width:
+        return text + " " * (width - _width(text))
+    out = ""
+    for ch in text:
+        if _width(out + ch) > width - 1:
+            break
+        out += ch
+    return out + "…" + " " * (width - 1 - _width(out))
+
+
+def table(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    max_widths: dict[int, int] | None = None,
+    indent: str = "",
+) -> str:
+    """An aligned plain-text table; long cells are cut with an ellipsis."""
+    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    widths = [_width(h) for h in headers]
+    for row in cells:
+        for i, value in enumerate(row):
+            widths[i] = max(widths[i], _width(value))
+    for i, limit in (max_widths or {}).items():
+        widths[i] = min(widths[i], max(limit, _width(headers[i])))
+    lines = [indent + "  ".join(_fit(h, w) for h, w in zip(headers, widths, strict=True))]
+    lines.append(indent + "  ".join("-" * w for w in widths))
+    for row in cells:
+        lines.append(indent + "  ".join(_fit(v, w) for v, w in zip(row, widths, strict=True)))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def add_json_flag(parser: argparse.ArgumentParser, *, nested: bool = False) -> None:
+    """``--json``; a nested subcommand's flag must not reset the parent's value."""
+    parser.add_argument(
+        "--json",
+        action="store_true",
+        default=argparse.SUPPRESS if nested else False,
+        help="print machine-readable JSON",
+    )
+
+
+def nested_common() -> argparse.ArgumentParser:
+    """``--db`` for sub-subcommands, without resetting a value given before them."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="database file or SQLAlchemy URL",
+    )
+    return common
