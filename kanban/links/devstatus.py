@@ -104,8 +104,8 @@ class DevStatusClient:
     def development(self, key: str, matcher: KeyMatcher, issue_id: str | None = None) -> DevInfo:
         """Commits, branches and PRs JIRA links to ``key``.
 
-        Every item is linked to ``key`` itself plus any other configured key its
-        message, title or branch names.
+        Every item is linked to ``key`` only; JIRA reports the same item again for
+        each other issue it names.
         """
         info = DevInfo(key)
         iid = issue_id or self.issue_id(key)
@@ -116,11 +116,10 @@ class DevStatusClient:
         return info
 
     def _collect(self, info: DevInfo, part: dict[str, Any], app: str, matcher: KeyMatcher) -> None:
-        def keys(*found: tuple[str, ...]) -> tuple[str, ...]:
-            merged: list[str] = [info.key]
-            for group in found:
-                merged.extend(group)
-            return tuple(dict.fromkeys(merged))
+        def keys(*_found: tuple[str, ...]) -> tuple[str, ...]:
+            # JIRA is the authority on which issue an item belongs to: other keys in
+            # a message are linked when JIRA is asked about those issues.
+            return (info.key,)
 
         for repo in part.get("repositories") or []:
             if not isinstance(repo, dict):
