@@ -216,6 +216,20 @@ def test_warned_rule_asks_for_a_reason_and_keeps_it(qtbot, service: BoardService
     assert last.rules == (Rule.CARD_SIZE.value,)
 
 
+def test_new_card_over_a_wip_limit_is_created_with_a_reason(qtbot, service: BoardService) -> None:
+    service.update_column("Review", wip_max=0)
+    dlg = _editor(qtbot, service, None, column_id=_column(service, "Review"))
+    dlg.title_edit.setText("Urgent review of the firewall rules")
+    assert not dlg.save()
+    assert "'Review' would hold 1 cards, over its limit of 0" in dlg.override_text.text()
+    assert dlg.save_button.text() == "&Save with reason"
+    assert service.list_cards() == []
+    dlg.override_reason.setText("security incident")
+    assert dlg.save()
+    (card,) = service.list_cards()
+    assert service.history(card.id)[0].reason == "security incident"
+
+
 def test_enforced_rule_is_shown_and_nothing_is_lost(qtbot, service: BoardService) -> None:
     service.set_rule(Rule.MOVE_RIGHT_ONLY, RuleMode.ENFORCE)
     card = service.add_card("Decommission old NAS", column="Review").card

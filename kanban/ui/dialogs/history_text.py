@@ -132,6 +132,9 @@ def describe_parts(event: Event, names: Names) -> tuple[str, str]:
             detail = [f"'{_clip(str(event.after.get('not_ready_reason') or ''))}'"]
         if detail:
             what += ": " + "; ".join(detail)
+        if event.kind is EventKind.UNBLOCKED and event.before.get("not_ready_reason"):
+            was = _clip(str(event.before["not_ready_reason"]))
+            what = f"marked ready (was not ready: '{was}')"
     parts = [what]
     if event.rules:
         titles = []
