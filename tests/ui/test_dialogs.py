@@ -365,7 +365,9 @@ def test_people_dialog_adds_edits_and_orders(qtbot, service: BoardService) -> No
     assert dlg.move_selected(-1)
     assert [p.name for p in service.people()] == ["Bob Jones", "Alice Smith"]
 
-    dlg.wip_spin.setValue(0)  # the lowest value reads "none"
+    assert dlg.wip_spin.text() == "2 cards"
+    dlg.wip_spin.setValue(dlg.wip_spin.minimum())
+    assert dlg.wip_spin.text() == "none"
     assert dlg.apply()
     assert service.resolve_person("Bob Jones").wip_limit is None
     assert len(changes) == 4
@@ -485,3 +487,14 @@ def test_me_dialog_writes_the_config(
     again = MeDialog(service)
     qtbot.addWidget(again)
     assert again.person_combo.currentData() == "Bob Jones"
+
+
+def test_a_limit_of_zero_survives_an_unrelated_edit(qtbot, service: BoardService) -> None:
+    service.update_column("Review", wip_max=0)
+    dlg = ColumnsDialog(service)
+    qtbot.addWidget(dlg)
+    dlg.select("Review")
+    assert dlg.max_spin.text() == "0"
+    dlg.name_edit.setText("Peer review")
+    assert dlg.apply()
+    assert service.resolve_column("Peer review").wip_max == 0

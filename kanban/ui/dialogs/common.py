@@ -91,9 +91,13 @@ def run_safely(banner: MessageBanner, what: str, call: Callable[[], T]) -> T | N
 
 
 def limit_spin(parent: QWidget | None = None, maximum: int = 999) -> QSpinBox:
-    """A spin box for an optional limit: its lowest value reads "none" and means None."""
+    """A spin box for an optional limit: its lowest value reads "none" and means None.
+
+    "none" sits below 0 so that a limit of 0 set elsewhere (the CLI) is shown as
+    it is and never silently turned into "no limit" by an unrelated edit.
+    """
     spin = QSpinBox(parent)
-    spin.setRange(0, maximum)
+    spin.setRange(-1, maximum)
     spin.setSpecialValueText("none")
     spin.setAccelerated(True)
     return spin
