@@ -40,6 +40,8 @@ def common_parser() -> argparse.ArgumentParser:
     common.add_argument(
         "--db",
         metavar="PATH",
+        # SUPPRESS: a subcommand's own --db default must not erase "kanban --db X list".
+        default=argparse.SUPPRESS,
         help="database file or SQLAlchemy URL (default: KANBAN_DATABASE_URL, the config "
         "file, or board.db in the user data directory)",
     )
