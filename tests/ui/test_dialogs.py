@@ -498,3 +498,9 @@ def test_a_limit_of_zero_survives_an_unrelated_edit(qtbot, service: BoardService
     dlg.name_edit.setText("Peer review")
     assert dlg.apply()
     assert service.resolve_column("Peer review").wip_max == 0
+
+
+def test_crlf_description_is_not_an_edit(qtbot, service: BoardService) -> None:
+    card = service.add_card("Imported", description="line one\r\nline two").card
+    dlg = _editor(qtbot, service, card.id)
+    assert dlg.edited_fields() == set()

@@ -98,6 +98,9 @@ def _same(field: str, a: Any, b: Any) -> bool:
         # The spin box shows two decimals; a size typed in the CLI as 1.333
         # must not count as an edit just because the box rounds it.
         return abs(float(a) - float(b)) < 0.005
+    if field == "description":
+        # The text box turns CRLF (as JIRA may send it) into LF; that is not an edit.
+        return str(a).replace("\r\n", "\n") == str(b).replace("\r\n", "\n")
     if field == "title":
         return " ".join(str(a).split()) == " ".join(str(b).split())
     if field == "not_ready_reason":
