@@ -27,6 +27,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kanban.cli.team",
     "kanban.cli.data",
     "kanban.cli.report",
+    "kanban.cli.links",
 )
 
 EXIT_USER_ERROR = 1

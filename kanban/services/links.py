@@ -198,6 +198,30 @@ def jira_project_keys(config: Config) -> list[str]:
     return []
 
 
+def devstatus_client_from_config(config: Config) -> DevStatusClient | None:
+    """A dev-status client for the JIRA connection in ``[jira]``, if one is set up.
+
+    The URL is ``[jira] url`` (or ``server``); the token is read from the keyring
+    entry ``jira:<url>`` under the app's service name. With ``user`` (or ``email``)
+    set, Basic auth is used (JIRA Cloud: e-mail + API token), else Bearer (a DC PAT).
+    """
+    from kanban.links.http import basic
+
+    jira = config.extra.get("jira") or {}
+    if not isinstance(jira, dict):
+        return None
+    url = str(jira.get("url") or jira.get("server") or "").strip()
+    if not url:
+        return None
+    token = host_token("jira", url)
+    user = str(jira.get("user") or jira.get("email") or "").strip()
+    if token and user:
+        headers = basic(user, token)
+    else:
+        headers = bearer(token)
+    return DevStatusClient(url, headers)
+
+
 # --- reports -------------------------------------------------------------------
 
 

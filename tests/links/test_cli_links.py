@@ -1,0 +1,113 @@
+"""``kanban links`` end to end through the real argument parser, database and git."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import GitRepo
+
+from kanban.cli.main import run
+from kanban.settings import Config
+
+
+def kanban(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_scan_show_and_json(
+    capsys: pytest.CaptureFixture[str],
+    make_repo: Callable[[str], GitRepo],
+    db_url: str,
+    tmp_path: Path,
+) -> None:
+    repo = make_repo("infra")
+    repo.commit("OPS-1: base config (UTF-8 only)")
+    repo.branch("feature/OPS-1-more")
+    repo.commit("[OPS-1] more")
+    assert kanban(capsys, "add", "Base config", "--jira", "OPS-1", "--db", db_url)[0] == 0
+
+    code, out, err = kanban(
+        capsys,
+        "links",
+        "scan",
+        "--repo",
+        str(repo.path),
+        "--keys",
+        "ops",
+        "--save",
+        "--json",
+        "--db",
+        db_url,
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["ok"] and report["sources"][0]["new_commits"] == 2
+    saved = Config.load().extra["links"]
+    assert saved["keys"] == ["OPS"] and saved["repos"] == [{"path": str(repo.path)}]
+
+    # Settings now hold the repository: a plain rescan finds nothing new.
+    code, out, _ = kanban(capsys, "links", "scan", "--no-jira", "--db", db_url)
+    assert code == 0 and "no change" in out
+
+    code, out, _ = kanban(capsys, "links", "show", "OPS-1", "--db", db_url)
+    assert "[OPS-1] more" in out and "feature/OPS-1-more" in out
+    code, out, _ = kanban(capsys, "links", "show", "OPS-1", "--json", "--db", db_url)
+    data = json.loads(out)
+    assert [c["subject"] for c in data["commits"]] == [
+        "[OPS-1] more",
+        "OPS-1: base config (UTF-8 only)",
+    ]
+
+
+def test_scan_reports_a_bad_repository_and_still_scans_the_others(
+    capsys: pytest.CaptureFixture[str],
+    make_repo: Callable[[str], GitRepo],
+    db_url: str,
+    tmp_path: Path,
+) -> None:
+    repo = make_repo("infra")
+    repo.commit("OPS-1: base")
+    missing = tmp_path / "gone"
+    code, out, err = kanban(
+        capsys,
+        "links",
+        "scan",
+        "--repo",
+        str(missing),
+        "--repo",
+        str(repo.path),
+        "--keys",
+        "OPS",
+        "--db",
+        db_url,
+    )
+    assert code == 1
+    assert f"FAILED  git {missing}" in out
+    assert "ok      git" in out and "1 new commits" in out
+    assert f"Repository {missing} does not exist" in err
+
+
+def test_scan_without_keys_says_how_to_give_them(
+    capsys: pytest.CaptureFixture[str], make_repo: Callable[[str], GitRepo], db_url: str
+) -> None:
+    repo = make_repo("infra")
+    code, _, err = kanban(capsys, "links", "scan", "--repo", str(repo.path), "--db", db_url)
+    assert code == 1 and "--keys OPS,PROJ" in err
+    code, _, err = kanban(
+        capsys, "links", "scan", "--repo", str(repo.path), "--keys", "OPS-1", "--db", db_url
+    )
+    assert code == 1 and "'OPS-1' is not a JIRA project key" in err
+
+
+def test_automation_rules_switch(capsys: pytest.CaptureFixture[str], db_url: str) -> None:
+    code, out, _ = kanban(capsys, "links", "auto", "--json", "--db", db_url)
+    assert json.loads(out) == {"pr_opened": False, "pr_merged": False, "first_commit": False}
+    code, out, _ = kanban(capsys, "links", "auto", "pr_merged", "on", "--db", db_url)
+    assert code == 0 and "pr_merged" in out
+    code, out, _ = kanban(capsys, "links", "auto", "--json", "--db", db_url)
+    assert json.loads(out)["pr_merged"] is True
