@@ -16,6 +16,7 @@ import heapq
 import itertools
 import logging
 import random
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -406,15 +407,27 @@ DESCRIPTIONS: dict[str, str] = {
     "DNS": "Make the change in the IPAM first, then check resolution from both sites.",
 }
 
-NOT_READY_REASONS = (
-    "Waiting for server networking (NET-412)",
+_COMMON_WAITS = (
     "Waiting for the change advisory board on Thursday",
-    "Vendor has not shipped the replacement disk yet",
     "Needs a maintenance window agreed with the application owner",
-    "Waiting for budget approval for the extra disk shelf",
-    "Blocked until firewall rule FW-233 is in place",
-    "Waiting for the licence key from procurement",
 )
+NOT_READY_REASONS: dict[str, tuple[str, ...]] = {
+    "windows": (
+        *_COMMON_WAITS,
+        "Waiting for the licence key from procurement",
+        "Waiting for server networking (NET-412)",
+    ),
+    "linux": (
+        *_COMMON_WAITS,
+        "Blocked until firewall rule FW-233 is in place",
+        "Waiting for server networking (NET-412)",
+    ),
+    "storage": (
+        *_COMMON_WAITS,
+        "Vendor has not shipped the replacement disk yet",
+        "Waiting for budget approval for the extra disk shelf",
+    ),
+}
 BLOCK_REASONS = (
     "Waiting on vendor support case 02318845",
     "Application owner asked to pause until month-end close",
@@ -621,7 +634,7 @@ def _creator(
         author = rng.choice([p for p in PEOPLE if p.skill == skill])
         sim.act_as(author.name)
         key = f"OPS-{next(numbers)}" if rng.random() < 0.75 else None
-        reason = rng.choice(NOT_READY_REASONS) if rng.random() < 0.2 else None
+        reason = rng.choice(NOT_READY_REASONS[skill]) if rng.random() < 0.12 else None
         override = rng.choice(SIZE_OVERRIDES) if size > sim.service.rules().max_card_days else None
         due = None
         if project == "Certificates":
@@ -637,6 +650,8 @@ def _creator(
             not_ready_reason=reason,
             override_reason=override,
             created_at=when,
+            # Ids from the seeded generator: the same seed gives the same card ids.
+            card_id=str(uuid.UUID(int=rng.getrandbits(128), version=4)),
         )
         state = _CardState(result.card.id, skill, blocked=reason is not None)
         state.urgent = "incident" in labels
