@@ -634,7 +634,7 @@ def _creator(
         author = rng.choice([p for p in PEOPLE if p.skill == skill])
         sim.act_as(author.name)
         key = f"OPS-{next(numbers)}" if rng.random() < 0.75 else None
-        reason = rng.choice(NOT_READY_REASONS[skill]) if rng.random() < 0.12 else None
+        reason = rng.choice(NOT_READY_REASONS[skill]) if rng.random() < 0.16 else None
         override = rng.choice(SIZE_OVERRIDES) if size > sim.service.rules().max_card_days else None
         due = None
         if project == "Certificates":
@@ -658,7 +658,7 @@ def _creator(
         sim.cards.append(state)
         if reason is not None:
             # Most waits end; the rest are what the board's not-ready section shows today.
-            if rng.random() < 0.55:
+            if rng.random() < 0.45:
                 sim.at(working_time(when, rng.uniform(6, 40)), _releaser(sim, state, author))
 
     return create
