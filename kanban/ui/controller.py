@@ -1,0 +1,501 @@
+"""The board's controller: loads snapshots, turns drops into service calls.
+
+All database work runs on two serial workers (``reader`` for snapshots and the
+change marker, ``writer`` for changes), so the GUI thread never waits on the
+database. A drop is shown at once (the snapshot is updated locally the way the
+service will update it) and persisted on the writer; if the service refuses,
+the board is reloaded and the reason is shown beside the card. Team rules are
+checked before the write too, so an enforced rule refuses without a round trip
+and a warned one asks for the override reason first.
+
+Signals:
+    board_changed(): a new board state is on screen.
+    message(str): a line for the user (status bar, wall bar).
+    refreshed(object): the time (aware datetime) the board was last checked.
+    drop_persisted(str): a dragged card's move was written (card id).
+    undo_state(bool, bool): whether undo / redo are possible.
+"""
+
+from __future__ import annotations
+
+import logging
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, QRectF, QTimer, Signal
+
+from kanban.domain import rules as rules_mod
+from kanban.domain.model import BoardSnapshot, Card, Grouping
+from kanban.domain.rules import Violation
+from kanban.errors import ConflictError, NothingToUndo, RuleViolationError, UserError
+from kanban.logs import log_file
+from kanban.services.board import BoardService, ChangeResult
+from kanban.ui.board_data import (
+    UNASSIGNED,
+    BoardData,
+    Filters,
+    LaneKey,
+    apply_local_move,
+    build_board_data,
+    cell_cards,
+    replace_cards,
+)
+from kanban.ui.layout import CELL, NOT_READY, POOL, BoardLayout, Metrics, Zone, compute_layout
+from kanban.ui.view import BoardView
+from kanban.ui.workers import SerialExecutor
+
+log = logging.getLogger(__name__)
+
+WALL_POLL_MS = 3000
+LAPTOP_POLL_MS = 5000
+
+# Asks the user for a reason; returns None when they cancel.
+OverrideAsker = Callable[[Card, Sequence[Violation]], "str | None"]
+BlockAsker = Callable[[Card], "str | None"]
+
+
+@dataclass(frozen=True, slots=True)
+class DropPlan:
+    """What a drop means for the service: a move, and maybe a block or unblock."""
+
+    card: Card
+    column_id: int
+    person_id: int | None
+    position: int | None
+    move: bool
+    block: bool = False
+    unblock: bool = False
+
+
+def now() -> datetime:
+    return datetime.now().astimezone()
+
+
+class BoardController(QObject):
+    """Owns the board state on screen; see the module docstring for its signals."""
+
+    board_changed = Signal()
+    message = Signal(str)
+    refreshed = Signal(object)
+    drop_persisted = Signal(str)
+    undo_state = Signal(bool, bool)
+
+    def __init__(
+        self,
+        service: BoardService,
+        view: BoardView,
+        metrics: Metrics,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.view = view
+        self.scene = view.board_scene
+        self.metrics = metrics
+        self.reader = SerialExecutor("kanban-reader", self)
+        self.writer = SerialExecutor("kanban-writer", self)
+        self.snapshot: BoardSnapshot | None = None
+        self.data: BoardData | None = None
+        self.layout: BoardLayout | None = None
+        self.filters = Filters()
+        self.grouping: Grouping | None = None
+        self.collapsed: set[LaneKey] = set()
+        self.badges: dict[str, list[str]] = {}
+        self.highlighted: set[str] = set()
+        self.standup_since: datetime | None = None
+        self.last_refresh: datetime | None = None
+        self.ask_override: OverrideAsker = _no_reason
+        self.ask_block_reason: BlockAsker = _no_block_reason
+        self._generation = 0
+        self._loading = False
+        self._reload_again = False
+        self._polling = False
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(LAPTOP_POLL_MS)
+        self.poll_timer.timeout.connect(self.poll)
+        view.card_dropped.connect(self.drop)
+        view.lane_toggled.connect(self.toggle_lane)
+        view.archive_requested.connect(self.archive)
+        view.resized.connect(self.relayout)
+        view.zoom_changed.connect(lambda _z: self.relayout())
+
+    # --- loading -----------------------------------------------------------------
+
+    def start(self) -> None:
+        self.reload()
+        self.poll_timer.start()
+
+    def shutdown(self) -> None:
+        self.poll_timer.stop()
+        self.writer.wait()
+        self.reader.wait()
+
+    def reload(self) -> None:
+        """Load a fresh snapshot on the reader; drops older than the last local change."""
+        if self._loading:
+            self._reload_again = True
+            return
+        self._loading = True
+        generation = self._generation
+        since = self.standup_since
+        service = self.service
+
+        def job() -> tuple[BoardSnapshot, set[str]]:
+            snap = service.snapshot()
+            moved = service.cards_moved_since(since) if since is not None else set()
+            return snap, moved
+
+        self.reader.submit(job, lambda result, error: self._loaded(generation, result, error))
+
+    def _loaded(
+        self,
+        generation: int,
+        result: tuple[BoardSnapshot, set[str]] | None,
+        error: BaseException | None,
+    ) -> None:
+        self._loading = False
+        again, self._reload_again = self._reload_again, False
+        if error is not None:
+            self.report(error, "loading the board")
+        elif generation != self._generation or self.writer.pending:
+            # A local change happened meanwhile; this snapshot may predate it.
+            again = again or not self.writer.pending
+        else:
+            assert result is not None  # noqa: S101 - no error means a result
+            snap, moved = result
+            self.highlighted = moved
+            self.set_snapshot(snap)
+            self._mark_refreshed()
+        if again:
+            self.reload()
+
+    def _mark_refreshed(self) -> None:
+        self.last_refresh = now()
+        self.refreshed.emit(self.last_refresh)
+
+    def poll(self) -> None:
+        """Ask the reader for the change marker; reload when another writer moved it."""
+        if self._polling or self._loading or self.writer.pending:
+            return
+        self._polling = True
+        self.reader.submit(self.service.last_event_id, self._polled)
+
+    def _polled(self, result: int | None, error: BaseException | None) -> None:
+        self._polling = False
+        if error is not None:
+            self.report(error, "checking the board for changes")
+            return
+        if self.snapshot is None or result != self.snapshot.last_event_id:
+            self.reload()
+        else:
+            self._mark_refreshed()
+
+    def set_snapshot(self, snapshot: BoardSnapshot) -> None:
+        self.snapshot = snapshot
+        self.relayout()
+
+    def relayout(self) -> None:
+        if self.snapshot is None:
+            return
+        self.data = build_board_data(self.snapshot, self.filters, self.grouping, self.collapsed)
+        self.layout = compute_layout(self.data, self.view.visible_width(), self.metrics)
+        current = self.view.current
+        if current is not None and current not in self.layout.cards:
+            current = None
+            self.view.current = None
+        self.scene.apply(
+            self.data,
+            self.layout,
+            badges=self.badges,
+            highlighted=self.highlighted,
+            selected=current,
+            now=now(),
+        )
+        self.board_changed.emit()
+
+    # --- view settings --------------------------------------------------------------
+
+    def set_filters(self, filters: Filters) -> None:
+        self.filters = filters
+        self.relayout()
+
+    def set_grouping(self, grouping: Grouping) -> None:
+        self.grouping = grouping
+        self.relayout()
+
+    def toggle_lane(self, key: LaneKey) -> None:
+        self.collapsed.symmetric_difference_update({key})
+        self.relayout()
+
+    def set_badges(self, badges: dict[str, list[str]]) -> None:
+        """Short badge texts per card id (sync state, links), drawn in each card's footer."""
+        self.badges = dict(badges)
+        self.relayout()
+
+    def set_standup(self, since: datetime | None) -> None:
+        """Highlight the cards moved since ``since`` (None: no highlight)."""
+        self.standup_since = since
+        if since is None:
+            self.highlighted = set()
+            self.relayout()
+        else:
+            self.reload()
+
+    def set_poll_interval(self, msecs: int) -> None:
+        self.poll_timer.setInterval(msecs)
+
+    # --- drops -------------------------------------------------------------------------
+
+    def card(self, card_id: str) -> Card | None:
+        if self.snapshot is None:
+            return None
+        return next((c for c in self.snapshot.cards if c.id == card_id), None)
+
+    def plan_drop(self, card: Card, zone: Zone, before: str | None) -> DropPlan | None:
+        """Translate a drop into service terms; None when nothing would change."""
+        assert self.snapshot is not None  # noqa: S101 - drops need a board
+        snap = self.snapshot
+        pool_id = snap.pool.id
+        grouping = self.grouping or snap.grouping
+        block = unblock = False
+        if zone.kind == POOL:
+            column_id, person_id = pool_id, None
+            unblock = card.not_ready
+        elif zone.kind == NOT_READY:
+            column_id, person_id = pool_id, None
+            block = not card.not_ready
+        else:
+            assert zone.kind == CELL and zone.column_id is not None  # noqa: S101
+            column_id = zone.column_id
+            if grouping is Grouping.PERSON:
+                lane = zone.lane or UNASSIGNED
+                person_id = lane[1] if lane[0] == "person" else None  # type: ignore[assignment]
+            else:
+                person_id = card.person_id
+            # Leaving the not-ready section means the card is ready to start.
+            unblock = card.not_ready and card.column_id == pool_id
+        position: int | None = None
+        if zone.kind != CELL or grouping is Grouping.PERSON:
+            others = [c.id for c in cell_cards(snap, column_id, person_id) if c.id != card.id]
+            if before is not None and before in others:
+                position = others.index(before)
+        if zone.kind == CELL and grouping is Grouping.PROJECT and before is None:
+            position = None
+        same_cell = (column_id, person_id) == card.cell
+        if same_cell and position is None:
+            # Dropped at the end of its own cell.
+            size = len(cell_cards(snap, column_id, person_id))
+            move = card.position != size - 1
+        else:
+            move = not same_cell or position != card.position
+        if not (move or block or unblock):
+            return None
+        return DropPlan(card, column_id, person_id, position, move, block, unblock)
+
+    def drop(self, card_id: str, zone: Zone, before: str | None) -> None:
+        """A card was dropped on ``zone`` before the card ``before`` (None or "": at the end)."""
+        before = before or None
+        card = self.card(card_id)
+        if card is None or self.snapshot is None:
+            return
+        plan = self.plan_drop(card, zone, before)
+        if plan is None:
+            self.relayout()
+            return
+        override: str | None = None
+        if plan.move:
+            wip = self.data.wip if self.data else self.service.wip(self.snapshot)
+            violations = rules_mod.check_snapshot_move(
+                self.snapshot, wip, card, plan.column_id, plan.person_id
+            )
+            allowed, needs_reason = rules_mod.decide(violations, None)
+            if not allowed and not needs_reason:
+                self.relayout()
+                self.bubble(card_id, _refusal(card, violations))
+                return
+            if needs_reason:
+                override = self.ask_override(card, violations)
+                if not override:
+                    self.relayout()
+                    return
+        reason: str | None = None
+        if plan.block:
+            reason = self.ask_block_reason(card)
+            if not reason:
+                self.relayout()
+                return
+        self._execute(plan, override, reason)
+
+    def _execute(self, plan: DropPlan, override: str | None, reason: str | None) -> None:
+        assert self.snapshot is not None  # noqa: S101
+        card = plan.card
+        changes: dict[str, Any] = {}
+        if plan.block:
+            changes.update(not_ready=True, not_ready_reason=reason)
+        if plan.unblock:
+            changes.update(not_ready=False, not_ready_reason=None)
+        self._generation += 1
+        self.set_snapshot(
+            apply_local_move(
+                self.snapshot,
+                card.id,
+                plan.column_id,
+                plan.person_id,
+                plan.position,
+                now(),
+                **changes,
+            )
+        )
+        service = self.service
+
+        def job() -> list[ChangeResult]:
+            results: list[ChangeResult] = []
+            revision = card.revision
+            if plan.move:
+                result = service.move_card(
+                    card.id,
+                    column=plan.column_id,
+                    person=plan.person_id,
+                    unassign=plan.person_id is None,
+                    position=plan.position,
+                    expected_revision=revision,
+                    override_reason=override,
+                )
+                results.append(result)
+                revision = result.card.revision
+            if plan.block and reason:
+                results.append(service.block(card.id, reason, expected_revision=revision))
+            elif plan.unblock:
+                results.append(service.unblock(card.id, expected_revision=revision))
+            return results
+
+        self.writer.submit(
+            job, lambda result, error: self._persisted(plan, override, result, error)
+        )
+
+    def _persisted(
+        self,
+        plan: DropPlan,
+        override: str | None,
+        results: list[ChangeResult] | None,
+        error: BaseException | None,
+    ) -> None:
+        if error is not None:
+            self._generation += 1
+            if (
+                isinstance(error, RuleViolationError)
+                and error.needs_reason
+                and override is None
+                and not plan.block
+            ):
+                # The rules changed since the board was drawn: ask now, then retry.
+                reason = self.ask_override(plan.card, error.violations)  # type: ignore[arg-type]
+                if reason:
+                    self._execute(plan, reason, None)
+                    return
+            self.reload()
+            if isinstance(error, ConflictError):
+                self.bubble(
+                    plan.card.id,
+                    f"'{plan.card.title}' was changed by someone else; the board was reloaded. "
+                    "Drag it again if it still needs to move.",
+                )
+            self.report(error, f"moving '{plan.card.title}'", card_id=plan.card.id)
+            return
+        assert results is not None and self.snapshot is not None  # noqa: S101
+        written = [r.card for r in results]
+        if written:
+            self.set_snapshot(replace_cards(self.snapshot, written))
+        self.drop_persisted.emit(plan.card.id)
+        self.refresh_undo_state()
+
+    # --- other writes ------------------------------------------------------------------
+
+    def run_write(
+        self,
+        job: Callable[[], Any],
+        what: str,
+        done: Callable[[Any], None] | None = None,
+    ) -> None:
+        """Run a change on the writer, then reload the board."""
+        self._generation += 1
+
+        def finished(result: Any, error: BaseException | None) -> None:
+            self._generation += 1
+            if error is not None:
+                self.report(error, what)
+            elif done is not None:
+                done(result)
+            self.reload()
+            self.refresh_undo_state()
+
+        self.writer.submit(job, finished)
+
+    def undo(self) -> None:
+        self.run_write(self.service.undo, "undoing", lambda _r: self.message.emit("Undone."))
+
+    def redo(self) -> None:
+        self.run_write(self.service.redo, "redoing", lambda _r: self.message.emit("Redone."))
+
+    def archive(self, card_id: str) -> None:
+        card = self.card(card_id)
+        if card is None:
+            return
+        self.run_write(
+            lambda: self.service.archive(card.id, expected_revision=card.revision),
+            f"archiving '{card.title}'",
+            lambda _r: self.message.emit(f"Archived '{card.title}'. Ctrl+Z brings it back."),
+        )
+
+    def refresh_undo_state(self) -> None:
+        self.reader.submit(self.service.can_undo, self._undo_state_known)
+
+    def _undo_state_known(
+        self, result: tuple[bool, bool] | None, error: BaseException | None
+    ) -> None:
+        if error is None and result is not None:
+            self.undo_state.emit(*result)
+
+    # --- messages -------------------------------------------------------------------------
+
+    def bubble(self, card_id: str | None, text: str) -> None:
+        """Show ``text`` beside the card (or at the top of the board) for a few seconds."""
+        rect = self.layout.cards.get(card_id) if self.layout and card_id else None
+        if rect is None:
+            top_left = self.view.mapToScene(0, 0)
+            rect = QRectF(top_left.x() + 40, top_left.y() + 40, 1, 1)
+        self.scene.show_bubble(rect, text)
+        self.message.emit(text)
+
+    def report(self, error: BaseException, what: str, card_id: str | None = None) -> None:
+        """Tell the user about an error; an unexpected one goes to the log in full."""
+        if isinstance(error, NothingToUndo):
+            self.message.emit(str(error))
+        elif isinstance(error, UserError):
+            if card_id is not None and not isinstance(error, ConflictError):
+                self.bubble(card_id, str(error))
+            else:
+                self.message.emit(str(error))
+        else:
+            log.error(
+                "Unexpected error while %s:\n%s",
+                what,
+                "".join(traceback.format_exception(type(error), error, error.__traceback__)),
+            )
+            self.message.emit(f"Unexpected error while {what}: {error}. Details in {log_file()}")
+
+
+def _refusal(card: Card, violations: Sequence[Violation]) -> str:
+    reasons = "; ".join(v.message for v in violations)
+    return f"Not moved: {reasons}. The board enforces this rule (Settings → Rules)."
+
+
+def _no_reason(card: Card, violations: Sequence[Violation]) -> str | None:
+    return None
+
+
+def _no_block_reason(card: Card) -> str | None:
+    return None

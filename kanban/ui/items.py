@@ -1,0 +1,470 @@
+"""Painted scene items: cards, headers, drop zones and message bubbles.
+
+Every item paints itself with QPainter from plain data; none of them is a
+widget, so a board of thousands of cards stays cheap to build and repaint.
+Text that can grow (titles) is wrapped once and cached per width. Colours for
+WIP states are deliberately loud: a red band over a limit must be seen across
+a team room.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QTextLayout,
+)
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from kanban.domain.model import Card, Person
+from kanban.domain.wip import WipState
+from kanban.ui.board_data import Lane, days_in_column
+from kanban.ui.layout import Metrics, lane_header_texts
+
+# Item types, so the view can tell what was clicked without isinstance chains.
+CARD_TYPE = QGraphicsItem.UserType + 1
+LANE_HEADER_TYPE = QGraphicsItem.UserType + 2
+ADD_BUTTON_TYPE = QGraphicsItem.UserType + 3
+
+OVER_RED = QColor("#d32f2f")
+OVER_TINT = QColor(211, 47, 47, 40)
+UNDER_AMBER = QColor("#f9a825")
+UNDER_TINT = QColor(249, 168, 37, 35)
+AT_BLUE = QColor("#37474f")
+HEADER_BG = QColor("#455a64")
+POOL_BG = QColor("#eef1f4")
+NOT_READY_BG = QColor("#fbe9e7")
+NOT_READY_HEADER = QColor("#bf360c")
+CELL_BG = (QColor("#fafafa"), QColor("#f2f4f6"))
+CARD_BORDER = QColor("#b0b7bf")
+SELECTED = QColor("#1565c0")
+HIGHLIGHT = QColor("#ffb300")
+KEY_BLUE = QColor("#1f4e9c")
+TEXT = QColor("#1d1d1d")
+MUTED = QColor("#5f6b76")
+BLOCKED_TEXT = QColor("#b71c1c")
+AGING = (QColor("#9e9e9e"), QColor("#f9a825"), QColor("#e53935"))
+
+
+def _text_colour(background: QColor) -> QColor:
+    return QColor("#ffffff") if background.lightnessF() < 0.6 else TEXT
+
+
+def wrap_lines(text: str, font: QFont, width: float, max_lines: int) -> list[str]:
+    """Word-wrap ``text`` into at most ``max_lines``, eliding the last one."""
+    layout = QTextLayout(text, font)
+    layout.beginLayout()
+    lines: list[str] = []
+    starts: list[int] = []
+    while len(lines) < max_lines:
+        line = layout.createLine()
+        if not line.isValid():
+            break
+        line.setLineWidth(width)
+        starts.append(line.textStart())
+        lines.append(text[line.textStart() : line.textStart() + line.textLength()].rstrip())
+    more = layout.createLine().isValid()
+    layout.endLayout()
+    if more and lines:
+        rest = text[starts[-1] :].strip()
+        lines[-1] = QFontMetricsF(font).elidedText(rest, Qt.TextElideMode.ElideRight, width)
+    return lines
+
+
+class CardItem(QGraphicsItem):
+    """One card, painted; its position is the top-left of its layout rectangle."""
+
+    def __init__(self, card: Card, metrics: Metrics) -> None:
+        super().__init__()
+        self.card = card
+        self.m = metrics
+        self.person: Person | None = None
+        self.badges: Sequence[str] = ()
+        self.highlighted = False
+        self.selected = False
+        self.oversized = False
+        self.now = datetime.now().astimezone()
+        self._size = QRectF(0, 0, 10, 10)
+        self._lines: tuple[str, float, list[str]] | None = None
+        self.setZValue(1)
+
+    def type(self) -> int:
+        return CARD_TYPE
+
+    def set_card(
+        self,
+        card: Card,
+        rect: QRectF,
+        person: Person | None,
+        badges: Sequence[str],
+        highlighted: bool,
+        selected: bool,
+        oversized: bool,
+        now: datetime,
+    ) -> None:
+        if rect.width() != self._size.width() or rect.height() != self._size.height():
+            self.prepareGeometryChange()
+            self._size = QRectF(0, 0, rect.width(), rect.height())
+        changed = (
+            card != self.card
+            or person != self.person
+            or tuple(badges) != tuple(self.badges)
+            or highlighted != self.highlighted
+            or selected != self.selected
+            or oversized != self.oversized
+        )
+        self.card, self.person, self.badges = card, person, tuple(badges)
+        self.highlighted, self.selected, self.oversized = highlighted, selected, oversized
+        self.now = now
+        if self.pos() != rect.topLeft():
+            self.setPos(rect.topLeft())
+        if changed:
+            self.setToolTip(self._tooltip())
+            self.update()
+
+    def _tooltip(self) -> str:
+        parts = [self.card.title]
+        if self.card.not_ready_reason:
+            parts.append(f"Not ready: {self.card.not_ready_reason}")
+        days = days_in_column(self.card, self.now)
+        parts.append(f"{days} day{'s' if days != 1 else ''} in this column")
+        return "\n".join(parts)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return self._size.adjusted(-3, -3, 3, 3)
+
+    def title_lines(self) -> list[str]:
+        width = self._size.width() - 2 * self.m.pad - 6
+        if self._lines is None or self._lines[0] != self.card.title or self._lines[1] != width:
+            self._lines = (
+                self.card.title,
+                width,
+                wrap_lines(self.card.title, self.m.title_font, width, 3),
+            )
+        return self._lines[2]
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        m, card, r = self.m, self.card, self._size
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        background = QColor("#fff8f6") if card.not_ready else QColor("#ffffff")
+        if self.selected:
+            pen = QPen(SELECTED, 3)
+        elif self.highlighted:
+            pen = QPen(HIGHLIGHT, 4)
+        else:
+            pen = QPen(CARD_BORDER, 1)
+        painter.setPen(pen)
+        painter.setBrush(background)
+        painter.drawRoundedRect(r.adjusted(0.5, 0.5, -0.5, -0.5), 6, 6)
+
+        # Person colour along the left edge (grey while nobody has it).
+        strip = QColor(self.person.colour) if self.person else QColor("#cfd8dc")
+        path = QPainterPath()
+        path.addRoundedRect(QRectF(r.left() + 1, r.top() + 1, 5, r.height() - 2), 2, 2)
+        painter.fillPath(path, strip)
+
+        left = r.left() + m.pad + 4
+        right = r.right() - m.pad
+        y = r.top() + m.pad - 2
+
+        # Top row: JIRA key, initials, size.
+        small = m.small_font
+        small_fm = QFontMetricsF(small)
+        size_text = f"{card.size_days:g}d"
+        size_w = small_fm.horizontalAdvance(size_text) + 8
+        size_rect = QRectF(right - size_w, y, size_w, 17)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(OVER_RED if self.oversized else QColor("#e0e4e8"))
+        painter.drawRoundedRect(size_rect, 4, 4)
+        painter.setFont(small)
+        painter.setPen(QColor("#ffffff") if self.oversized else TEXT)
+        painter.drawText(size_rect, Qt.AlignmentFlag.AlignCenter, size_text)
+        top_right = size_rect.left() - 4
+        if self.person is not None:
+            circle = QRectF(top_right - 19, y - 1, 19, 19)
+            colour = QColor(self.person.colour)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(colour)
+            painter.drawEllipse(circle)
+            painter.setPen(_text_colour(colour))
+            painter.setFont(m.font(9.5, bold=True))
+            painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.person.initials)
+            top_right = circle.left() - 4
+        if card.jira_key:
+            painter.setFont(m.key_font)
+            painter.setPen(KEY_BLUE)
+            key_rect = QRectF(left, y, top_right - left, 17)
+            fm = QFontMetricsF(m.key_font)
+            painter.drawText(
+                key_rect,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                fm.elidedText(card.jira_key, Qt.TextElideMode.ElideRight, key_rect.width()),
+            )
+
+        # Title: wrapped, at most three lines.
+        painter.setFont(m.title_font)
+        painter.setPen(TEXT)
+        fm = QFontMetricsF(m.title_font)
+        ty = y + 20 + fm.ascent()
+        for line in self.title_lines():
+            painter.drawText(QPointF(left, ty), line)
+            ty += fm.lineSpacing()
+
+        footer_y = r.bottom() - m.pad - 13
+        if card.not_ready:
+            painter.setFont(small)
+            painter.setPen(BLOCKED_TEXT)
+            reason = "Not ready: " + (card.not_ready_reason or "")
+            reason_rect = QRectF(left, footer_y - m.card_reason_height, right - left, 16)
+            painter.drawText(
+                reason_rect,
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                small_fm.elidedText(reason, Qt.TextElideMode.ElideRight, reason_rect.width()),
+            )
+
+        # Footer: aging dots, labels, then sync/link badges at the right.
+        days = days_in_column(card, self.now)
+        colour = AGING[0] if days < 2 else AGING[1] if days < 4 else AGING[2]
+        painter.setPen(Qt.PenStyle.NoPen)
+        x = left
+        for i in range(5):
+            painter.setBrush(colour if i < days else QColor("#e6e9ec"))
+            painter.drawEllipse(QRectF(x, footer_y + 3, 7, 7))
+            x += 9
+        if days > 5:
+            painter.setPen(colour)
+            painter.setFont(small)
+            painter.drawText(QPointF(x, footer_y + 11), f"{days}")
+            x += small_fm.horizontalAdvance(f"{days}") + 2
+        x += 4
+        badge_x = right
+        painter.setFont(small)
+        for badge in reversed(self.badges):
+            w = small_fm.horizontalAdvance(badge) + 8
+            rect = QRectF(badge_x - w, footer_y, w, 14)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#5e35b1"))
+            painter.drawRoundedRect(rect, 3, 3)
+            painter.setPen(QColor("#ffffff"))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, badge)
+            badge_x = rect.left() - 3
+        for label in card.labels:
+            w = small_fm.horizontalAdvance(label) + 8
+            if x + w > badge_x - 2:
+                break
+            rect = QRectF(x, footer_y, w, 14)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#e3f2fd"))
+            painter.drawRoundedRect(rect, 3, 3)
+            painter.setPen(QColor("#0d47a1"))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
+            x += w + 3
+
+
+class BoxItem(QGraphicsItem):
+    """A rectangle with up to two lines of text: headers and zone backgrounds.
+
+    ``lines`` are drawn with ``fonts``; headers never elide their text (the
+    layout gives them the room), zone labels may.
+    """
+
+    def __init__(
+        self,
+        rect: QRectF,
+        background: QColor,
+        lines: Sequence[str] = (),
+        fonts: Sequence[QFont] = (),
+        *,
+        border: QColor | None = None,
+        border_width: float = 0.0,
+        stripe: QColor | None = None,
+        align_top: bool = False,
+        radius: float = 4.0,
+        badge: str | None = None,
+        z: float = 0.0,
+    ) -> None:
+        super().__init__()
+        self.rect = QRectF(rect)
+        self.background = background
+        self.lines = list(lines)
+        self.fonts = list(fonts)
+        self.border = border
+        self.border_width = border_width
+        self.stripe = stripe
+        self.align_top = align_top
+        self.radius = radius
+        self.badge = badge
+        self.setZValue(z)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return self.rect.adjusted(-3, -3, 3, 3)
+
+    def text_rect(self) -> QRectF:
+        left = 8 + (10 if self.stripe is not None else 0)
+        return self.rect.adjusted(left, 4, -8, -4)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(
+            QPen(self.border, self.border_width) if self.border is not None else Qt.PenStyle.NoPen
+        )
+        painter.setBrush(QBrush(self.background))
+        inset = self.border_width / 2
+        painter.drawRoundedRect(
+            self.rect.adjusted(inset, inset, -inset, -inset), self.radius, self.radius
+        )
+        if self.stripe is not None:
+            painter.fillRect(
+                QRectF(self.rect.left() + 3, self.rect.top() + 3, 7, self.rect.height() - 6),
+                self.stripe,
+            )
+        if not self.lines:
+            return
+        text_rect = self.text_rect()
+        colour = _text_colour(self.background) if self.background.alpha() > 128 else TEXT
+        painter.setPen(colour)
+        heights = [QFontMetricsF(f).lineSpacing() for f in self.fonts[: len(self.lines)]]
+        y = text_rect.top() if self.align_top else text_rect.center().y() - sum(heights) / 2
+        for line, font, h in zip(self.lines, self.fonts, heights, strict=False):
+            painter.setFont(font)
+            fm = QFontMetricsF(font)
+            text = fm.elidedText(line, Qt.TextElideMode.ElideRight, text_rect.width())
+            painter.drawText(QPointF(text_rect.left(), y + fm.ascent()), text)
+            y += h
+        if self.badge:
+            font = Metrics.font(self.fonts[-1].pixelSize(), bold=True)
+            fm = QFontMetricsF(font)
+            w = fm.horizontalAdvance(self.badge) + 12
+            rect = QRectF(self.rect.right() - w - 6, self.rect.top() + 6, w, fm.height() + 4)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor("#ffffff"))
+            painter.drawRoundedRect(rect, 4, 4)
+            painter.setPen(OVER_RED)
+            painter.setFont(font)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, self.badge)
+
+
+class LaneHeaderItem(BoxItem):
+    """A swimlane's header; clicking it collapses or expands the lane."""
+
+    def __init__(self, lane: Lane, rect: QRectF, metrics: Metrics) -> None:
+        over = lane.state is WipState.OVER
+        background = OVER_RED if over else QColor("#eceff1")
+        super().__init__(
+            rect,
+            background,
+            lane_header_texts(lane),
+            [metrics.lane_font, metrics.header_figure_font],
+            stripe=QColor(lane.colour),
+            align_top=True,
+            z=0.5,
+        )
+        self.setToolTip(f"{lane.title}: {lane.wip_text} in progress")
+        self.lane = lane
+
+    def type(self) -> int:
+        return LANE_HEADER_TYPE
+
+
+class AddButtonItem(BoxItem):
+    """The "+" in the pool header that creates a card."""
+
+    def __init__(self, rect: QRectF, metrics: Metrics) -> None:
+        super().__init__(rect, QColor("#2e7d32"), ["+"], [metrics.font(22, bold=True)], z=2)
+        self.setToolTip("New card (N)")
+
+    def text_rect(self) -> QRectF:
+        fm = QFontMetricsF(self.fonts[0])
+        w = fm.horizontalAdvance("+")
+        return QRectF(self.rect.center().x() - w / 2, self.rect.top(), w + 1, self.rect.height())
+
+    def type(self) -> int:
+        return ADD_BUTTON_TYPE
+
+
+class BubbleItem(QGraphicsItem):
+    """A transient message beside a card (a refused drop, a conflict)."""
+
+    def __init__(self, text: str, anchor: QRectF, scene_width: float, metrics: Metrics) -> None:
+        super().__init__()
+        self.text = text
+        self.font = metrics.font(13, bold=True)
+        width = 300.0
+        fm = QFontMetricsF(self.font)
+        self.lines = wrap_lines(text, self.font, width - 20, 8)
+        height = len(self.lines) * fm.lineSpacing() + 16
+        x = anchor.right() + 8
+        if x + width > scene_width:
+            x = max(0.0, anchor.left() - width - 8)
+        self.rect = QRectF(x, anchor.top(), width, height)
+        self.setZValue(50)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return self.rect
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(QPen(QColor("#ffffff"), 2))
+        painter.setBrush(QColor(183, 28, 28, 240))
+        painter.drawRoundedRect(self.rect, 8, 8)
+        painter.setPen(QColor("#ffffff"))
+        painter.setFont(self.font)
+        fm = QFontMetricsF(self.font)
+        y = self.rect.top() + 8 + fm.ascent()
+        for line in self.lines:
+            painter.drawText(QPointF(self.rect.left() + 10, y), line)
+            y += fm.lineSpacing()
+
+
+class DropIndicatorItem(QGraphicsItem):
+    """Where a dragged card will land: a bar before a card, or the zone outlined."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.zone_rect = QRectF()
+        self.bar = QRectF()
+        self.setZValue(40)
+
+    def show_at(self, zone_rect: QRectF, bar: QRectF) -> None:
+        self.prepareGeometryChange()
+        self.zone_rect, self.bar = QRectF(zone_rect), QRectF(bar)
+        self.setVisible(True)
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+        return self.zone_rect.united(self.bar).adjusted(-4, -4, 4, 4)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionGraphicsItem,
+        widget: QWidget | None = None,
+    ) -> None:
+        painter.setPen(QPen(SELECTED, 3, Qt.PenStyle.DashLine))
+        painter.setBrush(QColor(21, 101, 192, 20))
+        painter.drawRoundedRect(self.zone_rect.adjusted(2, 2, -2, -2), 6, 6)
+        if not self.bar.isNull():
+            painter.fillRect(self.bar, SELECTED)

@@ -1,0 +1,308 @@
+"""Board geometry: where the pool, headers, lanes, cells and cards go.
+
+The layout is computed in scene units for a given visible width (the view's
+width divided by its zoom), so one function serves the laptop and the wall.
+Card rectangles, cell rectangles and drop zones all come from here; the scene
+only places painted items at these rectangles, and drag and drop asks
+:meth:`BoardLayout.zone_at` where a point falls. Column widths grow to fit
+their header text, so headers are never elided (the board scrolls instead).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QPointF, QRectF
+from PySide6.QtGui import QFont, QFontMetricsF
+
+from kanban.domain.model import Card, Column
+from kanban.domain.wip import WipState
+from kanban.ui.board_data import BoardData, Lane, LaneKey
+
+# Zones where a card can be dropped.
+POOL = "pool"
+NOT_READY = "not_ready"
+CELL = "cell"
+
+
+def column_header_texts(data: BoardData, column: Column) -> tuple[str, str]:
+    """The two header lines of a column: its name, and count with limits and state."""
+    count = data.wip.by_column.get(column.id)
+    total = count.total if count else 0
+    figure = f"{total}/{column.wip_max}" if column.wip_max is not None else f"{total}"
+    if column.wip_min is not None:
+        figure += f" · min {column.wip_min}"
+    state = data.wip.column_state(column)
+    if state is WipState.OVER:
+        figure += " · OVER LIMIT"
+    elif state is WipState.UNDER:
+        figure += " · UNDER MIN"
+    return column.name, figure
+
+
+def lane_header_texts(lane: Lane) -> tuple[str, str]:
+    """The two header lines of a lane: who, and their WIP (loud when over the limit)."""
+    arrow = "▸ " if lane.collapsed else "▾ "
+    figure = lane.wip_text
+    if lane.state is WipState.OVER:
+        figure += " · OVER"
+    return arrow + lane.title, figure
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Sizes in scene units; fonts are pixel-sized so they scale with the view's zoom."""
+
+    margin: float = 8.0
+    gap: float = 6.0
+    pad: float = 8.0
+    header_height: float = 52.0
+    section_header: float = 34.0
+    card_min_width: float = 176.0
+    card_height: float = 104.0
+    card_reason_height: float = 20.0
+    lane_header_min: float = 150.0
+    lane_header_max: float = 260.0
+    collapsed_height: float = 40.0
+    note_height: float = 18.0
+    pool_share: float = 0.30
+
+    @staticmethod
+    def font(pixels: float, bold: bool = False) -> QFont:
+        font = QFont()
+        font.setPixelSize(max(1, round(pixels)))
+        font.setBold(bold)
+        return font
+
+    @property
+    def header_font(self) -> QFont:
+        return self.font(16, bold=True)
+
+    @property
+    def header_figure_font(self) -> QFont:
+        return self.font(15, bold=True)
+
+    @property
+    def lane_font(self) -> QFont:
+        return self.font(15, bold=True)
+
+    @property
+    def title_font(self) -> QFont:
+        return self.font(12.5)
+
+    @property
+    def small_font(self) -> QFont:
+        return self.font(10.5)
+
+    @property
+    def key_font(self) -> QFont:
+        return self.font(11, bold=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Zone:
+    """A drop area: the pool, the not-ready section or one lane cell."""
+
+    kind: str
+    rect: QRectF
+    column_id: int | None = None
+    lane: LaneKey | None = None
+
+
+@dataclass
+class BoardLayout:
+    """All rectangles of one layout pass, in scene coordinates."""
+
+    width: float = 0.0
+    height: float = 0.0
+    pool_rect: QRectF = field(default_factory=QRectF)
+    pool_header: QRectF = field(default_factory=QRectF)
+    add_button: QRectF = field(default_factory=QRectF)
+    not_ready_rect: QRectF = field(default_factory=QRectF)
+    not_ready_header: QRectF = field(default_factory=QRectF)
+    column_headers: dict[int, QRectF] = field(default_factory=dict)
+    corner: QRectF = field(default_factory=QRectF)
+    lane_headers: dict[LaneKey, QRectF] = field(default_factory=dict)
+    lane_rects: dict[LaneKey, QRectF] = field(default_factory=dict)
+    cells: dict[tuple[int, LaneKey], QRectF] = field(default_factory=dict)
+    cards: dict[str, QRectF] = field(default_factory=dict)
+    # "+N earlier" notes under done cells that show only their latest cards.
+    notes: dict[tuple[int, LaneKey], tuple[QRectF, str]] = field(default_factory=dict)
+    zones: list[Zone] = field(default_factory=list)
+    # Visible cards of each zone in display order, for drop positions.
+    zone_cards: dict[tuple[str, int | None, LaneKey | None], list[str]] = field(
+        default_factory=dict
+    )
+
+    def zone_at(self, point: QPointF) -> Zone | None:
+        for zone in self.zones:
+            if zone.rect.contains(point):
+                return zone
+        return None
+
+    def insert_before(self, zone: Zone, point: QPointF, dragged: str) -> str | None:
+        """The visible card the drop lands before (None: at the end of the zone)."""
+        ids = [
+            i
+            for i in self.zone_cards.get((zone.kind, zone.column_id, zone.lane), [])
+            if i != dragged
+        ]
+        for card_id in ids:
+            rect = self.cards[card_id]
+            # Cards flow left to right in rows: before a card means above its row,
+            # or in its row and left of its centre.
+            if point.y() < rect.top():
+                return card_id
+            if point.y() <= rect.bottom() and point.x() < rect.center().x():
+                return card_id
+        return None
+
+
+def _grid(
+    cards: list[Card],
+    left: float,
+    top: float,
+    width: float,
+    m: Metrics,
+    out: dict[str, QRectF],
+) -> float:
+    """Place cards in rows across ``width``; return the height used."""
+    if not cards:
+        return 0.0
+    per_row = max(1, int((width + m.gap) // (m.card_min_width + m.gap)))
+    card_w = (width - (per_row - 1) * m.gap) / per_row
+    y = top
+    for start in range(0, len(cards), per_row):
+        row = cards[start : start + per_row]
+        row_h = max(card_height(c, m) for c in row)
+        for i, card in enumerate(row):
+            out[card.id] = QRectF(left + i * (card_w + m.gap), y, card_w, card_height(card, m))
+        y += row_h + m.gap
+    return y - top - m.gap
+
+
+def card_height(card: Card, m: Metrics) -> float:
+    return m.card_height + (m.card_reason_height if card.not_ready else 0.0)
+
+
+def lane_header_width(lanes: list[Lane], m: Metrics) -> float:
+    name_fm = QFontMetricsF(m.lane_font)
+    figure_fm = QFontMetricsF(m.header_figure_font)
+    names = max(
+        (name_fm.horizontalAdvance(lane_header_texts(lane)[0]) for lane in lanes), default=0
+    )
+    figures = max(
+        (figure_fm.horizontalAdvance(lane_header_texts(lane)[1]) for lane in lanes), default=0
+    )
+    # Room for the colour stripe and padding. The figure line is never cut; a
+    # very long name may be (the tooltip and the editor show it in full).
+    stripe_and_pad = 18 + 8 + 4
+    return max(
+        m.lane_header_min,
+        figures + stripe_and_pad,
+        min(m.lane_header_max, names + stripe_and_pad),
+    )
+
+
+def compute_layout(data: BoardData, visible_width: float, m: Metrics | None = None) -> BoardLayout:
+    """Lay the board out to fill ``visible_width`` scene units (wider if the columns need it)."""
+    m = m or Metrics()
+    out = BoardLayout()
+    header_fm = QFontMetricsF(m.header_font)
+    figure_fm = QFontMetricsF(m.header_figure_font)
+
+    lane_w = lane_header_width(data.lanes, m)
+    n_cols = max(1, len(data.columns))
+    # Each column must fit one card and its header text without eliding.
+    col_min = {
+        c.id: max(
+            m.card_min_width + 2 * m.pad,
+            header_fm.horizontalAdvance(column_header_texts(data, c)[0]) + 2 * m.pad + 4,
+            figure_fm.horizontalAdvance(column_header_texts(data, c)[1]) + 2 * m.pad + 4,
+        )
+        for c in data.columns
+    }
+    pool_min = m.card_min_width + 2 * m.pad
+    pool_w = max(pool_min, math.floor(visible_width * m.pool_share))
+    right_w = visible_width - pool_w - 2 * m.margin - m.gap - lane_w
+    share = right_w / n_cols
+    col_w = {c.id: max(col_min[c.id], share) for c in data.columns}
+
+    x0 = m.margin
+    pool_x = x0
+    right_x = pool_x + pool_w + m.gap
+    top = m.margin
+    body_top = top + m.header_height + m.gap
+
+    # Column headers (the pool's header sits above the pool).
+    out.pool_header = QRectF(pool_x, top, pool_w, m.header_height)
+    out.add_button = QRectF(
+        pool_x + pool_w - m.header_height + 8, top + 8, m.header_height - 16, m.header_height - 16
+    )
+    out.corner = QRectF(right_x, top, lane_w, m.header_height)
+    x = right_x + lane_w
+    col_x: dict[int, float] = {}
+    for col in data.columns:
+        col_x[col.id] = x
+        out.column_headers[col.id] = QRectF(x, top, col_w[col.id], m.header_height)
+        x += col_w[col.id]
+    right_edge = x
+
+    # Lanes.
+    y = body_top
+    for lane in data.lanes:
+        if lane.collapsed:
+            height = m.collapsed_height
+        else:
+            height = m.card_height + 2 * m.pad
+            for col in data.columns:
+                cards = data.cells.get((col.id, lane.key), [])
+                inner = col_w[col.id] - 2 * m.pad
+                used = _grid(cards, col_x[col.id] + m.pad, y + m.pad, inner, m, out.cards)
+                earlier = data.done_hidden.get((col.id, lane.key), 0)
+                if earlier:
+                    note_top = y + m.pad + used + (m.gap if used else 0)
+                    out.notes[(col.id, lane.key)] = (
+                        QRectF(col_x[col.id] + m.pad, note_top, inner, m.note_height),
+                        f"+ {earlier} done earlier",
+                    )
+                    used += m.note_height + (m.gap if used else 0)
+                height = max(height, used + 2 * m.pad)
+        out.lane_headers[lane.key] = QRectF(right_x, y, lane_w, height)
+        out.lane_rects[lane.key] = QRectF(right_x, y, right_edge - right_x, height)
+        for col in data.columns:
+            rect = QRectF(col_x[col.id], y, col_w[col.id], height)
+            out.cells[(col.id, lane.key)] = rect
+            cards = data.cells.get((col.id, lane.key), [])
+            if lane.collapsed:
+                for card in cards:
+                    out.cards.pop(card.id, None)
+            else:
+                out.zone_cards[(CELL, col.id, lane.key)] = [c.id for c in cards]
+            out.zones.append(Zone(CELL, rect, col.id, lane.key))
+        y += height + m.gap
+    lanes_bottom = y
+
+    # The pool, then the not-ready section at its bottom.
+    inner = pool_w - 2 * m.pad
+    pool_cards_h = _grid(data.pool_cards, pool_x + m.pad, body_top + m.pad, inner, m, out.cards)
+    pool_cards_bottom = body_top + m.pad + pool_cards_h + m.pad
+    nr_cards: dict[str, QRectF] = {}
+    nr_h = _grid(data.not_ready_cards, 0, 0, inner, m, nr_cards)
+    nr_total = m.section_header + m.pad + max(nr_h, m.card_height * 0.6) + m.pad
+    nr_top = max(pool_cards_bottom + m.gap, lanes_bottom - m.gap - nr_total)
+    out.not_ready_rect = QRectF(pool_x, nr_top, pool_w, nr_total)
+    out.not_ready_header = QRectF(pool_x, nr_top, pool_w, m.section_header)
+    for card_id, rect in nr_cards.items():
+        out.cards[card_id] = rect.translated(pool_x + m.pad, nr_top + m.section_header + m.pad)
+    bottom = max(lanes_bottom - m.gap, nr_top + nr_total)
+    out.pool_rect = QRectF(pool_x, body_top, pool_w, nr_top - m.gap - body_top)
+    out.zones.insert(0, Zone(NOT_READY, out.not_ready_rect, data.pool.id, None))
+    out.zones.insert(1, Zone(POOL, out.pool_rect, data.pool.id, None))
+    out.zone_cards[(POOL, data.pool.id, None)] = [c.id for c in data.pool_cards]
+    out.zone_cards[(NOT_READY, data.pool.id, None)] = [c.id for c in data.not_ready_cards]
+
+    out.width = max(visible_width, right_edge + m.margin)
+    out.height = bottom + m.margin
+    return out

@@ -1,0 +1,499 @@
+"""The main window: the board, its filters, menus and shortcuts, and wall mode.
+
+The window wires the pieces together: a :class:`BoardView` shows the scene, a
+:class:`BoardController` keeps it in step with the database, and the toolbar
+feeds the controller's filters. Wall mode hides everything but the board and a
+slim bar with the time of the last refresh, goes full screen and zooms the
+board for a 4K screen seen across a room. Dialogs are imported when first
+opened, so start-up pays only for the board.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kanban.domain.model import Card, Grouping, Person
+from kanban.domain.rules import Violation
+from kanban.services.board import BoardService
+from kanban.settings import Config, os_user
+from kanban.ui.board_data import Filters
+from kanban.ui.controller import LAPTOP_POLL_MS, WALL_POLL_MS, BoardController
+from kanban.ui.layout import Metrics
+from kanban.ui.me import find_me
+from kanban.ui.override import ask_block_reason, ask_override_reason
+from kanban.ui.scene import BoardScene
+from kanban.ui.view import BoardView
+
+log = logging.getLogger(__name__)
+
+UNDO_BUTTON_MS = 6000
+# A 1080p wall reads well at 1.5x; a 4K wall gets twice that.
+WALL_ZOOM_PER_1080 = 1.5
+_ANY = "__any__"
+
+
+def wall_zoom(screen_height: int) -> float:
+    """The zoom that makes the board readable from across a room on this screen."""
+    return max(1.0, screen_height / 1080 * WALL_ZOOM_PER_1080)
+
+
+def default_standup(now: datetime) -> datetime:
+    """The most recent 09:30 (local time): when most teams stand up."""
+    today = now.replace(hour=9, minute=30, second=0, microsecond=0)
+    return today if today <= now else today - timedelta(days=1)
+
+
+class MainWindow(QMainWindow):
+    """The board window."""
+
+    def __init__(
+        self,
+        service: BoardService,
+        *,
+        config: Config | None = None,
+        wall: bool = False,
+        my_board: bool = False,
+        me: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.config = config or Config()
+        self.me_name = me or self.config.me
+        self.me: Person | None = None
+        self.wall = False
+        self.laptop_zoom = 1.0
+        self.setWindowTitle("Kanban Team Board")
+        self.resize(1366, 768)
+
+        self.metrics = Metrics()
+        self.scene = BoardScene(self.metrics, self)
+        self.view = BoardView(self.scene, self)
+        self.controller = BoardController(service, self.view, self.metrics, self)
+        self.controller.ask_override = self._ask_override
+        self.controller.ask_block_reason = self._ask_block
+        self._build_wall_bar()
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.wall_bar)
+        layout.addWidget(self.view)
+        self.setCentralWidget(central)
+        self._build_toolbar()
+        self._build_actions()
+        self._build_menus()
+        self.refresh_label = QLabel("Loading…")
+        self.statusBar().addPermanentWidget(self.refresh_label)
+        self.undo_button = QPushButton("Undo", self.view)
+        self.undo_button.setStyleSheet(
+            "QPushButton { font-size: 28px; font-weight: bold; padding: 14px 30px;"
+            " background: #1565c0; color: white; border-radius: 10px; }"
+        )
+        self.undo_button.clicked.connect(self._undo_from_button)
+        self.undo_button.hide()
+        self.undo_timer = QTimer(self)
+        self.undo_timer.setSingleShot(True)
+        self.undo_timer.timeout.connect(self.undo_button.hide)
+
+        self.controller.message.connect(self.show_message)
+        self.controller.refreshed.connect(self._refreshed)
+        self.controller.board_changed.connect(self._board_changed)
+        self.controller.drop_persisted.connect(self._drop_persisted)
+        self.controller.undo_state.connect(self._undo_state)
+        self.view.card_activated.connect(self.edit_card)
+        self.view.add_requested.connect(self.new_card)
+        self.view.resized.connect(self._place_undo_button)
+        self._my_board_wanted = my_board
+        if wall:
+            self.set_wall(True)
+        self.controller.start()
+        self.controller.refresh_undo_state()
+        self.view.setFocus()
+
+    # --- building ------------------------------------------------------------------
+
+    def _build_wall_bar(self) -> None:
+        self.wall_bar = QWidget(self)
+        self.wall_bar.setStyleSheet(
+            "QWidget { background: #263238; color: white; }"
+            " QLabel { font-size: 30px; font-weight: bold; padding: 6px 16px; }"
+            " QPushButton { font-size: 26px; padding: 8px 22px; border-radius: 8px;"
+            " background: #455a64; color: white; }"
+            " QPushButton:checked { background: #ffb300; color: black; }"
+        )
+        bar = QHBoxLayout(self.wall_bar)
+        bar.setContentsMargins(8, 4, 8, 4)
+        self.wall_title = QLabel("")
+        self.wall_refresh = QLabel("")
+        self.wall_standup = QPushButton("Since stand-up")
+        self.wall_standup.setCheckable(True)
+        self.wall_standup.toggled.connect(self._standup_toggled)
+        self.wall_message = QLabel("")
+        self.wall_message.setStyleSheet("font-size: 22px; font-weight: normal; color: #ffcc80;")
+        bar.addWidget(self.wall_title)
+        bar.addWidget(self.wall_message, 1)
+        bar.addWidget(self.wall_standup)
+        bar.addWidget(self.wall_refresh)
+        self.wall_bar.hide()
+
+    def _build_toolbar(self) -> None:
+        tb = QToolBar("Filters", self)
+        tb.setObjectName("filters")
+        tb.setMovable(False)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search cards  ( / )")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(260)
+        self.search.textChanged.connect(self._filters_changed)
+        self.search.returnPressed.connect(self.view.setFocus)
+        self.person_box = QComboBox()
+        self.label_box = QComboBox()
+        self.project_box = QComboBox()
+        for box in (self.person_box, self.label_box, self.project_box):
+            box.setMinimumContentsLength(10)
+            box.currentIndexChanged.connect(self._filters_changed)
+        self.group_box = QComboBox()
+        self.group_box.addItem("Lanes: people", Grouping.PERSON)
+        self.group_box.addItem("Lanes: projects", Grouping.PROJECT)
+        self.group_box.currentIndexChanged.connect(
+            lambda _i: self.controller.set_grouping(self.group_box.currentData())
+        )
+        self.my_board_button = QPushButton("My board")
+        self.my_board_button.setCheckable(True)
+        self.my_board_button.toggled.connect(self._filters_changed)
+        tb.addWidget(self.search)
+        for label, box in (
+            ("Person", self.person_box),
+            ("Label", self.label_box),
+            ("Project", self.project_box),
+        ):
+            tb.addWidget(QLabel(f"  {label} "))
+            tb.addWidget(box)
+        tb.addSeparator()
+        tb.addWidget(self.group_box)
+        tb.addWidget(self.my_board_button)
+        self.addToolBar(tb)
+        self.filter_bar = tb
+
+    def _action(self, text: str, shortcut: str | QKeySequence | None, slot: object) -> QAction:
+        action = QAction(text, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.triggered.connect(slot)  # type: ignore[arg-type]
+        # Actions stay active in wall mode, when the menu bar is hidden.
+        self.addAction(action)
+        return action
+
+    def _build_actions(self) -> None:
+        self.act_new = self._action("&New card…", "N", self.new_card)
+        self.act_edit = self._action("&Edit card…", None, self._edit_current)
+        self.act_archive = self._action("&Archive card", None, self._archive_current)
+        self.act_undo = self._action("&Undo", QKeySequence.StandardKey.Undo, self.controller.undo)
+        self.act_undo.setShortcuts([QKeySequence("Ctrl+Z")])
+        self.act_redo = self._action("&Redo", None, self.controller.redo)
+        self.act_redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.act_search = self._action("&Search", "/", self.focus_search)
+        self.act_wall = self._action("&Wall mode", "F11", lambda: self.set_wall(not self.wall))
+        self.act_wall.setCheckable(True)
+        self.act_my = self._action("&My board", "M", self.my_board_button.toggle)
+        self.act_help = self._action("Keyboard &shortcuts", "?", self.view.toggle_help)
+        self.act_reload = self._action("&Reload", "F5", self.controller.reload)
+        self.act_standup = self._action("Since the last &stand-up…", None, self.choose_standup)
+        self.act_zoom_in = self._action("Zoom &in", "Ctrl++", lambda: self._zoom(1.1))
+        self.act_zoom_out = self._action("Zoom &out", "Ctrl+-", lambda: self._zoom(1 / 1.1))
+        self.act_zoom_reset = self._action("&Reset zoom", "Ctrl+0", lambda: self._zoom(None))
+        self.act_quit = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
+        self.act_people = self._action("&People…", None, lambda: self.open_settings("PeopleDialog"))
+        self.act_columns = self._action(
+            "&Columns…", None, lambda: self.open_settings("ColumnsDialog")
+        )
+        self.act_rules = self._action("&Rules…", None, lambda: self.open_settings("RulesDialog"))
+        self.act_me = self._action("Who am &I…", None, lambda: self.open_settings("MeDialog"))
+        self.act_undo.setEnabled(False)
+        self.act_redo.setEnabled(False)
+
+    def _build_menus(self) -> None:
+        menu = self.menuBar()
+        board = menu.addMenu("&Board")
+        for action in (self.act_new, self.act_reload):
+            board.addAction(action)
+        board.addSeparator()
+        board.addAction(self.act_quit)
+        edit = menu.addMenu("&Edit")
+        for action in (self.act_undo, self.act_redo, self.act_edit, self.act_archive):
+            edit.addAction(action)
+        view = menu.addMenu("&View")
+        for action in (self.act_search, self.act_my, self.act_wall, self.act_standup):
+            view.addAction(action)
+        view.addSeparator()
+        for action in (self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset):
+            view.addAction(action)
+        settings = menu.addMenu("&Settings")
+        for action in (self.act_people, self.act_columns, self.act_rules, self.act_me):
+            settings.addAction(action)
+        help_menu = menu.addMenu("&Help")
+        help_menu.addAction(self.act_help)
+
+    # --- board state -----------------------------------------------------------------
+
+    def _board_changed(self) -> None:
+        snap = self.controller.snapshot
+        if snap is None:
+            return
+        self.wall_title.setText(snap.name)
+        self.setWindowTitle(f"{snap.name} — Kanban Team Board")
+        self.me = find_me(snap.people, self.me_name, os_user())
+        self._fill_filter_boxes()
+        if self._my_board_wanted:
+            self._my_board_wanted = False
+            self.my_board_button.setChecked(True)
+
+    def _fill_filter_boxes(self) -> None:
+        snap = self.controller.snapshot
+        assert snap is not None  # noqa: S101
+        labels = sorted({lb for c in snap.cards for lb in c.labels}, key=str.lower)
+        projects = sorted({c.project for c in snap.cards if c.project}, key=str.lower)
+        people = [(p.name, p.id) for p in snap.people if p.active]
+        _refill(self.person_box, "Anyone", people)
+        _refill(self.label_box, "Any label", [(lb, lb) for lb in labels])
+        _refill(self.project_box, "Any project", [(pr, pr) for pr in projects])
+
+    def _filters_changed(self, *_args: object) -> None:
+        my_board = self.my_board_button.isChecked()
+        if my_board and self.me is None:
+            self.show_message(
+                "My board needs to know who you are: Settings → Who am I, or match your "
+                f"login '{os_user()}' to a person's name, JIRA user or e-mail."
+            )
+        self.act_my.setChecked(my_board)
+        filters = Filters(
+            text=self.search.text().strip(),
+            person_id=_data(self.person_box),
+            label=_data(self.label_box),
+            project=_data(self.project_box),
+            my_board=my_board,
+            me_id=self.me.id if self.me else None,
+        )
+        if filters != self.controller.filters:
+            self.controller.set_filters(filters)
+
+    def _refreshed(self, when: datetime) -> None:
+        text = f"Updated {when:%H:%M:%S}"
+        self.refresh_label.setText(text)
+        self.wall_refresh.setText(text)
+
+    def _undo_state(self, can_undo: bool, can_redo: bool) -> None:
+        self.act_undo.setEnabled(can_undo)
+        self.act_redo.setEnabled(can_redo)
+
+    def show_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, 10_000)
+        self.wall_message.setText(text)
+        QTimer.singleShot(10_000, lambda: self._clear_wall_message(text))
+
+    def _clear_wall_message(self, text: str) -> None:
+        if self.wall_message.text() == text:
+            self.wall_message.setText("")
+
+    # --- wall mode ------------------------------------------------------------------
+
+    def set_wall(self, on: bool, *, full_screen: bool = True) -> None:
+        """Switch wall mode; ``full_screen`` False keeps the window size (screenshots, tests)."""
+        if on == self.wall:
+            return
+        self.wall = on
+        self.act_wall.setChecked(on)
+        self.menuBar().setVisible(not on)
+        self.filter_bar.setVisible(not on)
+        self.statusBar().setVisible(not on)
+        self.wall_bar.setVisible(on)
+        self.controller.set_poll_interval(WALL_POLL_MS if on else LAPTOP_POLL_MS)
+        if on:
+            self.laptop_zoom = self.view.zoom
+            if full_screen:
+                self.showFullScreen()
+                screen = self.screen()
+                height = screen.geometry().height() if screen else 1080
+            else:
+                height = self.height()
+            self.view.set_zoom(wall_zoom(height))
+        else:
+            if self.isFullScreen():
+                self.showNormal()
+            self.view.set_zoom(self.laptop_zoom)
+            self.undo_button.hide()
+
+    def _zoom(self, factor: float | None) -> None:
+        if factor is None:
+            screen = self.screen()
+            base = wall_zoom(screen.geometry().height() if screen else 1080) if self.wall else 1.0
+            self.view.set_zoom(base)
+        else:
+            self.view.set_zoom(self.view.zoom * factor)
+
+    def _drop_persisted(self, _card_id: str) -> None:
+        if not self.wall:
+            return
+        # Touch has no keyboard: offer undo on screen for a few seconds.
+        self._place_undo_button()
+        self.undo_button.show()
+        self.undo_button.raise_()
+        self.undo_timer.start(UNDO_BUTTON_MS)
+
+    def _place_undo_button(self) -> None:
+        self.undo_button.adjustSize()
+        self.undo_button.move(
+            self.view.width() - self.undo_button.width() - 40,
+            self.view.height() - self.undo_button.height() - 40,
+        )
+
+    def _undo_from_button(self) -> None:
+        self.undo_button.hide()
+        self.controller.undo()
+
+    def _standup_toggled(self, on: bool) -> None:
+        since = self.controller.standup_since or default_standup(datetime.now().astimezone())
+        self.controller.set_standup(since if on else None)
+        if on:
+            self.show_message(f"Highlighting cards moved since {since:%a %H:%M}")
+
+    def choose_standup(self) -> None:
+        """Pick the stand-up time whose moves are highlighted (laptop mode)."""
+        dialog = QDialog(self)
+        dialog.setWindowTitle("Since the last stand-up")
+        layout = QVBoxLayout(dialog)
+        layout.addWidget(QLabel("Highlight the cards moved since:"))
+        start = self.controller.standup_since or default_standup(datetime.now().astimezone())
+        edit = QDateTimeEdit(QDateTime(start.date(), start.time()))
+        edit.setCalendarPopup(True)
+        layout.addWidget(edit)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok
+            | QDialogButtonBox.StandardButton.Cancel
+            | QDialogButtonBox.StandardButton.Reset
+        )
+        buttons.accepted.connect(dialog.accept)
+        buttons.rejected.connect(dialog.reject)
+        reset = buttons.button(QDialogButtonBox.StandardButton.Reset)
+        reset.setText("Stop highlighting")
+        reset.clicked.connect(lambda: dialog.done(2))
+        layout.addWidget(buttons)
+        result = dialog.exec()
+        if result == QDialog.DialogCode.Accepted:
+            chosen = edit.dateTime().toPython().astimezone()
+            self.controller.set_standup(chosen)
+            self.wall_standup.setChecked(True)
+        elif result == 2:
+            self.wall_standup.setChecked(False)
+            self.controller.set_standup(None)
+
+    # --- cards and dialogs -------------------------------------------------------------
+
+    def focus_search(self) -> None:
+        if self.wall:
+            self.set_wall(False)
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def _edit_current(self) -> None:
+        if self.view.current:
+            self.edit_card(self.view.current)
+
+    def _archive_current(self) -> None:
+        if self.view.current:
+            self.controller.archive(self.view.current)
+
+    def new_card(self) -> None:
+        self.edit_card(None)
+
+    def edit_card(self, card_id: str | None) -> None:
+        """Open the card editor (a new card when ``card_id`` is None)."""
+        try:
+            from kanban.ui.dialogs.card_editor import CardEditorDialog
+        except ImportError as exc:
+            self.show_message(f"The card editor is not available in this build ({exc}).")
+            return
+        dialog = CardEditorDialog(self.service, card_id, self)
+        dialog.saved.connect(lambda _cid: self.controller.reload())
+        dialog.finished.connect(lambda _r: self.controller.refresh_undo_state())
+        dialog.setModal(True)
+        dialog.show()
+        self._dialog = dialog
+
+    def open_settings(self, name: str) -> None:
+        """Open one of the settings dialogs; the board follows its changes at once."""
+        try:
+            from kanban.ui.dialogs import settings
+        except ImportError as exc:
+            self.show_message(f"Settings are not available in this build ({exc}).")
+            return
+        dialog = getattr(settings, name)(self.service, self)
+        dialog.changed.connect(self._settings_changed)
+        dialog.setModal(True)
+        dialog.show()
+        self._dialog = dialog
+
+    def _settings_changed(self) -> None:
+        self.config = Config.load() if self.config is not None else Config()
+        self.me_name = self.config.me or self.me_name
+        self.controller.reload()
+
+    def _ask_override(self, card: Card, violations: Sequence[Violation]) -> str | None:
+        return ask_override_reason(card, violations, self)
+
+    def _ask_block(self, card: Card) -> str | None:
+        return ask_block_reason(card, self)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.controller.shutdown()
+        super().closeEvent(event)
+
+
+def _refill(box: QComboBox, any_text: str, items: Sequence[tuple[str, object]]) -> None:
+    """Replace a filter box's items, keeping the current choice if it still exists."""
+    current = _data(box)
+    wanted = [(any_text, _ANY), *items]
+    if [(box.itemText(i), box.itemData(i)) for i in range(box.count())] == wanted:
+        return
+    box.blockSignals(True)
+    box.clear()
+    for text, data in wanted:
+        box.addItem(text, data)
+    index = box.findData(current) if current is not None else 0
+    box.setCurrentIndex(max(0, index))
+    box.blockSignals(False)
+
+
+def _data(box: QComboBox) -> object:
+    # Every item carries data; asking an empty box would return None, and
+    # PySide6 6.12 loses a reference to None each time currentData() does.
+    if box.currentIndex() < 0:
+        return None
+    value = box.currentData()
+    return None if value == _ANY else value
+
+
+def show_start_error(text: str) -> None:
+    """A start-up error the user must see before the app exits."""
+    QMessageBox.critical(None, "Kanban Team Board", text)

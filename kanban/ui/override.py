@@ -1,0 +1,89 @@
+"""Small reason dialogs: overriding a warned team rule, and marking a card not ready.
+
+Both ask for one line of text and keep OK disabled until there is some, since
+an empty reason is exactly what the rules and the history must not get.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kanban.domain.model import REASON_MAX, Card
+from kanban.domain.rules import Violation
+
+
+class ReasonDialog(QDialog):
+    """Explain what needs a reason, take one line of text."""
+
+    def __init__(
+        self,
+        title: str,
+        explanation: str,
+        prompt: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        text = QLabel(explanation)
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        layout.addWidget(QLabel(prompt))
+        self.reason = QLineEdit()
+        self.reason.setMaxLength(REASON_MAX)
+        layout.addWidget(self.reason)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setEnabled(False)
+        self.reason.textChanged.connect(lambda t: self.ok.setEnabled(bool(t.strip())))
+        self.reason.setFocus()
+
+    def value(self) -> str:
+        return self.reason.text().strip()
+
+
+def override_dialog(
+    card: Card, violations: Sequence[Violation], parent: QWidget | None = None
+) -> ReasonDialog:
+    rules = "".join(f"<li>{v.message}</li>" for v in violations)
+    return ReasonDialog(
+        "Override a team rule",
+        f"Moving <b>{card.title}</b> breaks the board's rules:<ul>{rules}</ul>"
+        "You can do it anyway; the reason is kept in the card's history.",
+        "Why is it needed?",
+        parent,
+    )
+
+
+def ask_override_reason(
+    card: Card, violations: Sequence[Violation], parent: QWidget | None = None
+) -> str | None:
+    """Ask why a warned rule may be broken; None if the user cancels."""
+    dialog = override_dialog(card, violations, parent)
+    return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+
+def ask_block_reason(card: Card, parent: QWidget | None = None) -> str | None:
+    """Ask what a card is waiting for before it goes to Not ready; None if cancelled."""
+    dialog = ReasonDialog(
+        "Not ready",
+        f"<b>{card.title}</b> goes to <i>Not ready</i>.",
+        "What is it waiting for? (e.g. 'waiting for server networking')",
+        parent,
+    )
+    return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -1,0 +1,233 @@
+"""The board's QGraphicsScene: places painted items where the layout says.
+
+``BoardScene.apply`` is called with each new board state. Card items are kept
+by card id and only moved or repainted when something changed, so a drop or a
+refresh on a board of thousands of cards touches few items. Headers and zone
+backgrounds are few and simply rebuilt.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+
+from kanban.domain.model import Person
+from kanban.domain.rules import is_oversized
+from kanban.domain.wip import WipState
+from kanban.ui import items as it
+from kanban.ui.board_data import BoardData, LaneKey
+from kanban.ui.layout import BoardLayout, Metrics, column_header_texts
+
+BUBBLE_MS = 6000
+
+
+class BoardScene(QGraphicsScene):
+    """Cards, headers and zones of one board.
+
+    Attributes:
+        card_items: card id → its item (only cards currently shown).
+        column_header_items / lane_header_items: for hit tests and geometry checks.
+    """
+
+    def __init__(self, metrics: Metrics, parent: object | None = None) -> None:
+        super().__init__(parent)
+        # Items move on every drop; without an index a move costs nothing and
+        # drawing a viewport still only visits a few thousand rectangles.
+        self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
+        self.setBackgroundBrush(QColor("#ffffff"))
+        self.m = metrics
+        self.card_items: dict[str, it.CardItem] = {}
+        self.static_items: list[QGraphicsItem] = []
+        self.column_header_items: dict[int, it.BoxItem] = {}
+        self.lane_header_items: dict[LaneKey, it.LaneHeaderItem] = {}
+        self.pool_header_item: it.BoxItem | None = None
+        self.not_ready_header_item: it.BoxItem | None = None
+        self.add_button_item: it.AddButtonItem | None = None
+        self.indicator = it.DropIndicatorItem()
+        self.indicator.setVisible(False)
+        self.addItem(self.indicator)
+        self.data: BoardData | None = None
+        self.layout: BoardLayout | None = None
+        self._bubbles: list[it.BubbleItem] = []
+
+    def _add(self, item: QGraphicsItem) -> None:
+        self.addItem(item)
+        self.static_items.append(item)
+
+    def apply(
+        self,
+        data: BoardData,
+        layout: BoardLayout,
+        *,
+        badges: Mapping[str, Sequence[str]],
+        highlighted: set[str] | frozenset[str],
+        selected: str | None,
+        now: datetime,
+    ) -> None:
+        self.data, self.layout = data, layout
+        for item in self.static_items:
+            self.removeItem(item)
+        self.static_items.clear()
+        self.column_header_items.clear()
+        self.lane_header_items.clear()
+        m = self.m
+
+        blocked = len(data.not_ready_cards)
+        self._add(it.BoxItem(layout.pool_rect, it.POOL_BG, radius=6, z=-2))
+        self.pool_header_item = it.BoxItem(
+            layout.pool_header,
+            it.HEADER_BG,
+            ["TASK POOL", f"{len(data.pool_cards)} ready"],
+            [m.header_font, m.header_figure_font],
+        )
+        self._add(self.pool_header_item)
+        self.add_button_item = it.AddButtonItem(layout.add_button, m)
+        self._add(self.add_button_item)
+        self._add(
+            it.BoxItem(
+                layout.not_ready_rect,
+                it.NOT_READY_BG,
+                border=it.NOT_READY_HEADER,
+                border_width=2,
+                radius=6,
+                z=-2,
+            )
+        )
+        self.not_ready_header_item = it.BoxItem(
+            layout.not_ready_header,
+            it.NOT_READY_HEADER,
+            [f"NOT READY ({blocked})"],
+            [m.header_font],
+        )
+        self._add(self.not_ready_header_item)
+        corner = "PERSON" if data.grouping.value == "person" else "PROJECT"
+        self._add(it.BoxItem(layout.corner, it.HEADER_BG, [corner], [m.header_font]))
+
+        for col in data.columns:
+            state = data.column_state(col)
+            background = {
+                WipState.OVER: it.OVER_RED,
+                WipState.UNDER: it.UNDER_AMBER,
+                WipState.AT: it.AT_BLUE,
+            }.get(state, it.HEADER_BG)
+            header = it.BoxItem(
+                layout.column_headers[col.id],
+                background,
+                column_header_texts(data, col),
+                [m.header_font, m.header_figure_font],
+                border=QColor("#ffffff"),
+                border_width=1,
+            )
+            self._add(header)
+            self.column_header_items[col.id] = header
+
+        for index, lane in enumerate(data.lanes):
+            header = it.LaneHeaderItem(lane, layout.lane_headers[lane.key], m)
+            self._add(header)
+            self.lane_header_items[lane.key] = header
+            for col in data.columns:
+                state = data.column_state(col)
+                background = QColor(it.CELL_BG[index % 2])
+                tint = {WipState.OVER: it.OVER_TINT, WipState.UNDER: it.UNDER_TINT}.get(state)
+                self._add(
+                    it.BoxItem(
+                        layout.cells[(col.id, lane.key)],
+                        _blend(background, tint) if tint else background,
+                        border=QColor("#dde1e5"),
+                        border_width=1,
+                        radius=0,
+                        z=-2,
+                    )
+                )
+                if lane.collapsed:
+                    count = len(data.cells.get((col.id, lane.key), []))
+                    if count:
+                        self._add(
+                            it.BoxItem(
+                                layout.cells[(col.id, lane.key)],
+                                QColor(0, 0, 0, 0),
+                                [f"{count} card{'s' if count != 1 else ''}"],
+                                [m.small_font],
+                                z=-1,
+                            )
+                        )
+            if lane.state is WipState.OVER:
+                # A thick red frame round the whole lane: visible across the room.
+                self._add(
+                    it.BoxItem(
+                        layout.lane_rects[lane.key],
+                        QColor(0, 0, 0, 0),
+                        border=it.OVER_RED,
+                        border_width=5,
+                        radius=2,
+                        z=3,
+                    )
+                )
+
+        for rect, text in layout.notes.values():
+            self._add(it.BoxItem(rect, QColor(0, 0, 0, 0), [text], [m.small_font], z=-1))
+
+        people: dict[int, Person] = {p.id: p for p in data.snapshot.people}
+        shown: set[str] = set()
+        rules = data.snapshot.rules
+        for card in data.visible_cards():
+            rect = layout.cards.get(card.id)
+            if rect is None:
+                continue
+            shown.add(card.id)
+            item = self.card_items.get(card.id)
+            if item is None:
+                item = it.CardItem(card, m)
+                self.addItem(item)
+                self.card_items[card.id] = item
+            item.set_card(
+                card,
+                rect,
+                people.get(card.person_id) if card.person_id is not None else None,
+                badges.get(card.id, ()),
+                card.id in highlighted,
+                card.id == selected,
+                is_oversized(card, rules),
+                now,
+            )
+        for card_id in [k for k in self.card_items if k not in shown]:
+            self.removeItem(self.card_items.pop(card_id))
+        self.setSceneRect(QRectF(0, 0, layout.width, layout.height))
+
+    def set_selected(self, old: str | None, new: str | None) -> None:
+        for card_id, value in ((old, False), (new, True)):
+            item = self.card_items.get(card_id) if card_id else None
+            if item is not None and item.selected != value:
+                item.selected = value
+                item.update()
+
+    def show_bubble(self, anchor: QRectF, text: str) -> it.BubbleItem:
+        """A message beside ``anchor`` that goes away by itself."""
+        bubble = it.BubbleItem(text, anchor, self.sceneRect().width(), self.m)
+        self.addItem(bubble)
+        self._bubbles.append(bubble)
+        QTimer.singleShot(BUBBLE_MS, lambda: self._drop_bubble(bubble))
+        return bubble
+
+    def _drop_bubble(self, bubble: it.BubbleItem) -> None:
+        if bubble in self._bubbles:
+            self._bubbles.remove(bubble)
+            if bubble.scene() is self:
+                self.removeItem(bubble)
+
+    @property
+    def bubbles(self) -> list[it.BubbleItem]:
+        return list(self._bubbles)
+
+
+def _blend(base: QColor, tint: QColor) -> QColor:
+    a = tint.alphaF()
+    return QColor(
+        round(base.red() * (1 - a) + tint.red() * a),
+        round(base.green() * (1 - a) + tint.green() * a),
+        round(base.blue() * (1 - a) + tint.blue() * a),
+    )
