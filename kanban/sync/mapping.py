@@ -1,0 +1,250 @@
+"""Plain records from JIRA's JSON, and the card ↔ issue field projections.
+
+JIRA's issue JSON is turned into an :class:`IssueRecord` once, here, so the
+rest of the sync never looks at raw payloads. The projections put a card and
+an issue into the same space of synced-field values (see
+:mod:`kanban.sync.engine`): the status as the board column it maps to (by
+status id), the assignee as the JIRA user id, the Flagged field as a boolean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from kanban.domain.model import Card, Column, ColumnKind, Person
+from kanban.sync.engine import STAMP_PREFIX
+
+# Marks a card assigned to a person with no JIRA user name set.
+NO_JIRA_USER = "?"
+
+SEARCH_FIELDS_BASE = (
+    "summary",
+    "description",
+    "status",
+    "assignee",
+    "labels",
+    "priority",
+    "issuetype",
+    "project",
+    "updated",
+    "created",
+    "parent",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FieldIds:
+    """Instance-specific custom field ids, found by name in the field list."""
+
+    flagged: str | None = None
+    epic_link: str | None = None
+
+    def search_fields(self) -> list[str]:
+        extra = [f for f in (self.flagged, self.epic_link) if f]
+        return [*SEARCH_FIELDS_BASE, *extra]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """One status change from an issue's changelog, with JIRA's timestamp."""
+
+    at: datetime
+    from_status: str | None
+    to_status: str | None
+    author: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class JiraUser:
+    id: str
+    display_name: str
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class IssueRecord:
+    """The parts of an issue the board uses."""
+
+    key: str
+    id: str
+    updated: str
+    created: datetime
+    status_id: str
+    status_name: str
+    status_category: str
+    summary: str
+    description: str
+    labels: tuple[str, ...]
+    assignee: JiraUser | None
+    flagged: bool | None
+    project: str | None
+    project_key: str
+    priority: str | None
+    issue_type: str | None
+    stamp: str | None
+    status_changes: tuple[StatusChange, ...] = field(default=())
+
+    @property
+    def updated_at(self) -> datetime:
+        return parse_time(self.updated) or self.created
+
+
+def parse_time(value: Any) -> datetime | None:
+    """JIRA's "2023-11-29T22:34:49.000+0000" as an aware UTC datetime."""
+    if not value:
+        return None
+    text = str(value)
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError:
+        try:
+            parsed = datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%f%z")
+        except ValueError:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def _user(raw: Mapping[str, Any] | None, cloud: bool) -> JiraUser | None:
+    if not raw:
+        return None
+    uid = raw.get("accountId") if cloud or "name" not in raw else raw.get("name")
+    uid = uid or raw.get("key") or raw.get("accountId")
+    if not uid:
+        return None
+    return JiraUser(
+        id=str(uid),
+        display_name=str(raw.get("displayName") or uid),
+        email=raw.get("emailAddress") or None,
+    )
+
+
+def _flag_value(value: Any) -> bool:
+    # Set: [{"value": "Impediment", ...}]; unset: null (some servers send []).
+    if isinstance(value, list):
+        return len(value) > 0
+    return bool(value)
+
+
+def parse_issue(raw: Mapping[str, Any], ids: FieldIds, cloud: bool) -> IssueRecord:
+    """Turn one search or get-issue answer into an :class:`IssueRecord`."""
+    f = raw.get("fields") or {}
+    status = f.get("status") or {}
+    labels = tuple(str(x) for x in (f.get("labels") or ()))
+    stamp = next((x[len(STAMP_PREFIX) :] for x in labels if x.startswith(STAMP_PREFIX)), None)
+    project_key = str((f.get("project") or {}).get("key") or str(raw.get("key", "")).split("-")[0])
+    epic = f.get(ids.epic_link) if ids.epic_link else None
+    parent = f.get("parent") or {}
+    parent_type = ((parent.get("fields") or {}).get("issuetype") or {}).get("name")
+    if not epic and parent_type == "Epic":
+        epic = parent.get("key")
+    changes: list[StatusChange] = []
+    for history in (raw.get("changelog") or {}).get("histories") or ():
+        at = parse_time(history.get("created"))
+        if at is None:
+            continue
+        author = (history.get("author") or {}).get("displayName") or ""
+        for item in history.get("items") or ():
+            if item.get("field") == "status":
+                changes.append(
+                    StatusChange(
+                        at, _str_or_none(item.get("from")), _str_or_none(item.get("to")), author
+                    )
+                )
+    changes.sort(key=lambda c: c.at)
+    return IssueRecord(
+        key=str(raw["key"]),
+        id=str(raw.get("id", "")),
+        updated=str(f.get("updated") or ""),
+        created=parse_time(f.get("created")) or datetime.now(UTC),
+        status_id=str(status.get("id", "")),
+        status_name=str(status.get("name", "")),
+        status_category=str((status.get("statusCategory") or {}).get("key", "")),
+        summary=str(f.get("summary") or ""),
+        description=str(f.get("description") or ""),
+        labels=labels,
+        assignee=_user(f.get("assignee"), cloud),
+        flagged=_flag_value(f.get(ids.flagged)) if ids.flagged else None,
+        project=str(epic) if epic else project_key,
+        project_key=project_key,
+        priority=(f.get("priority") or {}).get("name"),
+        issue_type=(f.get("issuetype") or {}).get("name"),
+        stamp=stamp,
+        status_changes=tuple(changes),
+    )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return None if value in (None, "") else str(value)
+
+
+def status_map(columns: tuple[Column, ...] | list[Column]) -> dict[str, int]:
+    """Status id → column id, from the columns' JIRA statuses."""
+    mapping: dict[str, int] = {}
+    for col in columns:
+        for status in col.jira_statuses:
+            mapping.setdefault(str(status), col.id)
+    return mapping
+
+
+def category_column(columns: list[Column] | tuple[Column, ...], category: str) -> Column | None:
+    """The column a status of this category falls to when nothing maps it explicitly."""
+    kind = {"new": ColumnKind.POOL, "indeterminate": ColumnKind.ACTIVE, "done": ColumnKind.DONE}
+    wanted = kind.get(category)
+    if wanted is None:
+        return None
+    return next((c for c in sorted(columns, key=lambda c: c.order) if c.kind is wanted), None)
+
+
+def remote_values(
+    issue: IssueRecord, statuses: Mapping[str, int], with_flag: bool
+) -> dict[str, Any]:
+    """The issue in synced-field space; an unmapped status gives column None."""
+    values: dict[str, Any] = {
+        "title": issue.summary,
+        "description": issue.description,
+        "column": statuses.get(issue.status_id),
+        "assignee": issue.assignee.id if issue.assignee else None,
+        "labels": list(issue.labels),
+        "project": issue.project,
+    }
+    if with_flag:
+        values["flagged"] = bool(issue.flagged)
+    return values
+
+
+def local_values(
+    card: Card,
+    people: Mapping[int, Person],
+    pool_id: int,
+    base: Mapping[str, Any] | None,
+    with_flag: bool,
+) -> dict[str, Any]:
+    """The card in synced-field space.
+
+    A card in the task pool has no lane, so it cannot say who the issue's
+    assignee is: it keeps the agreed assignee instead of reading as "unassigned".
+    """
+    person = people.get(card.person_id) if card.person_id is not None else None
+    if card.column_id == pool_id:
+        assignee = (base or {}).get("assignee")
+    elif person is not None and not person.jira_user:
+        # A person JIRA does not know: the push fails with a message saying so.
+        assignee = f"{NO_JIRA_USER}{person.name}"
+    else:
+        assignee = person.jira_user if person else None
+    values: dict[str, Any] = {
+        "title": card.title,
+        "description": card.description,
+        "column": card.column_id,
+        "assignee": assignee,
+        "labels": list(card.labels),
+        "project": card.project,
+    }
+    if with_flag:
+        values["flagged"] = card.not_ready
+    return values
