@@ -24,6 +24,7 @@ from sqlalchemy import (
     Integer,
     String,
     Table,
+    TypeDecorator,
     delete,
     func,
     insert,
@@ -89,6 +90,8 @@ def _bad(where: str, what: str) -> ImportFailed:
 
 def _value_from_json(column: Any, value: Any, where: str) -> Any:
     kind = column.type
+    if isinstance(kind, TypeDecorator):  # SQLModel's AutoString wraps String
+        kind = kind.impl_instance
     if value is None:
         if not column.nullable and not column.primary_key:
             raise _bad(where, "must not be null")
