@@ -500,7 +500,7 @@ def working_time(start: datetime, hours: float) -> datetime:
         if t.hour < WORK_START:
             t = datetime.combine(t.date(), time(WORK_START), tzinfo=UTC)
         end = datetime.combine(t.date(), time(WORK_END), tzinfo=UTC)
-        if t + remaining <= end:
+        if t + remaining < end:
             return t + remaining
         remaining -= end - t
         t = end
