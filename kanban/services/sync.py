@@ -631,6 +631,16 @@ class SyncService:
         columns = self.board.columns()
         people = self.board.people()
         pool = next(c for c in columns if c.kind is ColumnKind.POOL)
+        with self.board._read() as conn:
+            links = state.load_links(conn)
+        samples: dict[str, dict[str, str]] = {}
+        for link in links.values():
+            # Issues known to sit in a status let the path search read the
+            # workflow around that status without moving anything.
+            info = link.info
+            if link.issue_key and info.get("status_id"):
+                wf = f"{info.get('project')}/{info.get('issue_type') or '?'}"
+                samples.setdefault(wf, {}).setdefault(str(info["status_id"]), link.issue_key)
         return _Context(
             client=client,
             cloud=client.is_cloud,
@@ -642,6 +652,7 @@ class SyncService:
             pool_id=pool.id,
             tz=str(tz or "UTC"),
             graphs={k: StatusGraph(v) for k, v in (graphs or {}).items()},
+            status_samples=samples,
         )
 
     def _apply_board_configuration(self, client: JiraClient, board_id: int) -> None:
