@@ -1,0 +1,164 @@
+"""Faults: every failure gives a clear message, and nothing the user did is lost."""
+
+from __future__ import annotations
+
+import pytest
+
+from kanban.errors import UserError
+from kanban.services.board import BoardService
+from kanban.services.sync import SyncService
+from kanban.sync.errors import (
+    JiraAuthError,
+    JiraBadResponse,
+    JiraError,
+    JiraOffline,
+    JiraPermissionError,
+    JiraUnavailable,
+)
+from sync.conftest import make_settings, map_default_columns
+from sync.fake_jira import FakeJira
+
+
+@pytest.fixture
+def linked(fake: FakeJira, service: BoardService, sync: SyncService) -> FakeJira:
+    map_default_columns(service)
+    fake.add_issue("OPS", "Patch web01", path=["10000", "10001", "3"])
+    sync.sync()
+    service.edit_card("OPS-1", title="Patch web01 and web02")  # waits to be pushed
+    return fake
+
+
+FAULTS = [
+    pytest.param(dict(status=401), JiraAuthError, "refused the credentials", id="401-empty"),
+    pytest.param(
+        dict(status=403, body={"errorMessages": ["You lack Browse Projects."], "errors": {}}),
+        JiraPermissionError,
+        "You lack Browse Projects.",
+        id="403",
+    ),
+    pytest.param(
+        dict(status=400, body={"errorMessages": ["Field 'x' does not exist."], "errors": {}}),
+        JiraError,
+        "Field 'x' does not exist.",
+        id="400",
+    ),
+    pytest.param(dict(status=500), JiraUnavailable, "not available (HTTP 500)", id="500"),
+    pytest.param(dict(status=503), JiraUnavailable, "not available (HTTP 503)", id="503"),
+    pytest.param(dict(status=502, kind="html"), JiraUnavailable, "error page", id="html"),
+    pytest.param(dict(kind="malformed"), JiraBadResponse, "not valid JSON", id="malformed"),
+    pytest.param(dict(kind="drop"), JiraOffline, "Cannot reach JIRA", id="dropped"),
+]
+
+
+@pytest.mark.parametrize(("fault", "error", "words"), FAULTS)
+def test_search_fault_stops_the_run_and_keeps_local_changes(
+    linked: FakeJira,
+    service: BoardService,
+    sync: SyncService,
+    fault: dict[str, object],
+    error: type[Exception],
+    words: str,
+) -> None:
+    linked.fail("GET", r"/search$", **fault)  # type: ignore[arg-type]
+
+    with pytest.raises(error) as info:
+        sync.sync()
+
+    assert words in str(info.value)
+    assert linked.url in str(info.value)
+    assert service.card("OPS-1").title == "Patch web01 and web02"
+    status = sync.status()
+    assert status.last_run is not None and status.last_run.status in ("failed", "offline")
+    assert status.pending == 1
+    # JIRA is back: the queued change goes through.
+    sync.sync()
+    assert linked.issues["OPS-1"].summary == "Patch web01 and web02"
+
+
+def test_rate_limit_is_retried_after_the_time_jira_asks(
+    linked: FakeJira, sync: SyncService
+) -> None:
+    linked.fail("GET", r"/search$", 429, headers={"Retry-After": "1"}, times=1)
+
+    sync.sync()
+
+    assert linked.count("GET", "/search") >= 2
+    assert linked.issues["OPS-1"].summary == "Patch web01 and web02"
+
+
+def test_503_with_retry_after_is_retried(linked: FakeJira, sync: SyncService) -> None:
+    linked.fail("PUT", r"/issue/\d+$", 503, headers={"Retry-After": "1"}, times=1)
+
+    sync.sync()
+
+    assert linked.issues["OPS-1"].summary == "Patch web01 and web02"
+
+
+def test_slow_answer_times_out_with_a_message(
+    linked: FakeJira, service: BoardService, sync: SyncService
+) -> None:
+    sync.settings.timeout = 0.3
+    linked.fail("GET", r"/search$", kind="slow", delay=1.0)
+
+    with pytest.raises(JiraUnavailable, match="did not answer in time"):
+        sync.sync()
+    assert service.card("OPS-1").title == "Patch web01 and web02"
+
+
+def test_offline_marks_the_status_and_changes_wait(
+    fake: FakeJira, service: BoardService, sync: SyncService
+) -> None:
+    map_default_columns(service)
+    fake.add_issue("OPS", "Patch web01")
+    sync.sync()
+    service.edit_card("OPS-1", title="Edited offline")
+    fake.stop()
+
+    with pytest.raises(JiraOffline, match="changes stay queued"):
+        sync.sync()
+
+    status = sync.status()
+    assert status.offline and status.pending == 1
+    assert service.card("OPS-1").title == "Edited offline"
+
+
+def test_zero_results_where_there_were_many_stops_before_archiving(
+    fake: FakeJira, service: BoardService, sync: SyncService
+) -> None:
+    map_default_columns(service)
+    for n in range(4):
+        fake.add_issue("OPS", f"Task {n}")
+    sync.sync()
+    sync.settings.jql = "project = OPZ"  # a typo
+
+    with pytest.raises(UserError, match="nothing was archived"):
+        sync.sync()
+    assert len(service.list_cards()) == 4
+
+    report = sync.sync(force=True)
+    assert report.archived == 4
+
+
+def test_issue_that_left_the_query_is_archived_after_a_direct_check(
+    fake: FakeJira, service: BoardService, sync: SyncService
+) -> None:
+    map_default_columns(service)
+    for n in range(4):
+        fake.add_issue("OPS", f"Task {n}")
+    sync.sync()
+    fake.edit("OPS-2", project="MOVED")  # moved out of the board's project
+
+    report = sync.sync(full=True)
+
+    assert report.archived == 1
+    archived = [c for c in service.list_cards() if c.jira_key == "OPS-2"]
+    assert archived == []
+    assert service.card("OPS-2").archived  # archived, never deleted
+    assert fake.count("GET", "/search") >= 2  # the direct check asked again
+
+
+def test_missing_token_says_how_to_set_one(fake: FakeJira, service: BoardService) -> None:
+    settings = make_settings(fake)
+    settings.url = fake.url + "/other"  # no token stored for this server
+    with pytest.raises(UserError, match="No JIRA token"):
+        SyncService(service, settings).sync()
