@@ -347,8 +347,15 @@ def cmd_list(ctx: Context) -> int:
         not_ready=True if a.not_ready else None,
         include_archived=a.archived,
     )
-    cards = ctx.service.list_cards(flt)
     snap = ctx.service.snapshot()
+    if flt == CardFilter(include_archived=False):
+        # The snapshot already holds exactly these cards: skip a second read of 2,000 rows.
+        order = {c.id: c.order for c in snap.columns}
+        cards = sorted(
+            snap.cards, key=lambda c: (order.get(c.column_id, 0), c.person_id or 0, c.position)
+        )
+    else:
+        cards = ctx.service.list_cards(flt)
     if a.json:
         ctx.emit_json([card_json(c, snap) for c in cards])
         return 0

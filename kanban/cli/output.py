@@ -156,6 +156,8 @@ def describe_event(event: Event, snap: BoardSnapshot) -> str:
 
 def _width(text: str) -> int:
     """Display width: East Asian wide characters take two columns in a terminal."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
