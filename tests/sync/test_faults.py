@@ -29,24 +29,24 @@ def linked(fake: FakeJira, service: BoardService, sync: SyncService) -> FakeJira
 
 
 FAULTS = [
-    pytest.param(dict(status=401), JiraAuthError, "refused the credentials", id="401-empty"),
+    pytest.param({"status": 401}, JiraAuthError, "refused the credentials", id="401-empty"),
     pytest.param(
-        dict(status=403, body={"errorMessages": ["You lack Browse Projects."], "errors": {}}),
+        {"status": 403, "body": {"errorMessages": ["You lack Browse Projects."], "errors": {}}},
         JiraPermissionError,
         "You lack Browse Projects.",
         id="403",
     ),
     pytest.param(
-        dict(status=400, body={"errorMessages": ["Field 'x' does not exist."], "errors": {}}),
+        {"status": 400, "body": {"errorMessages": ["Field 'x' does not exist."], "errors": {}}},
         JiraError,
         "Field 'x' does not exist.",
         id="400",
     ),
-    pytest.param(dict(status=500), JiraUnavailable, "not available (HTTP 500)", id="500"),
-    pytest.param(dict(status=503), JiraUnavailable, "not available (HTTP 503)", id="503"),
-    pytest.param(dict(status=502, kind="html"), JiraUnavailable, "error page", id="html"),
-    pytest.param(dict(kind="malformed"), JiraBadResponse, "not valid JSON", id="malformed"),
-    pytest.param(dict(kind="drop"), JiraOffline, "Cannot reach JIRA", id="dropped"),
+    pytest.param({"status": 500}, JiraUnavailable, "not available (HTTP 500)", id="500"),
+    pytest.param({"status": 503}, JiraUnavailable, "not available (HTTP 503)", id="503"),
+    pytest.param({"status": 502, "kind": "html"}, JiraUnavailable, "error page", id="html"),
+    pytest.param({"kind": "malformed"}, JiraBadResponse, "not valid JSON", id="malformed"),
+    pytest.param({"kind": "drop"}, JiraOffline, "Cannot reach JIRA", id="dropped"),
 ]
 
 
