@@ -285,3 +285,20 @@ def test_csv_tab_separated_and_yes_for_blocked(board: BoardService, tmp_path: Pa
     assert cards["Waiting card"].not_ready
     assert cards["Waiting card"].labels == ("a", "b")
     assert not cards["Free card"].not_ready
+
+
+def test_replace_drops_sync_state_of_the_old_cards(demo_export: str, tmp_path: Path) -> None:
+    import sqlite3
+
+    target = open_board(tmp_path, "synced.db")
+    card = target.add_card("Pulled from JIRA", jira_key="OPS-1").card
+    with sqlite3.connect(tmp_path / "synced.db") as conn:
+        conn.execute(
+            "INSERT INTO sync_link (card_id, ident, origin, card_revision, base, info) "
+            "VALUES (?, 'jira:OPS-1', 'jira', 1, '{}', '{}')",
+            (card.id,),
+        )
+    transfer.import_board(target, json.loads(demo_export), replace=True)
+    assert transfer.export_json(target) == demo_export
+    with sqlite3.connect(tmp_path / "synced.db") as conn:
+        assert conn.execute("SELECT count(*) FROM sync_link").fetchone() == (0,)

@@ -32,7 +32,7 @@ from sqlalchemy import (
 )
 
 from kanban.errors import ImportFailed
-from kanban.store.tables import BoardRow, CardRow, ColumnRow, EventRow, PersonRow
+from kanban.store.tables import BoardRow, CardRow, ColumnRow, EventRow, PersonRow, metadata
 
 # Parents before children: the insert order; deletes run in reverse.
 TABLES: tuple[tuple[str, Table], ...] = (
@@ -72,8 +72,27 @@ def counts(conn: Connection) -> dict[str, int]:
     }
 
 
+def _dependents() -> list[Table]:
+    """Other features' tables whose rows point at the board's rows (sync state, links).
+
+    They describe cards that a reset removes, so they go too; tables that do
+    not refer to the board (connection settings, say) are kept.
+    """
+    doomed = {table.name for _name, table in TABLES}
+    found: list[Table] = []
+    for table in metadata.sorted_tables:  # parents first, so dependents are seen in order
+        if table.name in doomed:
+            continue
+        if any(fk.column.table.name in doomed for fk in table.foreign_keys):
+            doomed.add(table.name)
+            found.append(table)
+    return found
+
+
 def clear(conn: Connection) -> None:
     """Delete the whole board (history, cards, people, columns, settings)."""
+    for table in reversed(_dependents()):
+        conn.execute(delete(table))
     for _name, table in reversed(TABLES):
         conn.execute(delete(table))
 
