@@ -1312,6 +1312,7 @@ class SyncService:
         graph = ctx.graphs.setdefault(wf_key, StatusGraph())
         current = rec.status_id
         explored: set[str] = set()
+        visited: set[str] = set()
         for _step in range(MAX_TRANSITION_STEPS):
             if current in targets:
                 return current
@@ -1325,6 +1326,8 @@ class SyncService:
             while path is None and self._explore(ctx, rec, graph, current, explored):
                 path = find_path(current, targets, graph.edges)
             if path is None:
+                path = self._forward_step(ctx, live, current, column, visited)
+            if path is None:
                 available = (
                     ", ".join(f"{t.get('name')} → {(t.get('to') or {}).get('name')}" for t in live)
                     or "none"
@@ -1336,6 +1339,7 @@ class SyncService:
                     reached=current,
                 )
             nxt = path[0]
+            visited.add(current)
             step = next(t for t in live if str((t.get("to") or {}).get("id")) == nxt)
             try:
                 ctx.client.transition(rec.key, str(step["id"]))
@@ -1353,6 +1357,36 @@ class SyncService:
             f"{rec.key} did not reach '{column.name}' within {MAX_TRANSITION_STEPS} transitions.",
             reached=current,
         )
+
+    def _forward_step(
+        self,
+        ctx: _Context,
+        live: list[dict[str, Any]],
+        current: str,
+        target: Column,
+        visited: set[str],
+    ) -> list[str] | None:
+        """With no known path, take a transition that does not lead away from the target.
+
+        A new project has no other issues to learn the workflow from, so the
+        issue's own transitions are followed, one step at a time, through
+        statuses whose columns lie between where it is and where it should go.
+        """
+        order = {c.id: c.order for c in ctx.columns}
+        here = order.get(ctx.statuses.get(current, -1))
+        if here is None:
+            return None
+        lo, hi = sorted((here, target.order))
+        best: tuple[int, str] | None = None
+        for t in live:
+            dst = str((t.get("to") or {}).get("id"))
+            col = ctx.statuses.get(dst)
+            if dst in visited or col is None or not lo <= order[col] <= hi:
+                continue
+            distance = abs(target.order - order[col])
+            if best is None or distance < best[0]:
+                best = (distance, dst)
+        return [best[1]] if best else None
 
     def _explore(
         self, ctx: _Context, rec: IssueRecord, graph: StatusGraph, start: str, explored: set[str]
