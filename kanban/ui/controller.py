@@ -408,7 +408,13 @@ class BoardController(QObject):
         assert results is not None and self.snapshot is not None  # noqa: S101
         written = [r.card for r in results]
         if written:
-            self.set_snapshot(replace_cards(self.snapshot, written))
+            # The board already shows the drop; the written card only adds its new
+            # revision (needed by the next change), so no relayout is needed.
+            self.snapshot = replace_cards(self.snapshot, written)
+            for card in written:
+                item = self.scene.card_items.get(card.id)
+                if item is not None:
+                    item.card = card
         self.drop_persisted.emit(plan.card.id)
         self.refresh_undo_state()
 

@@ -96,6 +96,9 @@ class CardItem(QGraphicsItem):
         self._size = QRectF(0, 0, 10, 10)
         self._lines: tuple[str, float, list[str]] | None = None
         self.setZValue(1)
+        # A card's picture changes far less often than the view repaints
+        # (scrolling, drags of other cards), so Qt keeps it as a pixmap.
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def type(self) -> int:
         return CARD_TYPE

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QRectF, QTimer
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from kanban.domain.model import Person
@@ -23,6 +23,8 @@ from kanban.ui.board_data import BoardData, LaneKey
 from kanban.ui.layout import BoardLayout, Metrics, column_header_texts
 
 BUBBLE_MS = 6000
+BACKGROUND = QColor("#ffffff")
+CELL_BORDER = QColor("#dde1e5")
 
 
 class BoardScene(QGraphicsScene):
@@ -38,7 +40,6 @@ class BoardScene(QGraphicsScene):
         # Items move on every drop; without an index a move costs nothing and
         # drawing a viewport still only visits a few thousand rectangles.
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
-        self.setBackgroundBrush(QColor("#ffffff"))
         self.m = metrics
         self.card_items: dict[str, it.CardItem] = {}
         self.static_items: list[QGraphicsItem] = []
@@ -53,6 +54,7 @@ class BoardScene(QGraphicsScene):
         self.data: BoardData | None = None
         self.layout: BoardLayout | None = None
         self._bubbles: list[it.BubbleItem] = []
+        self.backgrounds: list[tuple[QRectF, QColor, QColor | None, float]] = []
 
     def _add(self, item: QGraphicsItem) -> None:
         self.addItem(item)
@@ -77,7 +79,8 @@ class BoardScene(QGraphicsScene):
         m = self.m
 
         blocked = len(data.not_ready_cards)
-        self._add(it.BoxItem(layout.pool_rect, it.POOL_BG, radius=6, z=-2))
+        # Zone backgrounds are painted by drawBackground, which the view caches.
+        self.backgrounds = [(layout.pool_rect, it.POOL_BG, None, 0.0)]
         self.pool_header_item = it.BoxItem(
             layout.pool_header,
             it.HEADER_BG,
@@ -87,16 +90,7 @@ class BoardScene(QGraphicsScene):
         self._add(self.pool_header_item)
         self.add_button_item = it.AddButtonItem(layout.add_button, m)
         self._add(self.add_button_item)
-        self._add(
-            it.BoxItem(
-                layout.not_ready_rect,
-                it.NOT_READY_BG,
-                border=it.NOT_READY_HEADER,
-                border_width=2,
-                radius=6,
-                z=-2,
-            )
-        )
+        self.backgrounds.append((layout.not_ready_rect, it.NOT_READY_BG, it.NOT_READY_HEADER, 2.0))
         self.not_ready_header_item = it.BoxItem(
             layout.not_ready_header,
             it.NOT_READY_HEADER,
@@ -133,14 +127,12 @@ class BoardScene(QGraphicsScene):
                 state = data.column_state(col)
                 background = QColor(it.CELL_BG[index % 2])
                 tint = {WipState.OVER: it.OVER_TINT, WipState.UNDER: it.UNDER_TINT}.get(state)
-                self._add(
-                    it.BoxItem(
+                self.backgrounds.append(
+                    (
                         layout.cells[(col.id, lane.key)],
                         _blend(background, tint) if tint else background,
-                        border=QColor("#dde1e5"),
-                        border_width=1,
-                        radius=0,
-                        z=-2,
+                        CELL_BORDER,
+                        1.0,
                     )
                 )
                 if lane.collapsed:
@@ -197,6 +189,19 @@ class BoardScene(QGraphicsScene):
         for card_id in [k for k in self.card_items if k not in shown]:
             self.removeItem(self.card_items.pop(card_id))
         self.setSceneRect(QRectF(0, 0, layout.width, layout.height))
+        self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt API
+        painter.fillRect(rect, BACKGROUND)
+        for zone, colour, border, width in self.backgrounds:
+            if not zone.intersects(rect):
+                continue
+            painter.fillRect(zone, colour)
+            if border is not None:
+                painter.setPen(QPen(border, width))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+                inset = width / 2
+                painter.drawRect(zone.adjusted(inset, inset, -inset, -inset))
 
     def set_selected(self, old: str | None, new: str | None) -> None:
         for card_id, value in ((old, False), (new, True)):

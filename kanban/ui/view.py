@@ -25,6 +25,7 @@ from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
     QPainter,
+    QPixmapCache,
     QResizeEvent,
     QTouchEvent,
     QTransform,
@@ -36,6 +37,7 @@ from kanban.ui import items as it
 from kanban.ui.scene import BoardScene
 
 MIN_ZOOM = 0.4
+PIXMAP_CACHE_KB = 96 * 1024
 MAX_ZOOM = 6.0
 
 HELP_TEXT = """<h2>Keyboard and touch</h2>
@@ -75,6 +77,16 @@ class BoardView(QGraphicsView):
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        # Cards are cached as pixmaps; at 4K a screenful of them is ~40 MB, well
+        # over Qt's 10 MB default, which would re-render every card each paint.
+        QPixmapCache.setCacheLimit(max(QPixmapCache.cacheLimit(), PIXMAP_CACHE_KB))
+        # The zone backgrounds change only with the layout (the scene invalidates them).
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        # Items restore their own painter state and keep inside their bounds.
+        self.setOptimizationFlags(
+            QGraphicsView.OptimizationFlag.DontSavePainterState
+            | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing
+        )
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.viewport().setAttribute(Qt.WidgetAttribute.WA_AcceptTouchEvents)
