@@ -147,6 +147,8 @@ def describe_event(event: Event, snap: BoardSnapshot) -> str:
         if name in ("position", "column_since", "started_at", "done_at", "not_ready_since"):
             continue
         before = event.before.get(name)
+        if before == after and name in event.before:
+            continue  # written along with the change but not changed (the lane on a move)
         label = {"column_id": "column", "person_id": "person"}.get(name, name.replace("_", " "))
         parts.append(f"{label}: {show(name, before)} → {show(name, after)}")
     if not parts and "position" in event.after:
