@@ -161,6 +161,10 @@ def test_move_warned_rule_needs_reason(team: Kanban, board_state) -> None:  # ty
     history = team("history", second["id"], "--json").json()
     assert history[-1]["reason"] == "P1 outage"
     assert history[-1]["rules"] == ["wip_limits"]
+    # Anna is now over her limit; moving her own card on to Review adds no WIP.
+    onward = team("move", "OPS-2", "Review")
+    assert onward.code == 0, onward.err
+    assert "overridden" not in onward.out
 
 
 def test_move_enforced_rule_refuses_even_with_reason(team: Kanban, board_state) -> None:  # type: ignore[no-untyped-def]
