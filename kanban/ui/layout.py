@@ -291,13 +291,16 @@ def compute_layout(data: BoardData, visible_width: float, m: Metrics | None = No
     nr_cards: dict[str, QRectF] = {}
     nr_h = _grid(data.not_ready_cards, 0, 0, inner, m, nr_cards)
     nr_total = m.section_header + m.pad + max(nr_h, m.card_height * 0.6) + m.pad
-    nr_top = max(pool_cards_bottom + m.gap, lanes_bottom - m.gap - nr_total)
+    # Right under the pool's cards, so it is on screen whenever the pool's top is.
+    nr_top = pool_cards_bottom + m.gap
     out.not_ready_rect = QRectF(pool_x, nr_top, pool_w, nr_total)
     out.not_ready_header = QRectF(pool_x, nr_top, pool_w, m.section_header)
     for card_id, rect in nr_cards.items():
         out.cards[card_id] = rect.translated(pool_x + m.pad, nr_top + m.section_header + m.pad)
     bottom = max(lanes_bottom - m.gap, nr_top + nr_total)
-    out.pool_rect = QRectF(pool_x, body_top, pool_w, nr_top - m.gap - body_top)
+    # The pool's area runs down the whole board (the not-ready section sits on
+    # it and wins the drops that land on it).
+    out.pool_rect = QRectF(pool_x, body_top, pool_w, bottom - body_top)
     out.zones.insert(0, Zone(NOT_READY, out.not_ready_rect, data.pool.id, None))
     out.zones.insert(1, Zone(POOL, out.pool_rect, data.pool.id, None))
     out.zone_cards[(POOL, data.pool.id, None)] = [c.id for c in data.pool_cards]

@@ -47,8 +47,11 @@ from kanban.ui.view import BoardView
 log = logging.getLogger(__name__)
 
 UNDO_BUTTON_MS = 6000
-# A 1080p wall reads well at 1.5x; a 4K wall gets twice that.
+# A 1080p wall reads well at 1.5x; a 4K wall gets twice that. To show the
+# whole board the wall may zoom out to WALL_MIN_SHARE of that, and no further:
+# below it, titles are no longer readable from three metres.
 WALL_ZOOM_PER_1080 = 1.5
+WALL_MIN_SHARE = 0.72
 _ANY = "__any__"
 
 
@@ -81,6 +84,8 @@ class MainWindow(QMainWindow):
         self.me_name = me or self.config.me
         self.me: Person | None = None
         self.wall = False
+        self.wall_height = 1080
+        self._wall_fitted = False
         self.laptop_zoom = 1.0
         self.setWindowTitle("Kanban Team Board")
         self.resize(1366, 768)
@@ -105,10 +110,7 @@ class MainWindow(QMainWindow):
         self.refresh_label = QLabel("Loading…")
         self.statusBar().addPermanentWidget(self.refresh_label)
         self.undo_button = QPushButton("Undo", self.view)
-        self.undo_button.setStyleSheet(
-            "QPushButton { font-size: 28px; font-weight: bold; padding: 14px 30px;"
-            " background: #1565c0; color: white; border-radius: 10px; }"
-        )
+        self._style_wall_bar(1.5)
         self.undo_button.clicked.connect(self._undo_from_button)
         self.undo_button.hide()
         self.undo_timer = QTimer(self)
@@ -132,15 +134,24 @@ class MainWindow(QMainWindow):
 
     # --- building ------------------------------------------------------------------
 
-    def _build_wall_bar(self) -> None:
-        self.wall_bar = QWidget(self)
+    def _style_wall_bar(self, scale: float) -> None:
+        """Size the wall bar's text like the board's headers (``scale`` = the board's zoom)."""
+        big, small = round(16 * scale), round(12 * scale)
         self.wall_bar.setStyleSheet(
             "QWidget { background: #263238; color: white; }"
-            " QLabel { font-size: 30px; font-weight: bold; padding: 6px 16px; }"
-            " QPushButton { font-size: 26px; padding: 8px 22px; border-radius: 8px;"
+            f" QLabel {{ font-size: {big}px; font-weight: bold; padding: 4px 12px; }}"
+            f" QLabel#message {{ font-size: {small}px; font-weight: normal; color: #ffcc80; }}"
+            f" QPushButton {{ font-size: {small}px; padding: 6px 18px; border-radius: 8px;"
             " background: #455a64; color: white; }"
             " QPushButton:checked { background: #ffb300; color: black; }"
         )
+        self.undo_button.setStyleSheet(
+            f"QPushButton {{ font-size: {big}px; font-weight: bold; padding: 14px 30px;"
+            " background: #1565c0; color: white; border-radius: 10px; }"
+        )
+
+    def _build_wall_bar(self) -> None:
+        self.wall_bar = QWidget(self)
         bar = QHBoxLayout(self.wall_bar)
         bar.setContentsMargins(8, 4, 8, 4)
         self.wall_title = QLabel("")
@@ -149,7 +160,7 @@ class MainWindow(QMainWindow):
         self.wall_standup.setCheckable(True)
         self.wall_standup.toggled.connect(self._standup_toggled)
         self.wall_message = QLabel("")
-        self.wall_message.setStyleSheet("font-size: 22px; font-weight: normal; color: #ffcc80;")
+        self.wall_message.setObjectName("message")
         bar.addWidget(self.wall_title)
         bar.addWidget(self.wall_message, 1)
         bar.addWidget(self.wall_standup)
@@ -261,6 +272,8 @@ class MainWindow(QMainWindow):
         snap = self.controller.snapshot
         if snap is None:
             return
+        if self.wall and not self._wall_fitted:
+            self.fit_wall()
         self.wall_title.setText(snap.name)
         self.setWindowTitle(f"{snap.name} — Kanban Team Board")
         self.me = find_me(snap.people, self.me_name, os_user())
@@ -337,18 +350,34 @@ class MainWindow(QMainWindow):
                 height = screen.geometry().height() if screen else 1080
             else:
                 height = self.height()
-            self.view.set_zoom(wall_zoom(height))
+            self.wall_height = height
+            self._style_wall_bar(height / 1080 * WALL_ZOOM_PER_1080)
+            self.fit_wall()
         else:
             if self.isFullScreen():
                 self.showNormal()
             self.view.set_zoom(self.laptop_zoom)
             self.undo_button.hide()
 
+    def fit_wall(self) -> None:
+        """The largest readable zoom that shows the whole board, else the smallest readable."""
+        largest = wall_zoom(self.wall_height)
+        zoom = largest
+        self._wall_fitted = self.controller.layout is not None
+        while zoom > largest * WALL_MIN_SHARE:
+            self.view.set_zoom(zoom)
+            layout = self.controller.layout
+            if layout is None or layout.height * zoom <= self.view.viewport().height():
+                return
+            zoom *= 0.92
+        self.view.set_zoom(max(zoom, largest * WALL_MIN_SHARE))
+
     def _zoom(self, factor: float | None) -> None:
         if factor is None:
-            screen = self.screen()
-            base = wall_zoom(screen.geometry().height() if screen else 1080) if self.wall else 1.0
-            self.view.set_zoom(base)
+            if self.wall:
+                self.fit_wall()
+            else:
+                self.view.set_zoom(1.0)
         else:
             self.view.set_zoom(self.view.zoom * factor)
 
