@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kanban.cli.data",
     "kanban.cli.report",
     "kanban.cli.links",
+    "kanban.cli.jira",
 )
 
 EXIT_USER_ERROR = 1

@@ -1,0 +1,303 @@
+"""JIRA commands: ``kanban jira setup|test|status|pending|resolve|revert`` and ``kanban sync``.
+
+Thin shells over :class:`kanban.services.sync.SyncService`. The token is read
+from stdin (or ``KANBAN_JIRA_TOKEN``) and goes to the OS keyring only; it is
+never printed, logged or written to the config file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+from kanban.cli.context import Context
+from kanban.cli.output import add_json_flag, nested_common, table
+from kanban.errors import InvalidInput
+from kanban.services.sync import SyncService
+from kanban.sync.settings import (
+    AUTH_CLOUD,
+    AUTH_PAT,
+    TOKEN_ENV,
+    JiraSettings,
+    NoKeyring,
+    store_token,
+)
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+    """Add ``kanban jira ...`` and ``kanban sync``."""
+    nested = nested_common()
+    p = sub.add_parser(
+        "jira",
+        parents=[common],
+        help="set up and inspect the JIRA connection",
+        description="Connect the board to JIRA and look at what the sync left to do.",
+    )
+    p.set_defaults(handler=lambda ctx: _help(p))
+    actions = p.add_subparsers(dest="action", metavar="ACTION")
+
+    q = actions.add_parser(
+        "setup",
+        parents=[nested],
+        help="save the server, the JQL and the token (read from stdin or KANBAN_JIRA_TOKEN)",
+        description="Save the JIRA settings in the config file and the token in the OS "
+        f"keyring. The token is read from stdin, or from {TOKEN_ENV}. A Server/Data Center "
+        "personal access token needs no --user; JIRA Cloud needs --user EMAIL and an API token.",
+    )
+    q.add_argument("--url", required=True, help="JIRA base URL, e.g. https://jira.example.com")
+    q.add_argument("--jql", default="", help="the query of the board's issues")
+    q.add_argument("--project-keys", default="", help="e.g. OPS,NET (default JQL uses them)")
+    q.add_argument("--board-id", type=int, help="agile board whose columns and WIP to use")
+    q.add_argument("--user", default="", help="Cloud: your e-mail (Basic auth with API token)")
+    q.add_argument("--auth", choices=(AUTH_PAT, AUTH_CLOUD), help="default: cloud with --user")
+    q.add_argument("--create-issues", action="store_true", help="push new cards as new issues")
+    q.add_argument("--create-project", default="", help="project key for created issues")
+    q.add_argument("--create-issue-type", default="Task", help="issue type for created issues")
+    q.add_argument("--interval", type=int, default=10, help="auto-sync minutes in the app (0=off)")
+    q.add_argument("--no-test", action="store_true", help="do not test the connection now")
+    q.set_defaults(handler=cmd_setup)
+
+    q = actions.add_parser("test", parents=[nested], help="connect and show server and user")
+    add_json_flag(q, nested=True)
+    q.set_defaults(handler=cmd_test)
+
+    q = actions.add_parser("status", parents=[nested], help="the last sync and what waits")
+    add_json_flag(q, nested=True)
+    q.set_defaults(handler=cmd_status)
+
+    q = actions.add_parser("pending", parents=[nested], help="queued pushes and conflicts")
+    add_json_flag(q, nested=True)
+    q.set_defaults(handler=cmd_pending)
+
+    q = actions.add_parser("resolve", parents=[nested], help="settle a conflict on one field")
+    q.add_argument("card", help="card id, id prefix or JIRA key")
+    q.add_argument("field", help="the field in conflict (see 'kanban jira pending')")
+    q.add_argument("--keep", required=True, choices=("mine", "jira"), help="which value wins")
+    q.set_defaults(handler=cmd_resolve)
+
+    q = actions.add_parser(
+        "revert", parents=[nested], help="undo a queued push on the board (back to JIRA's value)"
+    )
+    q.add_argument("card", help="card id, id prefix or JIRA key")
+    q.add_argument("--field", help="only this field (default: every queued field)")
+    q.set_defaults(handler=cmd_revert)
+
+    s = sub.add_parser(
+        "sync",
+        parents=[common],
+        help="two-way sync with JIRA now",
+        description="Pull what changed in JIRA, push what changed on the board. Exits 1 with "
+        "the reason when the sync cannot run; queued pushes and conflicts are listed by "
+        "'kanban jira pending'.",
+    )
+    s.add_argument("--force", action="store_true", help="archive even when JIRA returns nothing")
+    s.add_argument("--full", action="store_true", help="a full pass instead of incremental")
+    add_json_flag(s)
+    s.set_defaults(handler=cmd_sync)
+
+
+def _help(parser: argparse.ArgumentParser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _sync_service(ctx: Context) -> SyncService:
+    return SyncService(ctx.service, config=ctx.config)
+
+
+def _read_token() -> str:
+    env = os.environ.get(TOKEN_ENV, "").strip()
+    if env:
+        return env
+    if sys.stdin is None or sys.stdin.isatty():
+        raise InvalidInput(
+            f"Give the JIRA token on stdin (e.g. 'kanban jira setup ... < token.txt') or in "
+            f"{TOKEN_ENV}; it is stored in the OS keyring."
+        )
+    token = sys.stdin.readline().strip()
+    if not token:
+        raise InvalidInput("The token read from stdin is empty; nothing was saved.")
+    return token
+
+
+def cmd_setup(ctx: Context) -> int:
+    a = ctx.args
+    keys = [k.strip().upper() for k in a.project_keys.split(",") if k.strip()]
+    auth = a.auth or (AUTH_CLOUD if a.user else AUTH_PAT)
+    old = JiraSettings.load(ctx.config)
+    settings = JiraSettings(
+        url=a.url.rstrip("/"),
+        auth=auth,
+        user=a.user,
+        jql=a.jql,
+        board_id=a.board_id,
+        project_keys=keys,
+        create_issues=a.create_issues,
+        create_project=(a.create_project or (keys[0] if keys else "")).upper(),
+        create_issue_type=a.create_issue_type,
+        create_since=old.create_since
+        if old.create_issues and a.create_issues
+        else (datetime.now(UTC).isoformat() if a.create_issues else ""),
+        interval_minutes=a.interval,
+        full_every_hours=old.full_every_hours,
+        timeout=old.timeout,
+    )
+    settings.validate()
+    token = _read_token()
+    try:
+        store_token(settings, token)
+        where = "the OS keyring"
+    except NoKeyring as exc:
+        print(f"kanban: warning: {exc}", file=sys.stderr)
+        where = f"nowhere (use {TOKEN_ENV})"
+    settings.save(ctx.config)
+    print(f"Saved the JIRA settings for {settings.url}; the token is kept in {where}.")
+    if not a.no_test:
+        if where.startswith("nowhere"):
+            os.environ.setdefault(TOKEN_ENV, token)
+        info = SyncService(ctx.service, settings).test_connection()
+        print(
+            f"Connected: {info.title or 'JIRA'} {info.version} ({info.deployment}) as "
+            f"{info.user_display} [{info.user_id}]."
+        )
+    return 0
+
+
+def cmd_test(ctx: Context) -> int:
+    info = _sync_service(ctx).test_connection()
+    if getattr(ctx.args, "json", False):
+        ctx.emit_json(
+            {
+                "url": info.url,
+                "version": info.version,
+                "deployment": info.deployment,
+                "title": info.title,
+                "user": info.user_display,
+                "user_id": info.user_id,
+                "time_zone": info.time_zone,
+            }
+        )
+        return 0
+    print(f"Server:     {info.url} ({info.title or 'JIRA'})")
+    print(f"Version:    {info.version}")
+    print(f"Deployment: {info.deployment}")
+    print(f"User:       {info.user_display} [{info.user_id}], time zone {info.time_zone}")
+    return 0
+
+
+def cmd_status(ctx: Context) -> int:
+    st = _sync_service(ctx).status()
+    last = st.last_run
+    data: dict[str, Any] = {
+        "configured": st.configured,
+        "offline": st.offline,
+        "pending": st.pending,
+        "queued": st.queued,
+        "conflicts": st.conflicts,
+        "last_run": None
+        if last is None
+        else {
+            "started_at": last.started_at.isoformat(),
+            "mode": last.mode,
+            "status": last.status,
+            "message": last.message,
+        },
+    }
+    if getattr(ctx.args, "json", False):
+        ctx.emit_json(data)
+        return 0
+    if not st.configured:
+        print("JIRA sync is not set up; run 'kanban jira setup --url URL --jql JQL'.")
+        return 0
+    if last is None:
+        print("No sync has run yet; run 'kanban sync'.")
+    else:
+        print(f"Last sync: {last.started_at:%Y-%m-%d %H:%M} UTC, {last.mode}, {last.status}.")
+        if last.message:
+            print(f"  {last.message}")
+    print(
+        f"Waiting: {st.pending} card(s) with changes to push, {st.queued} with refused pushes, "
+        f"{st.conflicts} in conflict."
+    )
+    return 0
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "(none)"
+    if value is None or value == "":
+        return "(none)"
+    return str(value)
+
+
+def cmd_pending(ctx: Context) -> int:
+    items = _sync_service(ctx).pending()
+    if getattr(ctx.args, "json", False):
+        ctx.emit_json(
+            [
+                {
+                    "card_id": i.card_id,
+                    "card": i.card_title,
+                    "issue": i.issue_key,
+                    "field": i.field,
+                    "kind": i.kind,
+                    "local": i.local,
+                    "remote": i.remote,
+                    "message": i.message,
+                    "attempts": i.attempts,
+                }
+                for i in items
+            ]
+        )
+        return 0
+    if not items:
+        print("Nothing waits: no queued pushes, no conflicts.")
+        return 0
+    rows = [
+        (
+            i.issue_key or "-",
+            i.card_title,
+            i.field,
+            i.kind,
+            _value(i.local),
+            _value(i.remote),
+            i.message or "",
+        )
+        for i in items
+    ]
+    print(
+        table(
+            ("ISSUE", "CARD", "FIELD", "KIND", "BOARD", "JIRA", "WHY"),
+            rows,
+            max_widths={1: 30, 4: 20, 5: 20, 6: 60},
+        )
+    )
+    print("Settle a conflict: kanban jira resolve CARD FIELD --keep mine|jira")
+    return 0
+
+
+def cmd_resolve(ctx: Context) -> int:
+    print(_sync_service(ctx).resolve(ctx.args.card, ctx.args.field, ctx.args.keep))
+    return 0
+
+
+def cmd_revert(ctx: Context) -> int:
+    print(_sync_service(ctx).revert(ctx.args.card, ctx.args.field))
+    return 0
+
+
+def cmd_sync(ctx: Context) -> int:
+    svc = _sync_service(ctx)
+    report = svc.sync(force=ctx.args.force, full=True if ctx.args.full else None)
+    if getattr(ctx.args, "json", False):
+        ctx.emit_json(report.to_json())
+    else:
+        print(report.summary())
+        for note in report.notes:
+            print(f"note: {note}")
+        for error in report.errors:
+            print(f"queued: {error}")
+    return 0
