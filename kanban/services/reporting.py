@@ -1,14 +1,16 @@
 """The report use case: read the board and its history, hand them to kanban.reports.
 
-Everything is read in one read transaction, so the cards and the events agree
-even while someone moves cards. The figures themselves are worked out by the
-pure :func:`kanban.reports.build.build_report`. Pull requests come from the
-caller for now: the links feature will fill ``pull_requests`` here once it has
-a service to ask (None means "links not available", which the report says).
+Cards and events are read in one read transaction, so they agree even while
+someone moves cards. The figures themselves are worked out by the pure
+:func:`kanban.reports.build.build_report`. Linked pull requests come from the
+links feature (:class:`kanban.services.links.LinksService`): None when no link
+source is set up, which the report says in a sentence. Links keep no merge
+time, so a merged PR's last update stands for it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kanban.domain.model import Card, Column, Event, Person
-from kanban.errors import NotFound
+from kanban.errors import KanbanError, NotFound
 from kanban.reports.build import build_report
 from kanban.reports.export import write_report
 from kanban.reports.model import Period, PullRequest, ReportData
@@ -36,22 +38,64 @@ class BoardHistory:
     people: tuple[Person, ...]
     cards: tuple[Card, ...]  # archived ones included
     events: tuple[Event, ...]
+    pull_requests: tuple[PullRequest, ...] | None = None
 
     @property
     def projects(self) -> list[str]:
         return sorted({c.project for c in self.cards if c.project}, key=str.lower)
 
 
-def read_history(service: BoardService) -> BoardHistory:
+def read_history(service: BoardService, *, with_links: bool = True) -> BoardHistory:
+    """Read what a report needs; ``with_links`` also asks the links feature for PRs."""
     with db.known_errors(service.url), db.read_transaction(service.engine) as conn:
         name, _grouping, _rules = repo.load_rules(conn)
-        return BoardHistory(
+        history = BoardHistory(
             board=name,
             columns=tuple(repo.list_columns(conn)),
             people=tuple(repo.list_people(conn)),
             cards=tuple(repo.list_cards(conn, include_archived=True)),
             events=tuple(repo.events(conn)),
         )
+    if not with_links:
+        return history
+    prs = linked_pull_requests(service)
+    return dataclasses.replace(history, pull_requests=None if prs is None else tuple(prs))
+
+
+def linked_pull_requests(service: BoardService) -> list[PullRequest] | None:
+    """Every pull request linked to a card, or None when links are not set up.
+
+    A failure of the links feature must not cost the manager the whole report:
+    it is logged and the report says links are not available.
+    """
+    from kanban.services.links import LinksService
+
+    links = LinksService(service)
+    try:
+        if not links.sources():
+            return None
+        out: list[PullRequest] = []
+        for card_id, summary in links.summaries().items():
+            if not summary.pr_count:
+                continue
+            for pr in links.card_links(card_id)["pull_requests"]:
+                state = str(pr.get("state") or "").lower()
+                out.append(
+                    PullRequest(
+                        card_id=card_id,
+                        title=str(pr.get("title") or ""),
+                        url=str(pr.get("url") or ""),
+                        repository=str(pr.get("repository") or ""),
+                        number=str(pr.get("id") or ""),
+                        author=str(pr.get("author") or ""),
+                        state=state or "open",
+                        merged_at=pr.get("updated") if state == "merged" else None,
+                    )
+                )
+        return out
+    except KanbanError:
+        log.warning("Pull requests left out of the report", exc_info=True)
+        return None
 
 
 def local_now() -> datetime:
@@ -88,7 +132,7 @@ def make_report(
         now=now or local_now(),
         person_filter=people,
         project=project,
-        pull_requests=pull_requests,
+        pull_requests=pull_requests if pull_requests is not None else history.pull_requests,
     )
 
 

@@ -106,3 +106,43 @@ def test_cli_report_runs_without_a_display_and_without_qt(tmp_path: Path, db_url
                             text=True, timeout=120)  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_linked_pull_requests_come_from_the_links_tables(service: BoardService) -> None:
+    from sqlalchemy import insert
+
+    from kanban.store import db
+    from kanban.store.tables_links import (
+        LinkPullRequestKeyRow,
+        LinkPullRequestRow,
+        LinkSourceRow,
+        LinkSummaryRow,
+    )
+
+    fill(service)
+    assert reporting.report(service, now=d(21, 12)).pull_requests is None  # links not set up
+    card = next(c for c in service.list_cards() if c.title == "Patch web servers")
+    service.edit_card(card.id, jira_key="OPS-7")
+    with db.write_transaction(service.engine) as conn:
+        source = conn.execute(
+            insert(LinkSourceRow.__table__).values(kind="bitbucket", location="ops/web", keys="OPS")
+        ).inserted_primary_key[0]
+        pr = conn.execute(
+            insert(LinkPullRequestRow.__table__).values(
+                source_id=source, number="42", title="Patch nginx on web hosts", state="MERGED",
+                author="alice", reviewers=[], repo="ops/web", url="https://git.example/pr/42",
+                updated_at=d(19, 15),
+            )
+        ).inserted_primary_key[0]  # fmt: skip
+        conn.execute(insert(LinkPullRequestKeyRow.__table__).values(pr_id=pr, key="OPS-7"))
+        conn.execute(
+            insert(LinkSummaryRow.__table__).values(key="OPS-7", pr_count=1, pr_state="MERGED")
+        )
+    data = reporting.report(service, period="week", now=d(21, 12))
+    (linked,) = data.pull_requests or ()
+    assert (linked.card_id, linked.number, linked.state, linked.merged_at) == (
+        card.id, "42", "merged", d(19, 15),
+    )  # fmt: skip
+    from kanban.reports.render_text import render_markdown
+
+    assert "#42 Patch nginx on web hosts" in render_markdown(data)
