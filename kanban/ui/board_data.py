@@ -78,6 +78,7 @@ class BoardData:
     hidden_count: int = 0
     # Done cells: how many older cards are not drawn.
     done_hidden: dict[tuple[int, LaneKey], int] = field(default_factory=dict)
+    my_board: bool = False
 
     @property
     def pool(self) -> Column:
@@ -252,6 +253,7 @@ def build_board_data(
         cells=dict(cells),
         hidden_count=hidden,
         done_hidden=done_hidden,
+        my_board=flt.my_board,
     )
 
 

@@ -67,6 +67,7 @@ class Metrics:
     collapsed_height: float = 40.0
     note_height: float = 18.0
     pool_share: float = 0.30
+    pool_share_single: float = 0.45
 
     @staticmethod
     def font(pixels: float, bold: bool = False) -> QFont:
@@ -224,7 +225,11 @@ def compute_layout(data: BoardData, visible_width: float, m: Metrics | None = No
         for c in data.columns
     }
     pool_min = m.card_min_width + 2 * m.pad
-    pool_w = max(pool_min, math.floor(visible_width * m.pool_share))
+    # With one lane (My board) the pool gets more room: it is half the question.
+    share = m.pool_share if len(data.lanes) > 1 else m.pool_share_single
+    # ...but never so much that the lanes' columns would have to scroll.
+    right_needed = lane_w + sum(col_min.values()) + 2 * m.margin + m.gap
+    pool_w = max(pool_min, min(math.floor(visible_width * share), visible_width - right_needed))
     right_w = visible_width - pool_w - 2 * m.margin - m.gap - lane_w
     share = right_w / n_cols
     col_w = {c.id: max(col_min[c.id], share) for c in data.columns}

@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
         self.act_wall = self._action("&Wall mode", "F11", lambda: self.set_wall(not self.wall))
         self.act_wall.setCheckable(True)
         self.act_my = self._action("&My board", "M", self.my_board_button.toggle)
-        self.act_help = self._action("Keyboard &shortcuts", "?", self.view.toggle_help)
+        self.act_help = self._action("Keyboard &shortcuts", "?", lambda: self.view.toggle_help())
         self.act_reload = self._action("&Reload", "F5", self.controller.reload)
         self.act_standup = self._action("Since the last &stand-up…", None, self.choose_standup)
         self.act_zoom_in = self._action("Zoom &in", "Ctrl++", lambda: self._zoom(1.1))

@@ -99,6 +99,8 @@ class BoardScene(QGraphicsScene):
         )
         self._add(self.not_ready_header_item)
         corner = "PERSON" if data.grouping.value == "person" else "PROJECT"
+        if data.my_board:
+            corner = "MY BOARD"
         self._add(it.BoxItem(layout.corner, it.HEADER_BG, [corner], [m.header_font]))
 
         for col in data.columns:

@@ -1,0 +1,129 @@
+"""Touch, zoom, conflicts, badges, the help overlay and the dialogs wired to the board."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from kanban.services.board import BoardService
+from ui.board_fixtures import Team, wait_idle
+
+
+def _touch_drag(window, start: QPoint, end: QPoint) -> None:
+    device = QTest.createTouchDevice()
+    vp = window.view.viewport()
+    QTest.touchEvent(vp, device).press(0, start, vp).commit()
+    for i in range(1, 6):
+        point = start + (end - start) * (i / 5)
+        QTest.touchEvent(vp, device).move(0, point, vp).commit()
+    QTest.touchEvent(vp, device).release(0, end, vp).commit()
+
+
+def test_touch_drag_moves_a_card(qtbot, window, service: BoardService, team: Team) -> None:
+    card_id = team.cards["Renew TLS certificates"]
+    layout = window.controller.layout
+    start = window.view.mapFromScene(layout.cards[card_id].center())
+    end = window.view.mapFromScene(layout.cells[(team.review, ("person", team.bob.id))].center())
+    _touch_drag(window, start, end)
+    wait_idle(qtbot, window)
+    card = service.card(card_id)
+    assert (card.column_id, card.person_id) == (team.review, team.bob.id)
+
+
+def test_pinch_and_ctrl_wheel_zoom(qtbot, window) -> None:
+    view = window.view
+    device = QTest.createTouchDevice()
+    vp = view.viewport()
+    QTest.touchEvent(vp, device).press(0, QPoint(300, 300), vp).press(
+        1, QPoint(400, 300), vp
+    ).commit()
+    QTest.touchEvent(vp, device).move(0, QPoint(250, 300), vp).move(
+        1, QPoint(450, 300), vp
+    ).commit()
+    QTest.touchEvent(vp, device).release(0, QPoint(250, 300), vp).release(
+        1, QPoint(450, 300), vp
+    ).commit()
+    assert view.zoom > 1.5
+    zoomed = view.zoom
+    event = QWheelEvent(
+        QPointF(300, 300),
+        QPointF(view.mapToGlobal(QPoint(300, 300))),
+        QPoint(0, 0),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ControlModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(vp, event)
+    assert view.zoom < zoomed
+
+
+def test_conflict_reloads_and_tells_the_user(qtbot, window, service: BoardService, team) -> None:
+    card_id = team.cards["Patch file servers"]
+    # Someone else edits the card after the board was drawn.
+    service.edit_card(card_id, title="Patch file servers FS01-FS04")
+    zone = next(z for z in window.controller.layout.zones if z.column_id == team.review)
+    window.controller.drop(card_id, zone, None)
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: window.controller.card(card_id).title.endswith("FS04"))
+    assert service.card(card_id).column_id == team.pool  # nothing overwritten
+    assert any("changed by someone else" in b.text for b in window.scene.bubbles)
+
+
+def test_badges_are_drawn_on_cards(qtbot, window, team) -> None:
+    card_id = team.cards["Fix DNS forwarders"]
+    window.controller.set_badges({card_id: ["JIRA", "PR 2"]})
+    assert tuple(window.scene.card_items[card_id].badges) == ("JIRA", "PR 2")
+    window.scene.card_items[card_id].update()
+    window.view.viewport().repaint()
+
+
+def test_help_overlay_lists_the_shortcuts(qtbot, window) -> None:
+    window.act_help.trigger()
+    assert window.view.help.isVisible()
+    for key in ("Enter", "Delete", "F11", "Ctrl+Z"):
+        assert key in window.view.help.text()
+    QTest.keyClick(window.view, Qt.Key.Key_Escape)
+    assert not window.view.help.isVisible()
+
+
+def test_new_card_from_the_pool_plus(qtbot, window, service: BoardService) -> None:
+    from kanban.ui.dialogs.card_editor import CardEditorDialog
+
+    plus = window.controller.layout.add_button.center()
+    QTest.mouseClick(
+        window.view.viewport(),
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        window.view.mapFromScene(plus),
+    )
+    dialog = window._dialog
+    assert isinstance(dialog, CardEditorDialog)
+    before = len(service.list_cards())
+    dialog.saved.emit(service.add_card("Made in the editor").card.id)
+    qtbot.waitUntil(
+        lambda: any(c.title == "Made in the editor" for c in window.controller.data.pool_cards)
+    )
+    assert len(service.list_cards()) == before + 1
+    dialog.close()
+
+
+def test_settings_change_reloads_the_board(qtbot, window, service: BoardService, team) -> None:
+    window.act_people.trigger()
+    dialog = window._dialog
+    service.update_person(team.bob.id, name="Robert Jones")
+    dialog.changed.emit()
+    qtbot.waitUntil(lambda: "Robert Jones" in [lane.title for lane in window.controller.data.lanes])
+    dialog.close()
+
+
+def test_f11_toggles_wall_mode(qtbot, window) -> None:
+    window.activateWindow()
+    window.view.setFocus()
+    window.act_wall.trigger()
+    assert window.wall and not window.menuBar().isVisible() and window.wall_bar.isVisible()
+    window.act_wall.trigger()
+    assert not window.wall and window.menuBar().isVisible()
