@@ -9,8 +9,10 @@ report for last month shows last month's board, not today's.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
+from operator import attrgetter
 
 from kanban.domain.model import Card, Column, ColumnKind, Event, Person
 from kanban.reports import flow
@@ -79,7 +81,8 @@ def build_report(
     as_of = min(now, period.end - timedelta(microseconds=1))
     window = flow_window(period, window_weeks)
 
-    timelines = flow.build_timelines(events, all_cards.values())
+    ordered = flow.chronological(events)
+    timelines = flow.build_timelines(ordered, all_cards.values(), ordered=True)
     notes: list[str] = []
     if not all_cards:
         notes.append("The board has no cards yet, so there is nothing to report.")
@@ -304,6 +307,10 @@ def build_report(
         )
 
     # --- overrides, breaches, series ------------------------------------------
+    # The history is in time order: the period's events are one slice of it.
+    first = bisect.bisect_left(ordered, period.start, key=attrgetter("at"))
+    last = bisect.bisect_left(ordered, period.end, key=attrgetter("at"))
+    period_events = [ev for ev in ordered[first:last] if ev.card_id in scoped]
     overrides = tuple(
         Override(
             at=ev.at,
@@ -313,8 +320,8 @@ def build_report(
             rules=ev.rules,
             reason=ev.reason,
         )
-        for ev in sorted(events, key=lambda e: (e.at, e.id))
-        if ev.rules and period.contains(ev.at) and ev.card_id in scoped
+        for ev in period_events
+        if ev.rules
     )
     swept = flow.sweep(scoped, columns, chosen_people, window, period, now)
     breaches = swept.breaches
@@ -328,9 +335,7 @@ def build_report(
     throughput = tuple(WeekCount(w, n) for w, n in flow.weekly_counts(done_times, window))
 
     events_out = tuple(
-        _event_record(ev, title(ev.card_id), col_names, person_by_id)
-        for ev in sorted(events, key=lambda e: (e.at, e.id))
-        if period.contains(ev.at) and ev.card_id in scoped
+        _event_record(ev, title(ev.card_id), col_names, person_by_id) for ev in period_events
     )
     prs: tuple[PullRequest, ...] | None = None
     if pull_requests is not None:

@@ -23,6 +23,8 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
+from operator import itemgetter
 
 from kanban.domain.model import Card, Column, ColumnKind, Event, Person
 from kanban.reports.model import Breach, Period, Series, Stats
@@ -69,6 +71,8 @@ class Timeline:
     people: list[tuple[datetime, int | None]] = field(default_factory=list)
     not_ready: list[tuple[datetime, bool, str | None]] = field(default_factory=list)
     archived: list[tuple[datetime, bool]] = field(default_factory=list)
+    # Full placement (column, person, archived) after each change of any of them.
+    states: list[tuple[datetime, int | None, int | None, bool]] = field(default_factory=list)
     synthetic: bool = False
 
     @staticmethod
@@ -145,45 +149,69 @@ def _overlap(a0: datetime, a1: datetime, b0: datetime, b1: datetime) -> float:
     return max(0.0, (hi - lo).total_seconds())
 
 
-def build_timelines(events: Iterable[Event], cards: Iterable[Card]) -> dict[str, Timeline]:
+def chronological(events: Sequence[Event]) -> list[Event]:
+    """Events by (time, id); a history appended in time order needs no sort."""
+    items = list(events)
+    if all(a.at < b.at or (a.at == b.at and a.id <= b.id) for a, b in pairwise(items)):
+        return items
+    return sorted(items, key=lambda e: (e.at, e.id))
+
+
+def build_timelines(
+    events: Iterable[Event], cards: Iterable[Card], *, ordered: bool = False
+) -> dict[str, Timeline]:
     """Replay the history into one timeline per card.
 
     Args:
-        events: the board's events, any order (sorted here by time, then id).
+        events: the board's events; sorted here by (time, id) unless ``ordered``.
         cards: the cards to place, archived ones included; a card with no
             event gets a synthetic timeline from its own fields.
     """
     timelines: dict[str, Timeline] = {}
-    for ev in sorted(events, key=lambda e: (e.at, e.id)):
-        tl = timelines.get(ev.card_id)
+    current: dict[str, tuple[int | None, int | None, bool]] = {}
+    stream = events if ordered else sorted(events, key=lambda e: (e.at, e.id))
+    for ev in stream:
+        cid = ev.card_id
+        tl = timelines.get(cid)
         if tl is None:
-            tl = timelines[ev.card_id] = Timeline(ev.card_id, ev.at)
+            tl = timelines[cid] = Timeline(cid, ev.at)
+            current[cid] = (None, None, False)
         after = ev.after
+        col, pid, arch = current[cid]
         if "column_id" in after and after["column_id"] is not None:
             col = int(after["column_id"])  # type: ignore[call-overload]
-            if not tl.columns or tl.columns[-1][1] != col:
-                tl.columns.append((ev.at, col))
         if "person_id" in after:
-            pid = after["person_id"]
-            tl.people.append((ev.at, None if pid is None else int(pid)))  # type: ignore[call-overload]
-        if "not_ready" in after:
-            flag = bool(after["not_ready"])
-            why = after.get("not_ready_reason")
-            tl.not_ready.append((ev.at, flag, str(why) if why else None))
+            raw = after["person_id"]
+            pid = None if raw is None else int(raw)  # type: ignore[call-overload]
         if "archived" in after:
-            tl.archived.append((ev.at, bool(after["archived"])))
+            arch = bool(after["archived"])
+        if "not_ready" in after:
+            why = after.get("not_ready_reason")
+            tl.not_ready.append((ev.at, bool(after["not_ready"]), str(why) if why else None))
+        old_col, old_pid, old_arch = current[cid]
+        if (col, pid, arch) != (old_col, old_pid, old_arch):
+            current[cid] = (col, pid, arch)
+            tl.states.append((ev.at, col, pid, arch))
+            if col != old_col and col is not None:
+                tl.columns.append((ev.at, col))
+            if pid != old_pid or not tl.people:
+                tl.people.append((ev.at, pid))
+            if arch != old_arch:
+                tl.archived.append((ev.at, arch))
     for card in cards:
         if card.id in timelines:
             continue
         tl = Timeline(card.id, card.created_at, synthetic=True)
         tl.columns.append((card.created_at, card.column_id))
         tl.people.append((card.created_at, card.person_id))
+        tl.states.append((card.created_at, card.column_id, card.person_id, False))
         if card.not_ready:
             tl.not_ready.append(
                 (card.not_ready_since or card.created_at, True, card.not_ready_reason)
             )
         if card.archived:
             tl.archived.append((card.updated_at, True))
+            tl.states.append((card.updated_at, card.column_id, card.person_id, True))
         timelines[card.id] = tl
     return timelines
 
@@ -221,16 +249,13 @@ def sweep(
     limits_person = {p.id: p.wip_limit for p in people if p.wip_limit is not None}
     names_person = {p.id: p.name for p in people}
 
-    # (at, order, card, field, value): field 0 column, 1 person, 2 archived.
-    steps: list[tuple[datetime, int, str, int, object]] = []
-    for tl in timelines.values():
-        for at, col in tl.columns:
-            steps.append((at, 0, tl.card_id, 0, col))
-        for at, pid in tl.people:
-            steps.append((at, 1, tl.card_id, 1, pid))
-        for at, flag in tl.archived:
-            steps.append((at, 2, tl.card_id, 2, flag))
-    steps.sort(key=lambda s: (s[0], s[1]))
+    steps: list[tuple[datetime, str, int | None, int | None, bool]] = [
+        (at, tl.card_id, col, pid, arch)
+        for tl in timelines.values()
+        for at, col, pid, arch in tl.states
+    ]
+    # A stable sort on time alone keeps each card's own changes in order.
+    steps.sort(key=itemgetter(0))
 
     end = min(window.end, now)
     days: list[datetime] = []
@@ -241,9 +266,7 @@ def sweep(
     if end > window.start:
         days.append(end)
 
-    col_of: dict[str, int | None] = {}
-    person_of: dict[str, int | None] = {}
-    arch_of: dict[str, bool] = {}
+    state: dict[str, tuple[int | None, int | None, bool]] = {}
     visible: dict[int, int] = dict.fromkeys(kinds, 0)
     archived_done: dict[int, int] = dict.fromkeys(kinds, 0)
     person_wip: dict[int, int] = {}
@@ -251,71 +274,39 @@ def sweep(
     wip_series: dict[int, list[int]] = {p.id: [] for p in people}
     open_breach: dict[tuple[str, int], list] = {}
     breaches: list[Breach] = []
+    done_kind, active_kind = ColumnKind.DONE, ColumnKind.ACTIVE
 
-    def contribution(card: str) -> tuple[int | None, int | None, bool]:
-        return col_of.get(card), person_of.get(card), arch_of.get(card, False)
-
-    def apply(card: str, sign: int) -> None:
-        col, pid, arch = contribution(card)
-        if col is None:
-            return
-        if col not in visible:  # a column removed since; it cannot be drawn
-            return
-        if arch:
-            if kinds[col] is ColumnKind.DONE:
-                archived_done[col] += sign
-            return
-        visible[col] += sign
-        if kinds[col] is ColumnKind.ACTIVE and pid is not None:
-            person_wip[pid] = person_wip.get(pid, 0) + sign
-
-    def check(at: datetime, card: str) -> None:
-        col, pid, _arch = contribution(card)
-        for scope, key, count, limit, name in (
-            (
-                "column",
-                col,
-                visible.get(col, 0) if col is not None else 0,
-                limits_col.get(col) if col is not None else None,
-                names_col.get(col, ""),
-            ),
-            (
-                "person",
-                pid,
-                person_wip.get(pid, 0) if pid is not None else 0,
-                limits_person.get(pid) if pid is not None else None,
-                names_person.get(pid, ""),
-            ),
-        ):
-            if key is None or limit is None:
-                continue
-            _track(open_breach, breaches, scope, key, name, count, limit, at)
-
-    def close_drops(at: datetime) -> None:
-        # A card leaving a cell can end a breach there; check every open spell.
-        for (scope, key), spell in list(open_breach.items()):
-            count = visible.get(key, 0) if scope == "column" else person_wip.get(key, 0)
-            limit = limits_col[key] if scope == "column" else limits_person[key]
-            _track(open_breach, breaches, scope, key, spell[0], count, limit, at)
-
-    day_index = 0
-    for at, _order, card, fld, value in steps:
-        while day_index < len(days) and days[day_index] <= at:
-            _sample(days[day_index], visible, archived_done, person_wip, cfd, wip_series)
+    day_index, n_days = 0, len(days)
+    unplaced = (None, None, False)
+    # The hot loop of the report: kept inline (no helper calls) on purpose.
+    for at, card, col, pid, arch in steps:
+        while day_index < n_days and days[day_index] <= at:
+            _sample(visible, archived_done, person_wip, cfd, wip_series)
             day_index += 1
-        apply(card, -1)
-        if fld == 0:
-            col_of[card] = value  # type: ignore[assignment]
-        elif fld == 1:
-            person_of[card] = value  # type: ignore[assignment]
-        else:
-            arch_of[card] = bool(value)
-        apply(card, +1)
-        if open_breach:
-            close_drops(at)
-        check(at, card)
-    while day_index < len(days):
-        _sample(days[day_index], visible, archived_done, person_wip, cfd, wip_series)
+        old_col, old_pid, old_arch = state.get(card, unplaced)
+        state[card] = (col, pid, arch)
+        for c, p, a, sign in ((old_col, old_pid, old_arch, -1), (col, pid, arch, 1)):
+            kind = kinds.get(c)  # type: ignore[arg-type]
+            if kind is None:  # not placed yet, or a column removed since
+                continue
+            if a:
+                if kind is done_kind:
+                    archived_done[c] += sign  # type: ignore[index]
+                continue
+            visible[c] += sign  # type: ignore[index]
+            if kind is active_kind and p is not None:
+                person_wip[p] = person_wip.get(p, 0) + sign
+        # Only the cells the card left or entered can have crossed a limit.
+        for c in (old_col, col) if col != old_col else (col,):
+            if c in limits_col:
+                _track(open_breach, breaches, "column", c, names_col[c], visible[c],  # type: ignore[index]
+                       limits_col[c], at)  # type: ignore[index]  # fmt: skip
+        for p in (old_pid, pid) if pid != old_pid else (pid,):
+            if p in limits_person:
+                _track(open_breach, breaches, "person", p, names_person[p],  # type: ignore[index]
+                       person_wip.get(p, 0), limits_person[p], at)  # type: ignore[index]  # fmt: skip
+    while day_index < n_days:
+        _sample(visible, archived_done, person_wip, cfd, wip_series)
         day_index += 1
     for (scope, _key), (name, limit, peak, start) in open_breach.items():
         breaches.append(Breach(scope, name, limit, peak, start, None))
@@ -350,14 +341,12 @@ def _track(
 
 
 def _sample(
-    day: datetime,
     visible: Mapping[int, int],
     archived_done: Mapping[int, int],
     person_wip: Mapping[int, int],
     cfd: dict[int, list[int]],
     wip_series: dict[int, list[int]],
 ) -> None:
-    del day  # the caller keeps the list of days; only the counts are stored
     for cid, values in cfd.items():
         values.append(visible[cid] + archived_done[cid])
     for pid, values in wip_series.items():

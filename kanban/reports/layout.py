@@ -103,13 +103,15 @@ def build_blocks(data: ReportData) -> list[Block]:
     over = [p.name for p in data.people if p.over_limit]
     total_time = flow.blocked_days_in_period + flow.worked_days_in_period
     share = f"{flow.blocked_days_in_period / total_time:.0%}" if total_time > 0 else "–"
+    # A past period is described as it stood at its end, not as it is today.
+    moment = "now" if data.period.end > data.generated_at else "at the period's end"
     out.append(Heading(2, "At a glance"))
     out.append(
         Table(
             ("Figure", "Value"),
             (
                 ("Cards finished in the period", str(finished)),
-                ("In progress now", f"{in_progress} ({blocked} blocked)"),
+                (f"In progress {moment}", f"{in_progress} ({blocked} blocked)"),
                 ("Task pool", f"{data.pool.size} ({len(data.pool.not_ready)} not ready)"),
                 (
                     "Cycle time, median / 85th percentile",
@@ -120,7 +122,7 @@ def build_blocks(data: ReportData) -> list[Block]:
                     f"{days(flow.period_lead.median)} / {days(flow.period_lead.p85)}",
                 ),
                 ("Share of cycle time spent blocked", share),
-                ("People over their WIP limit now", ", ".join(over) or "nobody"),
+                (f"People over their WIP limit {moment}", ", ".join(over) or "nobody"),
                 (
                     "WIP limit breaches / rule overrides",
                     f"{len(flow.breaches)} / {len(flow.overrides)}",

@@ -11,10 +11,11 @@ Charts are embedded as 150-dpi PNGs drawn by :mod:`kanban.reports.charts`.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
-from fpdf import FPDF, FontFace
+from fpdf import FPDF
 
 from kanban.reports import charts
 from kanban.reports.layout import Block, Chart, Group, Heading, Para, Table, build_blocks
@@ -27,6 +28,11 @@ INK = (33, 37, 41)
 MUTED = (100, 106, 112)
 ALERT = (176, 0, 32)
 HEAD_FILL = (228, 233, 240)
+HEADINGS = {1: (18.0, 0.0), 2: (14.0, 5.0), 3: (11.5, 3.0)}  # font size, space above
+PARA_STYLES = {"note": "I", "alert": "B"}
+TABLE_FONT = 8.5
+LINE_H = 4.2
+PAD = 1.2
 
 
 class ReportPDF(FPDF):
@@ -35,6 +41,7 @@ class ReportPDF(FPDF):
     def __init__(self, paper: str, footer_text: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format=PAPERS[paper])
         self.footer_text = footer_text
+        self.layouts: dict[int, _Laid] = {}  # tables wrapped once, measured and drawn
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=16)
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
@@ -69,7 +76,7 @@ def render_pdf(data: ReportData, paper: str = "a4") -> bytes:
     return bytes(out)
 
 
-def _block(pdf: FPDF, block: Block | object, data: ReportData) -> None:
+def _block(pdf: ReportPDF, block: Block | object, data: ReportData) -> None:
     if isinstance(block, Group):
         _group(pdf, block, data)
     elif isinstance(block, Heading):
@@ -82,21 +89,37 @@ def _block(pdf: FPDF, block: Block | object, data: ReportData) -> None:
         _chart(pdf, block, data)
 
 
-def _group(pdf: FPDF, group: Group, data: ReportData) -> None:
+def _group(pdf: ReportPDF, group: Group, data: ReportData) -> None:
+    # Measure first: a group that does not fit the rest of the page starts a
+    # new one (unless it is already at the top: then it is longer than a page).
     at_top = pdf.y <= pdf.t_margin + 1
-    if not at_top:
-        with pdf.offset_rendering() as dry:
-            for child in group.blocks:
-                _block(pdf, child, data)
-        if dry.page_break_triggered:
-            pdf.add_page()
+    if not at_top and pdf.y + _height(pdf, group) > pdf.page_break_trigger:
+        pdf.add_page()
     for child in group.blocks:
         _block(pdf, child, data)
 
 
+def _height(pdf: ReportPDF, group: Group) -> float:
+    """The height the group's blocks will take, worked out with the same wrapping."""
+    total = 0.0
+    for block in group.blocks:
+        if isinstance(block, Heading):
+            size, gap = HEADINGS.get(block.level, (11, 2))
+            pdf.set_font(FONT, "B", size)
+            lines = len(_wrap(pdf, block.text, pdf.epw - 2))
+            total += gap + lines * size * 0.5 + 1 + (2.8 if block.level == 2 else 0)
+        elif isinstance(block, Para):
+            pdf.set_font(FONT, PARA_STYLES.get(block.style, ""), 9.5)
+            total += len(_wrap(pdf, block.text, pdf.epw - 2)) * 5 + 1.5
+        elif isinstance(block, Table):
+            total += _layout(pdf, block).height
+        else:
+            total += pdf.epw * charts.SIZE[1] / charts.SIZE[0] + 3
+    return total
+
+
 def _heading(pdf: FPDF, heading: Heading) -> None:
-    size = {1: 18, 2: 14, 3: 11.5}.get(heading.level, 11)
-    gap = {1: 0, 2: 5, 3: 3}.get(heading.level, 2)
+    size, gap = HEADINGS.get(heading.level, (11, 2))
     # A heading alone at the bottom of a page reads badly: move it on.
     if pdf.y + gap + size * 0.5 + 18 > pdf.page_break_trigger:
         pdf.add_page()
@@ -114,36 +137,111 @@ def _heading(pdf: FPDF, heading: Heading) -> None:
 
 
 def _para(pdf: FPDF, para: Para) -> None:
-    style = "I" if para.style == "note" else ("B" if para.style == "alert" else "")
-    pdf.set_font(FONT, style, 9.5)
+    pdf.set_font(FONT, PARA_STYLES.get(para.style, ""), 9.5)
     colour = {"note": MUTED, "alert": ALERT}.get(para.style, INK)
     pdf.set_text_color(*colour)
     pdf.multi_cell(0, 5, para.text, new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1.5)
 
 
-def _table(pdf: FPDF, table: Table) -> None:
-    pdf.set_font(FONT, "", 8.5)
+@dataclass(slots=True)
+class _Laid:
+    """A table wrapped to the page: each cell's lines and each row's height."""
+
+    widths: list[float]
+    header: list[list[str]]
+    header_h: float
+    rows: list[tuple[list[list[str]], float]]
+    height: float
+
+
+def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
+    """Greedy word wrap with the current font; over-long words are cut."""
+    if pdf.get_string_width(text) <= width:
+        return [text]
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        trial = f"{current} {word}" if current else word
+        if pdf.get_string_width(trial) <= width:
+            current = trial
+            continue
+        if current:
+            lines.append(current)
+        while len(word) > 1 and pdf.get_string_width(word) > width:
+            cut = len(word) - 1
+            while cut > 1 and pdf.get_string_width(word[:cut]) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    if current:
+        lines.append(current)
+    return lines or [""]
+
+
+def _layout(pdf: ReportPDF, table: Table) -> _Laid:
+    cached = pdf.layouts.get(id(table))
+    if cached is not None:
+        return cached
+    weights = table.widths or tuple(1.0 for _ in table.headers)
+    scale = pdf.epw / sum(weights)
+    widths = [w * scale for w in weights]
+    pdf.set_font(FONT, "B", TABLE_FONT)
+    header = [_wrap(pdf, h, w - 2 * PAD) for h, w in zip(table.headers, widths, strict=True)]
+    header_h = max(len(c) for c in header) * LINE_H + 2 * PAD
+    pdf.set_font(FONT, "", TABLE_FONT)
+    rows = []
+    for row in table.rows:
+        cells = [_wrap(pdf, c, w - 2 * PAD) for c, w in zip(row, widths, strict=True)]
+        rows.append((cells, max(len(c) for c in cells) * LINE_H + 2 * PAD))
+    laid = _Laid(widths, header, header_h, rows, header_h + sum(h for _c, h in rows) + 2)
+    pdf.layouts[id(table)] = laid
+    return laid
+
+
+def _cells(pdf: FPDF, laid: _Laid, cells: list[list[str]], numeric: tuple[int, ...]) -> None:
+    top, x = pdf.y, pdf.l_margin
+    for i, (lines, width) in enumerate(zip(cells, laid.widths, strict=True)):
+        for n, text in enumerate(lines):
+            baseline = top + PAD + n * LINE_H + LINE_H / 2 + 1.05
+            if i in numeric:
+                pdf.text(x + width - PAD - pdf.get_string_width(text), baseline, text)
+            else:
+                pdf.text(x + PAD, baseline, text)
+        x += width
+
+
+def _table(pdf: ReportPDF, table: Table) -> None:
+    """Draw a table row by row; a row never splits, the header repeats on a new page."""
+    laid = _layout(pdf, table)
     pdf.set_text_color(*INK)
     pdf.set_draw_color(200, 205, 210)
     pdf.set_line_width(0.2)
-    aligns = tuple("RIGHT" if i in table.numeric else "LEFT" for i in range(len(table.headers)))
-    with pdf.table(
-        col_widths=table.widths or None,
-        text_align=aligns,
-        headings_style=FontFace(emphasis="BOLD", fill_color=HEAD_FILL),
-        line_height=4.6,
-        padding=1.2,
-        borders_layout="HORIZONTAL_LINES",
-        repeat_headings=1,
-    ) as t:
-        t.row(table.headers)
-        for row in table.rows:
-            t.row(row)
+
+    def header() -> None:
+        pdf.set_font(FONT, "B", TABLE_FONT)
+        pdf.set_fill_color(*HEAD_FILL)
+        pdf.rect(pdf.l_margin, pdf.y, pdf.epw, laid.header_h, style="F")
+        _cells(pdf, laid, laid.header, table.numeric)
+        pdf.set_y(pdf.y + laid.header_h)
+        pdf.set_font(FONT, "", TABLE_FONT)
+
+    first = laid.rows[0][1] if laid.rows else 0
+    if pdf.y + laid.header_h + first > pdf.page_break_trigger:
+        pdf.add_page()
+    header()
+    for cells, height in laid.rows:
+        if pdf.y + height > pdf.page_break_trigger:
+            pdf.add_page()
+            header()
+        _cells(pdf, laid, cells, table.numeric)
+        pdf.set_y(pdf.y + height)
+        pdf.line(pdf.l_margin, pdf.y, pdf.l_margin + pdf.epw, pdf.y)
     pdf.ln(2)
 
 
-def _chart(pdf: FPDF, chart: Chart, data: ReportData) -> None:
+def _chart(pdf: ReportPDF, chart: Chart, data: ReportData) -> None:
     spec = next(s for s in charts.CHARTS if s.key == chart.key)
     fig = spec.draw(data, charts.SIZE)
     if fig is None:
