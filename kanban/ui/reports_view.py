@@ -20,8 +20,12 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+# isort: off
+# PySide6 first: matplotlib's Qt canvas binds to whichever Qt binding is loaded.
 from PySide6.QtCore import QDate, QObject, Qt, QThreadPool, QTimer, Signal
+from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
+
+# isort: on
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
