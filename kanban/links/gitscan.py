@@ -20,9 +20,11 @@ so a commit written in a broken or legacy encoding never stops a scan.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import subprocess
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -30,6 +32,11 @@ from pathlib import Path
 
 from kanban.errors import UserError
 from kanban.links.keys import KeyMatcher
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +78,7 @@ class GitScanResult:
         changed: False when no branch moved (nothing else was read).
         rewritten: branches whose previous tip is no longer in their history.
         walked: how many commits git log printed.
+        previous: the tips the scan started from.
     """
 
     tips: dict[str, str]
@@ -82,6 +90,16 @@ class GitScanResult:
     changed: bool = True
     rewritten: list[str] = field(default_factory=list)
     walked: int = 0
+    previous: dict[str, str] = field(default_factory=dict)
+
+
+def _widen_pipe(fd: int) -> None:
+    """Let git write up to 1 MiB ahead of us (Linux; elsewhere the default pipe stays)."""
+    set_size = getattr(fcntl, "F_SETPIPE_SZ", 1031) if fcntl is not None else None
+    if set_size is None or not sys.platform.startswith("linux"):
+        return
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(fd, set_size, _CHUNK)
 
 
 def _git(path: Path, *args: str) -> list[str]:
@@ -155,50 +173,53 @@ def list_tips(path: Path) -> dict[str, str]:
 
 def parse_log_stream(
     chunks: Iterator[bytes], matcher: KeyMatcher, on_sha: Callable[[str], None] | None = None
-) -> Iterator[GitCommit]:
-    """Parse ``git log -z`` output with :data:`_LOG_FORMAT`; yield commits naming a key."""
+) -> Iterator[list[GitCommit]]:
+    """Parse ``git log -z`` output with :data:`_LOG_FORMAT`; yield batches of keyed commits.
+
+    Each chunk's complete records are decoded in one go (NUL and the field
+    separator are ASCII, so splitting after decoding is safe, and a bad byte
+    only turns into U+FFFD within its own record).
+    """
     pending = b""
     for chunk in chunks:
-        records = (pending + chunk).split(b"\0")
-        pending = records.pop()
-        for raw in records:
-            commit = _parse_record(raw, matcher, on_sha)
-            if commit is not None:
-                yield commit
+        data = pending + chunk
+        cut = data.rfind(b"\0")
+        if cut < 0:
+            pending = data
+            continue
+        pending = data[cut + 1 :]
+        batch = _parse_records(data[:cut].decode("utf-8", "replace"), matcher, on_sha)
+        if batch:
+            yield batch
     if pending.strip():
-        commit = _parse_record(pending, matcher, on_sha)
-        if commit is not None:
-            yield commit
+        batch = _parse_records(pending.decode("utf-8", "replace"), matcher, on_sha)
+        if batch:
+            yield batch
 
 
-def _parse_record(
-    raw: bytes, matcher: KeyMatcher, on_sha: Callable[[str], None] | None
-) -> GitCommit | None:
-    if raw.startswith(b"\n"):
-        raw = raw[1:]
-    parts = raw.split(b"\x1f", 4)
-    if len(parts) != 5:
-        return None
-    sha = parts[0].decode("ascii", "replace")
-    if on_sha is not None:
-        on_sha(sha)
-    body = parts[4].decode("utf-8", "replace")
-    keys = matcher.in_text(body)
-    if not keys:
-        return None
-    subject = body.strip().split("\n", 1)[0].strip() if body.strip() else ""
-    try:
-        at = datetime.fromtimestamp(int(parts[3] or b"0"), UTC)
-    except (ValueError, OverflowError):
-        at = datetime.fromtimestamp(0, UTC)
-    return GitCommit(
-        sha=sha,
-        subject=subject,
-        author=parts[1].decode("utf-8", "replace"),
-        email=parts[2].decode("utf-8", "replace"),
-        at=at,
-        keys=keys,
-    )
+def _parse_records(
+    text: str, matcher: KeyMatcher, on_sha: Callable[[str], None] | None
+) -> list[GitCommit]:
+    found = matcher.in_text
+    out: list[GitCommit] = []
+    stamp = datetime.fromtimestamp
+    for raw in text.split("\0"):
+        parts = raw.split("\x1f", 4)
+        if len(parts) != 5:
+            continue
+        sha, author, email, when, body = parts
+        sha = sha.lstrip("\n")
+        if on_sha is not None:
+            on_sha(sha)
+        keys = found(body)
+        if not keys:
+            continue
+        try:
+            at = stamp(int(when or 0), UTC)
+        except (ValueError, OverflowError, OSError):
+            at = stamp(0, UTC)
+        out.append(GitCommit(sha, body.lstrip().split("\n", 1)[0].strip(), author, email, at, keys))
+    return out
 
 
 def _walk(
@@ -208,6 +229,7 @@ def _walk(
     matcher: KeyMatcher,
     result: GitScanResult,
     keep_all: bool,
+    sink: Callable[[list[GitCommit]], None] | None,
 ) -> None:
     """One ``git log`` over ``include`` minus ``exclude``, parsed as it streams."""
     if not include:
@@ -226,48 +248,53 @@ def _walk(
     assert proc.stdin is not None and proc.stdout is not None  # noqa: S101 - PIPEs above
     proc.stdin.write(stdin.encode())
     proc.stdin.close()
-    count = 0
-
-    def on_sha(sha: str) -> None:
-        nonlocal count
-        count += 1
-        if keep_all:
-            result.all_shas.add(sha)
+    shas: list[str] = []
+    _widen_pipe(proc.stdout.fileno())
+    fd = proc.stdout.fileno()
 
     def chunks() -> Iterator[bytes]:
-        assert proc.stdout is not None  # noqa: S101
+        # os.read returns whatever git has written so far (up to 1 MiB); parsing it
+        # at once keeps the pipe drained, so git rarely waits for us.
         while True:
-            data = proc.stdout.read(_CHUNK)
+            data = os.read(fd, _CHUNK)
             if not data:
                 return
             yield data
 
     try:
-        result.commits.extend(parse_log_stream(chunks(), matcher, on_sha))
+        for batch in parse_log_stream(chunks(), matcher, shas.append):
+            if sink is None:
+                result.commits.extend(batch)
+            else:
+                sink(batch)
     finally:
+        if proc.poll() is None:
+            proc.kill()  # stopped early (an error while handling a batch): do not wait
+            for _ in iter(lambda: os.read(fd, _CHUNK), b""):
+                pass
         proc.stdout.close()
+        # stderr is small (error lines only), so reading it after stdout cannot deadlock.
         stderr = proc.stderr.read() if proc.stderr else b""
         if proc.stderr:
             proc.stderr.close()
         code = proc.wait()
     if code != 0:
         raise _git_failure(path, stderr.decode("utf-8", "replace"))
-    result.walked += count
+    result.walked += len(shas)
+    if keep_all:
+        result.all_shas.update(shas)
 
 
-def scan_repository(
+def plan_scan(
     path: str | Path,
     matcher: KeyMatcher,
     previous: Mapping[str, str] | None = None,
     *,
     full: bool = False,
 ) -> GitScanResult:
-    """Scan ``path`` for commits and branches naming ``matcher``'s keys.
+    """Read the branch tips and decide what :func:`walk` must read (cheap: 1-2 processes).
 
-    Args:
-        path: the repository (work tree or bare).
-        previous: branch tips stored after the last scan; empty or None for a first scan.
-        full: walk the whole history even if ``previous`` is given (e.g. the keys changed).
+    ``changed`` False means no branch moved and nothing needs walking.
 
     Raises:
         GitSourceError: the path is missing, not a repository, or git failed.
@@ -277,7 +304,7 @@ def scan_repository(
         raise _git_failure(repo, "")
     previous = dict(previous or {})
     tips = list_tips(repo)
-    result = GitScanResult(tips=tips)
+    result = GitScanResult(tips=tips, previous=previous)
     for name in tips:
         keys = matcher.in_branch(name)
         if keys:
@@ -311,9 +338,48 @@ def scan_repository(
     if full:
         result.full = True
         result.orphaned = set()
-        _walk(repo, sorted(set(tips.values())), [], matcher, result, keep_all=True)
-        return result
-    include = sorted({sha for name, sha in tips.items() if previous.get(name) != sha})
-    exclude = sorted(set(previous.values()))
-    _walk(repo, include, exclude, matcher, result, keep_all=False)
     return result
+
+
+def walk(
+    path: str | Path,
+    plan: GitScanResult,
+    matcher: KeyMatcher,
+    sink: Callable[[list[GitCommit]], None] | None = None,
+) -> GitScanResult:
+    """Run the one ``git log`` that :func:`plan_scan` decided on.
+
+    Args:
+        sink: receives batches of keyed commits while git is still writing (so the
+            caller can store them meanwhile); without it they go to ``plan.commits``.
+    """
+    repo = Path(path).expanduser()
+    if not plan.changed:
+        return plan
+    if plan.full:
+        _walk(repo, sorted(set(plan.tips.values())), [], matcher, plan, True, sink)
+        return plan
+    include = sorted({sha for name, sha in plan.tips.items() if plan.previous.get(name) != sha})
+    exclude = sorted(set(plan.previous.values()))
+    _walk(repo, include, exclude, matcher, plan, False, sink)
+    return plan
+
+
+def scan_repository(
+    path: str | Path,
+    matcher: KeyMatcher,
+    previous: Mapping[str, str] | None = None,
+    *,
+    full: bool = False,
+) -> GitScanResult:
+    """Scan ``path`` for commits and branches naming ``matcher``'s keys.
+
+    Args:
+        path: the repository (work tree or bare).
+        previous: branch tips stored after the last scan; empty or None for a first scan.
+        full: walk the whole history even if ``previous`` is given (e.g. the keys changed).
+
+    Raises:
+        GitSourceError: the path is missing, not a repository, or git failed.
+    """
+    return walk(path, plan_scan(path, matcher, previous, full=full), matcher)

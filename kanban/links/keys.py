@@ -53,7 +53,8 @@ class KeyMatcher:
             alternatives = "|".join(
                 re.escape(k) for k in sorted(self.project_keys, key=len, reverse=True)
             )
-            pattern = rf"(?<![A-Za-z0-9])({alternatives})-([1-9][0-9]{{0,8}})(?![0-9])"
+            # One group holding the whole key: findall then returns the keys as they are.
+            pattern = rf"(?<![A-Za-z0-9])((?:{alternatives})-[1-9][0-9]{{0,8}})(?![0-9])"
             self._exact: re.Pattern[str] | None = re.compile(pattern)
             # Branch names are often lower case (feature/ops-12-dns): accept any case there.
             self._loose: re.Pattern[str] | None = re.compile(pattern, re.IGNORECASE)
@@ -73,12 +74,12 @@ class KeyMatcher:
         if self._exact is None or not text:
             return ()
         found = self._exact.findall(text)
-        if not found:
-            return ()
-        return tuple(dict.fromkeys(f"{p}-{n}" for p, n in found))
+        if len(found) < 2:
+            return tuple(found)
+        return tuple(dict.fromkeys(found))
 
     def in_branch(self, name: str) -> tuple[str, ...]:
         """Keys in a branch name, case-insensitively, returned in upper case."""
         if self._loose is None or not name:
             return ()
-        return tuple(dict.fromkeys(f"{p.upper()}-{n}" for p, n in self._loose.findall(name)))
+        return tuple(dict.fromkeys(k.upper() for k in self._loose.findall(name)))

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, func, select, update
+from sqlalchemy import Connection, DateTime, Engine, delete, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from kanban import APP_NAME
@@ -34,7 +34,7 @@ from kanban.domain.model import Card, Column, ColumnKind, Person, Source
 from kanban.errors import InvalidInput, RuleViolationError, UserError
 from kanban.links.bitbucket import BitbucketServer
 from kanban.links.devstatus import DevStatusClient
-from kanban.links.gitscan import GitScanResult, scan_repository
+from kanban.links.gitscan import GitCommit, GitScanResult, plan_scan, walk
 from kanban.links.http import HostError, bearer
 from kanban.links.keys import KeyMatcher, clean_project_keys
 from kanban.links.model import PrState, PullRequest
@@ -506,34 +506,38 @@ class LinksService:
                         select(ref_t.c.name, ref_t.c.tip).where(ref_t.c.source_id == src.id)
                     )
                 }
-        result = scan_repository(location, matcher, tips, full=keys_changed)
-        sr.walked = result.walked
-        sr.branches = len(result.branch_keys)
-        sr.rewritten = result.rewritten
-        if not result.changed:
+        plan = plan_scan(location, matcher, tips, full=keys_changed)
+        sr.branches = len(plan.branch_keys)
+        sr.rewritten = plan.rewritten
+        if not plan.changed:
             sr.unchanged = True
             if src is not None and src.last_error is None:
                 return  # nothing moved: not even a write
+        # git runs before the write transaction, so the board is never locked while
+        # it reads a large history; storing the result then takes one transaction.
+        walk(location, plan, matcher)
         with self._write() as conn:
             sid = _source_id(conn, "git", location)
-            touched = _store_git(conn, sid, setting, result, sr)
+            writer = _GitWriter(conn, sid, setting, plan, keep=not baseline and not plan.full)
+            writer.add(plan.commits)
+            touched = writer.finish(sr)
             _mark_ok(conn, sid, matcher.signature)
             _rebuild_summaries(conn, touched)
+        sr.walked = plan.walked
         report.keys |= touched
-        if not baseline and not result.full:
-            for commit in result.commits:
-                for key in commit.keys:
-                    triggers.append(
-                        _Trigger(
-                            "first_commit",
-                            commit.sha,
-                            key,
-                            f"Commit {commit.sha[:10]} '{commit.subject[:80]}' by "
-                            f"{commit.author} in {setting.display}",
-                            commit.author,
-                            commit.email,
-                        )
+        for commit in writer.kept:
+            for key in commit.keys:
+                triggers.append(
+                    _Trigger(
+                        "first_commit",
+                        commit.sha,
+                        key,
+                        f"Commit {commit.sha[:10]} '{commit.subject[:80]}' by "
+                        f"{commit.author} in {setting.display}",
+                        commit.author,
+                        commit.email,
                     )
+                )
 
     def _scan_prs(
         self,
@@ -894,81 +898,144 @@ def _delete_commits(conn: Connection, sid: int, shas: Iterable[str] | None) -> N
         conn.execute(delete(commit_t).where(commit_t.c.source_id == sid, commit_t.c.sha.in_(chunk)))
 
 
-def _store_git(
-    conn: Connection, sid: int, setting: GitRepoSetting, result: GitScanResult, sr: SourceReport
-) -> set[str]:
-    """Write one git scan; returns the keys whose summary must be rebuilt."""
-    touched: set[str] = set()
-    if result.full:
-        # The whole history was read: what is stored and no longer reachable goes.
-        stored = set(
-            conn.execute(select(commit_t.c.sha).where(commit_t.c.source_id == sid)).scalars()
+class _GitWriter:
+    """Stores one git scan, batch by batch, inside the caller's write transaction.
+
+    A full scan (first scan, changed keys, or a garbage-collected old tip) drops
+    the source's commit keys first and, at the end, the commits that are no
+    longer reachable or no longer name a key. An incremental scan drops the
+    orphaned commits (rewritten or deleted branches) first.
+    """
+
+    def __init__(
+        self, conn: Connection, sid: int, setting: GitRepoSetting, plan: GitScanResult, keep: bool
+    ) -> None:
+        self.conn, self.sid, self.setting, self.plan = conn, sid, setting, plan
+        self.repo_name = setting.display[:300]
+        self.touched: set[str] = set()
+        self.kept: list[GitCommit] = []
+        self._keep = keep
+        self._new: set[str] = set()
+        self._stored: set[str] = set()
+        self._removed = 0
+        if plan.full:
+            self._stored = set(
+                conn.execute(select(commit_t.c.sha).where(commit_t.c.source_id == sid)).scalars()
+            )
+            self.touched |= _keys_of_commits(conn, sid, None)
+            conn.execute(delete(commit_key_t).where(commit_key_t.c.source_id == sid))
+        elif plan.orphaned:
+            self.touched |= _keys_of_commits(conn, sid, plan.orphaned)
+            before = self._count()
+            _delete_commits(conn, sid, plan.orphaned)
+            self._removed = before - self._count()
+
+    def _count(self) -> int:
+        stmt = select(func.count()).select_from(commit_t).where(commit_t.c.source_id == self.sid)
+        return int(self.conn.execute(stmt).scalar_one())
+
+    def add(self, batch: list[GitCommit]) -> None:
+        sid, repo_name, url = self.sid, self.repo_name, self.setting.commit_url
+        rows = [
+            (
+                sid,
+                c.sha,
+                c.subject[:2000],
+                c.author[:300],
+                c.email[:320],
+                c.at,
+                repo_name,
+                url.format(sha=c.sha) if url else None,
+            )
+            for c in batch
+        ]
+        key_rows = [(k, sid, c.sha) for c in batch for k in c.keys]
+        _bulk_insert(self.conn, commit_t, rows)
+        _bulk_insert(self.conn, commit_key_t, key_rows)
+        for c in batch:
+            self._new.add(c.sha)
+            self.touched.update(c.keys)
+        if self._keep:
+            self.kept.extend(batch)
+
+    def finish(self, sr: SourceReport) -> set[str]:
+        conn, sid, plan = self.conn, self.sid, self.plan
+        if plan.full:
+            gone = self._stored - plan.all_shas
+            _delete_commits(conn, sid, (self._stored - self._new) | gone)
+            sr.removed_commits = len(gone)
+            sr.new_commits = len(self._new - self._stored)
+        else:
+            sr.removed_commits = self._removed
+            sr.new_commits = len(self._new)
+        # Branches and tips are few: replace them.
+        self.touched |= set(
+            conn.execute(select(branch_t.c.key).where(branch_t.c.source_id == sid)).scalars()
         )
-        new_shas = {c.sha for c in result.commits}
-        gone = stored - result.all_shas
-        # Keys may have changed (a new project key): re-derive every commit's keys.
-        touched |= _keys_of_commits(conn, sid, None)
-        conn.execute(delete(commit_key_t).where(commit_key_t.c.source_id == sid))
-        stale = (stored - new_shas) | gone
-        _delete_commits(conn, sid, stale)
-        sr.removed_commits = len(gone)
-        sr.new_commits = len(new_shas - stored)
-    elif result.orphaned:
-        orphaned = set(result.orphaned)
-        touched |= _keys_of_commits(conn, sid, orphaned)
-        before = conn.execute(
-            select(func.count()).select_from(commit_t).where(commit_t.c.source_id == sid)
-        ).scalar_one()
-        _delete_commits(conn, sid, orphaned)
-        after = conn.execute(
-            select(func.count()).select_from(commit_t).where(commit_t.c.source_id == sid)
-        ).scalar_one()
-        sr.removed_commits = int(before) - int(after)
-    repo_name = setting.display
-    rows = []
-    key_rows = []
-    for c in result.commits:
-        rows.append(
-            {
-                "source_id": sid,
-                "sha": c.sha,
-                "subject": c.subject[:2000],
-                "author": c.author[:300],
-                "email": c.email[:320],
-                "at": c.at,
-                "repo": repo_name[:300],
-                "url": setting.commit_url.format(sha=c.sha) if setting.commit_url else None,
-            }
+        conn.execute(delete(branch_t).where(branch_t.c.source_id == sid))
+        _insert_ignore(
+            conn,
+            branch_t,
+            [
+                {"source_id": sid, "name": n[:500], "key": k, "repo": self.repo_name, "url": None}
+                for n, keys in plan.branch_keys.items()
+                for k in keys
+            ],
         )
-        for key in c.keys:
-            key_rows.append({"source_id": sid, "sha": c.sha, "key": key})
-            touched.add(key)
-    if not result.full:
-        sr.new_commits = len(rows)
-    _insert_ignore(conn, commit_t, rows)
-    _insert_ignore(conn, commit_key_t, key_rows)
-    # Branches and tips are small: replace them.
-    touched |= set(
-        conn.execute(select(branch_t.c.key).where(branch_t.c.source_id == sid)).scalars()
-    )
-    conn.execute(delete(branch_t).where(branch_t.c.source_id == sid))
-    _insert_ignore(
-        conn,
-        branch_t,
-        [
-            {"source_id": sid, "name": name[:500], "key": key, "repo": repo_name[:300], "url": None}
-            for name, keys in result.branch_keys.items()
-            for key in keys
-        ],
-    )
-    touched |= {k for keys in result.branch_keys.values() for k in keys}
-    conn.execute(delete(ref_t).where(ref_t.c.source_id == sid))
-    _insert_ignore(
-        conn,
-        ref_t,
-        [{"source_id": sid, "name": n[:500], "tip": t} for n, t in result.tips.items()],
-    )
-    return touched
+        self.touched |= {k for keys in plan.branch_keys.values() for k in keys}
+        conn.execute(delete(ref_t).where(ref_t.c.source_id == sid))
+        _insert_ignore(
+            conn,
+            ref_t,
+            [{"source_id": sid, "name": n[:500], "tip": t} for n, t in plan.tips.items()],
+        )
+        return self.touched
+
+
+def _bulk_insert(conn: Connection, table: Any, rows: list[tuple[Any, ...]]) -> None:
+    """Insert-or-ignore many rows given in column order.
+
+    On SQLite the rows go straight to the driver's executemany: for a first scan
+    of a large repository, SQLAlchemy's per-row parameter processing would cost
+    more than git itself. Datetimes are written in SQLAlchemy's own SQLite format.
+    """
+    if not rows:
+        return
+    names = [c.name for c in table.columns]
+    if conn.dialect.name == "sqlite":
+        for i, column in enumerate(table.columns):
+            if isinstance(column.type, DateTime):
+                # isoformat(" ") of naive UTC is the text SQLAlchemy itself writes for
+                # SQLite (and parses back), several times faster than strftime.
+                rows = [
+                    r
+                    if r[i] is None
+                    else (
+                        *r[:i],
+                        r[i].astimezone(UTC).replace(tzinfo=None).isoformat(" "),
+                        *r[i + 1 :],
+                    )
+                    for r in rows
+                ]
+        quoted = ", ".join(f'"{n}"' for n in names)
+        one = "(" + ", ".join("?" for _ in names) + ")"
+        driver = conn.connection.driver_connection
+        assert driver is not None  # noqa: S101 - an open connection has a driver
+        # Many rows per statement: sqlite3 releases the GIL around every step, and
+        # one step per row would queue behind the git log parser thread each time.
+        per = max(1, 900 // len(names))
+        full, rest = divmod(len(rows), per)
+        if full:
+            sql = f"INSERT OR IGNORE INTO {table.name} ({quoted}) VALUES " + ", ".join([one] * per)
+            driver.executemany(
+                sql,
+                ([v for row in rows[i * per : (i + 1) * per] for v in row] for i in range(full)),
+            )
+        if rest:
+            sql = f"INSERT OR IGNORE INTO {table.name} ({quoted}) VALUES " + ", ".join([one] * rest)
+            driver.execute(sql, [v for row in rows[full * per :] for v in row])
+        return
+    _insert_ignore(conn, table, [dict(zip(names, row, strict=True)) for row in rows])
 
 
 def _previous_prs(

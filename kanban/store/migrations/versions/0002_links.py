@@ -142,22 +142,15 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("source_id", "name", name=op.f("pk_link_ref")),
     )
+    # No rowid and no other index: see LinkCommitKeyRow for why.
     op.create_table(
         "link_commit_key",
+        sa.Column("key", sa.String(length=50), nullable=False),
         sa.Column("source_id", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("sha", sa.String(length=64), nullable=False),
-        sa.Column("key", sa.String(length=50), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["source_id", "sha"],
-            ["link_commit.source_id", "link_commit.sha"],
-            name=op.f("fk_link_commit_key_source_id_link_commit"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("source_id", "sha", "key", name=op.f("pk_link_commit_key")),
+        sa.PrimaryKeyConstraint("key", "source_id", "sha", name=op.f("pk_link_commit_key")),
+        sqlite_with_rowid=False,
     )
-    with op.batch_alter_table("link_commit_key", schema=None) as batch_op:
-        batch_op.create_index("ix_link_commit_key_key", ["key"], unique=False)
-
     op.create_table(
         "link_pr_key",
         sa.Column("pr_id", sa.Integer(), nullable=False),
@@ -179,9 +172,6 @@ def downgrade() -> None:
         batch_op.drop_index("ix_link_pr_key_key")
 
     op.drop_table("link_pr_key")
-    with op.batch_alter_table("link_commit_key", schema=None) as batch_op:
-        batch_op.drop_index("ix_link_commit_key_key")
-
     op.drop_table("link_commit_key")
     op.drop_table("link_ref")
     op.drop_table("link_pr")
