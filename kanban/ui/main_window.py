@@ -47,6 +47,7 @@ from kanban.ui.view import BoardView
 log = logging.getLogger(__name__)
 
 UNDO_BUTTON_MS = 6000
+MESSAGE_MS = 10_000
 # A 1080p wall reads well at 1.5x; a 4K wall gets twice that. To show the
 # whole board the wall may zoom out to WALL_MIN_SHARE of that, and no further:
 # below it, titles are no longer readable from three metres.
@@ -116,6 +117,9 @@ class MainWindow(QMainWindow):
         self.undo_timer = QTimer(self)
         self.undo_timer.setSingleShot(True)
         self.undo_timer.timeout.connect(self.undo_button.hide)
+        self.message_timer = QTimer(self)
+        self.message_timer.setSingleShot(True)
+        self.message_timer.timeout.connect(lambda: self.wall_message.setText(""))
 
         self.controller.message.connect(self.show_message)
         self.controller.refreshed.connect(self._refreshed)
@@ -323,11 +327,7 @@ class MainWindow(QMainWindow):
     def show_message(self, text: str) -> None:
         self.statusBar().showMessage(text, 10_000)
         self.wall_message.setText(text)
-        QTimer.singleShot(10_000, lambda: self._clear_wall_message(text))
-
-    def _clear_wall_message(self, text: str) -> None:
-        if self.wall_message.text() == text:
-            self.wall_message.setText("")
+        self.message_timer.start(MESSAGE_MS)
 
     # --- wall mode ------------------------------------------------------------------
 
@@ -345,8 +345,12 @@ class MainWindow(QMainWindow):
         if on:
             self.laptop_zoom = self.view.zoom
             if full_screen:
-                self.showFullScreen()
                 screen = self.screen()
+                if screen is not None:
+                    # Wall PCs often run without a window manager, which would
+                    # ignore the full-screen request: take the screen's size too.
+                    self.setGeometry(screen.geometry())
+                self.showFullScreen()
                 height = screen.geometry().height() if screen else 1080
             else:
                 height = self.height()

@@ -217,10 +217,16 @@ class BoardScene(QGraphicsScene):
         bubble = it.BubbleItem(text, anchor, self.sceneRect().width(), self.m)
         self.addItem(bubble)
         self._bubbles.append(bubble)
-        QTimer.singleShot(BUBBLE_MS, lambda: self._drop_bubble(bubble))
+        # A timer owned by the scene: it dies with the scene instead of firing
+        # on a deleted item after the window closed.
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.timeout.connect(lambda: self._drop_bubble(bubble, timer))
+        timer.start(BUBBLE_MS)
         return bubble
 
-    def _drop_bubble(self, bubble: it.BubbleItem) -> None:
+    def _drop_bubble(self, bubble: it.BubbleItem, timer: QTimer) -> None:
+        timer.deleteLater()
         if bubble in self._bubbles:
             self._bubbles.remove(bubble)
             if bubble.scene() is self:
