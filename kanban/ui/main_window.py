@@ -191,7 +191,7 @@ class MainWindow(QMainWindow):
         self.group_box.addItem("Lanes: people", Grouping.PERSON)
         self.group_box.addItem("Lanes: projects", Grouping.PROJECT)
         self.group_box.currentIndexChanged.connect(
-            lambda _i: self.controller.set_grouping(self.group_box.currentData())
+            lambda _i: self.controller.set_grouping(Grouping(self.group_box.currentData()))
         )
         self.my_board_button = QPushButton("My board")
         self.my_board_button.setCheckable(True)
@@ -281,6 +281,11 @@ class MainWindow(QMainWindow):
         self.wall_title.setText(snap.name)
         self.setWindowTitle(f"{snap.name} — Kanban Team Board")
         self.me = find_me(snap.people, self.me_name, os_user())
+        if self.controller.grouping is None:
+            # Until the user picks one, follow the board's own grouping setting.
+            self.group_box.blockSignals(True)
+            self.group_box.setCurrentIndex(max(0, self.group_box.findData(snap.grouping)))
+            self.group_box.blockSignals(False)
         self._fill_filter_boxes()
         if self._my_board_wanted:
             self._my_board_wanted = False

@@ -127,3 +127,48 @@ def test_f11_toggles_wall_mode(qtbot, window) -> None:
     assert window.wall and not window.menuBar().isVisible() and window.wall_bar.isVisible()
     window.act_wall.trigger()
     assert not window.wall and window.menuBar().isVisible()
+
+
+def test_project_lanes_take_drops_by_column(qtbot, window, service: BoardService, team) -> None:
+    from kanban.domain.model import Grouping
+
+    window.group_box.setCurrentIndex(window.group_box.findData(Grouping.PROJECT))
+    assert window.controller.data.grouping is Grouping.PROJECT
+    card_id = team.cards["Fix DNS forwarders"]  # Alice's, no project
+    zone = next(
+        z
+        for z in window.controller.layout.zones
+        if z.column_id == team.review and z.lane == ("project", None)
+    )
+    window.controller.drop(card_id, zone, None)
+    wait_idle(qtbot, window)
+    card = service.card(card_id)
+    assert (card.column_id, card.person_id) == (team.review, team.alice.id)
+
+
+def test_under_minimum_column_is_marked(qtbot, window, service: BoardService, team) -> None:
+    service.update_column("Review", wip_min=3)
+    window.controller.reload()
+    qtbot.waitUntil(lambda: "UNDER MIN" in window.scene.column_header_items[team.review].lines[1])
+    header = window.scene.column_header_items[team.review]
+    assert header.lines[1] == "1 · min 3 · UNDER MIN"
+    assert header.background.name() == "#f9a825"
+
+
+def test_unexpected_errors_go_to_the_log_with_one_line_shown(qtbot, window, monkeypatch):
+    import sys
+
+    from kanban.logs import log_file, setup_logging
+    from kanban.ui.app import _install_excepthook
+
+    setup_logging()
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+    app = QApplication.instance()
+    monkeypatch.setattr(app, "board_window", window, raising=False)
+    _install_excepthook(app)
+    try:
+        raise ValueError("boom in a slot")
+    except ValueError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert "Traceback" in log_file().read_text() and "boom in a slot" in log_file().read_text()
+    assert window.statusBar().currentMessage().startswith("Unexpected error: boom in a slot")
