@@ -27,7 +27,7 @@ from kanban.services.links import (
     set_host_token,
 )
 
-HOST_KINDS = ("bitbucket", "jira")
+HOST_KINDS = ("bitbucket", "github", "jira")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -106,6 +106,7 @@ def _settings(ctx: Context) -> LinksSettings:
         repos=repos,
         keys=keys,
         bitbucket=settings.bitbucket,
+        github=settings.github,
         devstatus=settings.devstatus and not args.no_jira,
         columns=settings.columns,
     )
@@ -113,7 +114,7 @@ def _settings(ctx: Context) -> LinksSettings:
 
 def cmd_scan(ctx: Context) -> int:
     settings = _settings(ctx)
-    if not settings.repos and not settings.bitbucket and not settings.devstatus:
+    if not (settings.repos or settings.bitbucket or settings.github or settings.devstatus):
         raise InvalidInput(
             "Nothing to scan: give --repo PATH, or list repositories under [links] in the "
             "config file."

@@ -34,10 +34,11 @@ from kanban.domain.model import Card, Column, ColumnKind, Person, Source
 from kanban.errors import InvalidInput, RuleViolationError, UserError
 from kanban.links.bitbucket import BitbucketServer
 from kanban.links.devstatus import DevStatusClient
+from kanban.links.github import GitHubRepo
 from kanban.links.gitscan import GitCommit, GitScanResult, plan_scan, walk
 from kanban.links.http import HostError, bearer
 from kanban.links.keys import KeyMatcher, clean_project_keys
-from kanban.links.model import PrState, PullRequest
+from kanban.links.model import PrState, PullRequest, Reviewer
 from kanban.services.board import BoardService
 from kanban.settings import Config
 from kanban.store import db, repo
@@ -125,6 +126,12 @@ class BitbucketSetting:
 
 
 @dataclass(frozen=True, slots=True)
+class GitHubSetting:
+    repo: str  # owner/name
+    api: str = "https://api.github.com"
+
+
+@dataclass(frozen=True, slots=True)
 class LinksSettings:
     """What to scan; kept under ``[links]`` in the config file.
 
@@ -135,6 +142,7 @@ class LinksSettings:
     repos: tuple[GitRepoSetting, ...] = ()
     keys: tuple[str, ...] = ()
     bitbucket: tuple[BitbucketSetting, ...] = ()
+    github: tuple[GitHubSetting, ...] = ()
     devstatus: bool = True
     columns: Mapping[str, str] = field(default_factory=dict)
 
@@ -158,6 +166,11 @@ class LinksSettings:
             for b in section.get("bitbucket") or []
             if isinstance(b, dict) and b.get("url") and b.get("project") and b.get("repo")
         )
+        github = tuple(
+            GitHubSetting(str(g["repo"]), str(g.get("api") or "https://api.github.com"))
+            for g in section.get("github") or []
+            if isinstance(g, dict) and g.get("repo")
+        )
         keys = section.get("keys") or jira_project_keys(config)
         if isinstance(keys, str):
             keys = [keys]
@@ -165,6 +178,7 @@ class LinksSettings:
             repos=tuple(repos),
             keys=clean_project_keys(keys),
             bitbucket=hosts,
+            github=github,
             devstatus=bool(section.get("devstatus", True)),
             columns=dict(section.get("columns") or {}),
         )
@@ -369,7 +383,7 @@ class LinksService:
         settings: LinksSettings,
         *,
         devstatus: DevStatusClient | None = None,
-        bitbucket_clients: Sequence[BitbucketServer] | None = None,
+        pr_clients: Sequence[BitbucketServer | GitHubRepo] | None = None,
         devstatus_keys: Iterable[str] | None = None,
         progress: Callable[[str], None] | None = None,
         cancel: Callable[[], bool] | None = None,
@@ -380,7 +394,7 @@ class LinksService:
             settings: repositories, hosts and project keys.
             devstatus: a client for JIRA's development panel, when a JIRA
                 connection is configured (the caller builds it with its auth).
-            bitbucket_clients: clients to use instead of building them from
+            pr_clients: PR host clients to use instead of building them from
                 ``settings.bitbucket`` with keyring tokens.
             devstatus_keys: which issue keys to ask JIRA about; default: the keys
                 of cards that are neither archived nor done.
@@ -412,18 +426,8 @@ class LinksService:
                 str(Path(setting.path).expanduser()),
                 lambda sr, s=setting: self._scan_git(s, matcher, sr, report, triggers),
             )
-        clients = (
-            list(bitbucket_clients)
-            if bitbucket_clients is not None
-            else [
-                BitbucketServer(
-                    b.url,
-                    b.project,
-                    b.repo,
-                    bearer(host_token("bitbucket", b.url)),
-                )
-                for b in settings.bitbucket
-            ]
+        clients: list[BitbucketServer | GitHubRepo] = (
+            list(pr_clients) if pr_clients is not None else self._pr_clients(settings)
         )
         for client in clients:
             if stop():
@@ -450,6 +454,16 @@ class LinksService:
         if triggers:
             report.automation.extend(self._automate(triggers, settings))
         return report
+
+    def _pr_clients(self, settings: LinksSettings) -> list[BitbucketServer | GitHubRepo]:
+        """Clients for the configured PR hosts, with their tokens from the keyring."""
+        clients: list[BitbucketServer | GitHubRepo] = [
+            BitbucketServer(b.url, b.project, b.repo, bearer(host_token("bitbucket", b.url)))
+            for b in settings.bitbucket
+        ]
+        for g in settings.github:
+            clients.append(GitHubRepo(g.repo, g.api, bearer(host_token("github", g.api))))
+        return clients
 
     def _guard(
         self,
@@ -541,7 +555,7 @@ class LinksService:
 
     def _scan_prs(
         self,
-        client: BitbucketServer,
+        client: BitbucketServer | GitHubRepo,
         matcher: KeyMatcher,
         sr: SourceReport,
         report: ScanReport,
@@ -555,9 +569,16 @@ class LinksService:
             baseline = src is None or src.last_ok_at is None
             if src is not None and src.keys != matcher.signature:
                 previous = {}
-        prs = client.pull_requests(
-            matcher, {n: (p[1], p[2]) for n, p in previous.items()}, progress=say
-        )
+        known = {n: (p[1], p[2]) for n, p in previous.items()}
+        if isinstance(client, GitHubRepo):
+            prs = client.pull_requests(
+                matcher,
+                known,
+                progress=say,
+                previous_reviewers={n: p[3] for n, p in previous.items()},
+            )
+        else:
+            prs = client.pull_requests(matcher, known, progress=say)
         sr.pull_requests = len(prs)
         with self._write() as conn:
             sid = _source_id(conn, kind, location)
@@ -1040,8 +1061,8 @@ def _bulk_insert(conn: Connection, table: Any, rows: list[tuple[Any, ...]]) -> N
 
 def _previous_prs(
     conn: Connection, sid: int
-) -> dict[str, tuple[str, datetime | None, tuple[str, ...]]]:
-    """Per PR number: state, update time and keys as stored."""
+) -> dict[str, tuple[str, datetime | None, tuple[str, ...], tuple[Reviewer, ...]]]:
+    """Per PR number: state, update time, keys and reviewers as stored."""
     keys: dict[int, list[str]] = {}
     for row in conn.execute(
         select(pr_key_t.c.pr_id, pr_key_t.c.key)
@@ -1050,11 +1071,20 @@ def _previous_prs(
     ):
         keys.setdefault(row.pr_id, []).append(row.key)
     return {
-        row.number: (row.state, repo.utc(row.updated_at), tuple(sorted(keys.get(row.id, []))))
+        row.number: (
+            row.state,
+            repo.utc(row.updated_at),
+            tuple(sorted(keys.get(row.id, []))),
+            tuple(
+                Reviewer(str(r.get("name", "")), bool(r.get("approved")), str(r.get("status", "")))
+                for r in row.reviewers or []
+                if isinstance(r, dict)
+            ),
+        )
         for row in conn.execute(
-            select(pr_t.c.id, pr_t.c.number, pr_t.c.state, pr_t.c.updated_at).where(
-                pr_t.c.source_id == sid
-            )
+            select(
+                pr_t.c.id, pr_t.c.number, pr_t.c.state, pr_t.c.updated_at, pr_t.c.reviewers
+            ).where(pr_t.c.source_id == sid)
         )
     }
 
@@ -1270,7 +1300,7 @@ _EPOCH = datetime.fromtimestamp(0, UTC)
 
 
 def _pr_triggers(
-    prs: Sequence[PullRequest], previous: Mapping[str, tuple[str, Any, Any]], where: str
+    prs: Sequence[PullRequest], previous: Mapping[str, tuple[Any, ...]], where: str
 ) -> list[_Trigger]:
     out: list[_Trigger] = []
     for pr in prs:

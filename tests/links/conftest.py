@@ -87,6 +87,8 @@ class Loopback:
     def __init__(self) -> None:
         self.routes: dict[str, Handler] = {}
         self.requests: list[tuple[str, dict[str, list[str]], dict[str, str]]] = []
+        # path → function(query) → extra response headers (e.g. GitHub's Link)
+        self.extra_headers: dict[str, Callable[[dict[str, list[str]]], dict[str, str]]] = {}
         loop = self
 
         class _Handler(BaseHTTPRequestHandler):
@@ -102,6 +104,9 @@ class Loopback:
                     status, body = handler(query, headers)
                 data = body if isinstance(body, bytes) else json.dumps(body).encode()
                 self.send_response(status)
+                extra = loop.extra_headers.get(parsed.path)
+                for name, value in (extra(query) if extra else {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(data)))
                 self.end_headers()

@@ -150,7 +150,7 @@ def test_scan_stores_prs_badges_and_skips_unchanged_commit_lists(
     card = service.add_card("DNS", jira_key="OPS-1").card
     bitbucket.add(pr(1, "OPS-1: DNS zone", "feature/OPS-1-dns", approved=(True, False)))
     links = LinksService(service)
-    report = links.scan(SETTINGS, bitbucket_clients=[client(loopback)])
+    report = links.scan(SETTINGS, pr_clients=[client(loopback)])
     assert report.ok and report.sources[0].pull_requests == 1
     assert links.badges()[card.id] == ["PR open 1/2"]
     (detail,) = links.card_links("OPS-1")["pull_requests"]
@@ -159,7 +159,7 @@ def test_scan_stores_prs_badges_and_skips_unchanged_commit_lists(
     assert [r["name"] for r in detail["reviewers"]] == ["Reviewer0", "Reviewer1"]
     assert detail["approvals"] == "1/2"
     before = bitbucket.commit_requests()
-    links.scan(SETTINGS, bitbucket_clients=[client(loopback)])
+    links.scan(SETTINGS, pr_clients=[client(loopback)])
     assert bitbucket.commit_requests() == before  # nothing changed: no commit lists fetched
 
 
@@ -171,22 +171,22 @@ def test_pr_automation_moves_to_review_then_done(
     links = LinksService(service)
     links.set_automation("pr_opened", True)
     links.set_automation("pr_merged", True)
-    links.scan(SETTINGS, bitbucket_clients=[client(loopback)])  # baseline
+    links.scan(SETTINGS, pr_clients=[client(loopback)])  # baseline
     bitbucket.add(pr(7, "Nightly backups", "feature/OPS-5-backups"))
-    report = links.scan(SETTINGS, bitbucket_clients=[client(loopback)])
+    report = links.scan(SETTINGS, pr_clients=[client(loopback)])
     assert [a.outcome for a in report.automation] == ["moved"]
     moved = service.card(card.id)
     assert service.resolve_column(moved.column_id).name == "Review"
     assert moved.person_id == alice.id  # the PR author's lane
     bitbucket.add(pr(7, "Nightly backups", "feature/OPS-5-backups", "MERGED", updated=T0 + 1))
-    report = links.scan(SETTINGS, bitbucket_clients=[client(loopback)])
+    report = links.scan(SETTINGS, pr_clients=[client(loopback)])
     assert [a.rule for a in report.automation] == ["pr_merged"]
     assert service.resolve_column(service.card(card.id).column_id).name == "Done"
     assert links.badges()[card.id] == ["PR merged"]
     reasons = [e["reason"] for e in links.card_links(card.id)["automation"]]
     assert "PR #7 'Nightly backups'" in reasons[0] and "merged" in reasons[1]
     # Scanning again repeats nothing.
-    assert links.scan(SETTINGS, bitbucket_clients=[client(loopback)]).automation == []
+    assert links.scan(SETTINGS, pr_clients=[client(loopback)]).automation == []
 
 
 @pytest.mark.parametrize(
@@ -210,9 +210,9 @@ def test_host_failures_are_reported_and_keep_links(
     card = service.add_card("DNS", jira_key="OPS-1").card
     bitbucket.add(pr(1, "OPS-1: DNS zone", "feature/OPS-1-dns"))
     links = LinksService(service)
-    links.scan(SETTINGS, bitbucket_clients=[client(loopback)])
+    links.scan(SETTINGS, pr_clients=[client(loopback)])
     loopback.routes[f"{API}/pull-requests"] = lambda q, h: (status, body)
-    report = links.scan(SETTINGS, bitbucket_clients=[client(loopback)])
+    report = links.scan(SETTINGS, pr_clients=[client(loopback)])
     (source,) = report.sources
     assert not source.ok
     assert "Bitbucket repository OPS/infra" in (source.error or "")
@@ -345,7 +345,7 @@ def test_dev_status_and_bitbucket_count_the_same_pr_once(
     links.scan(
         SETTINGS,
         devstatus=DevStatusClient(loopback.url),
-        bitbucket_clients=[client(loopback)],
+        pr_clients=[client(loopback)],
         devstatus_keys=["OPS-1"],
     )
     assert links.badges()[card.id][0].startswith("PR open")
