@@ -172,6 +172,47 @@ class PendingItem:
     updated_at: datetime
 
 
+def card_badges(board: BoardService) -> dict[str, str]:
+    """card id → a short badge for the board: "⇄ OPS-12" (linked, in step),
+    "⟳ queued" (a change waits to be pushed), "⚠ conflict", "✖ error" (JIRA refused).
+
+    Cheap (three queries) and needs no JIRA settings, so the board's loader
+    thread can call it with every reload.
+    """
+    with board._read() as conn:
+        links = state.load_links(conn)
+        items = state.list_items(conn)
+        revisions = state.card_revisions(conn)
+    out: dict[str, str] = {}
+    for link in links.values():
+        if link.card_id not in revisions:
+            continue
+        if link.issue_key is None or revisions[link.card_id] != link.card_revision:
+            out[link.card_id] = "⟳ queued"
+        else:
+            out[link.card_id] = f"⇄ {link.issue_key}"
+    for item in items:
+        if item.kind == state.CONFLICT:
+            out[item.card_id] = "⚠ conflict"
+        elif out.get(item.card_id) != "⚠ conflict":
+            retryable = item.values.get("retryable", False)
+            out[item.card_id] = "⟳ queued" if retryable else "✖ error"
+    return out
+
+
+def check_connection(settings: JiraSettings, token: str | None = None) -> ServerInfo:
+    """Connect with these settings (and this token, else the stored one) and report
+    server version, deployment type and user; for the setup dialog's button."""
+    settings.validate()
+    if not token:
+        token, _note = load_token(settings)
+    if not token:
+        raise NotConfigured(
+            "Type the JIRA token (a personal access token, or the API token on Cloud) first."
+        )
+    return JiraClient(settings, token).server_info()
+
+
 class _JiraWriter(BoardService):
     """The board's use cases for changes that already happened in JIRA.
 
@@ -191,71 +232,73 @@ class _JiraWriter(BoardService):
         result = self._commit_change(conn, card, values, kind, None, [], Source.JIRA, at=at)
         return result.card
 
-    def insert_from_jira(
+    def insert_cards_from_jira(
         self,
         conn: Connection,
-        *,
-        values: dict[str, Any],
-        created_at: datetime,
-        history: Sequence[tuple[datetime, int, int, str]],
-    ) -> Card:
-        """Insert a card already in its current place, with its JIRA history as events.
+        items: Sequence[tuple[dict[str, Any], datetime, Sequence[tuple[datetime, int, int, str]]]],
+    ) -> list[str]:
+        """Insert cards already in their current place, with their JIRA history as events.
 
-        ``history`` holds (when, from column, to column, author) column changes,
-        oldest first; the card's first column is the ``from`` of the first one.
+        Each item is (card values, created at, history); history holds (when,
+        from column, to column, author) column changes, oldest first, and the
+        card's first column is the ``from`` of the first one. One executemany
+        per table: a first pull of thousands of issues is a few statements.
         """
-        column_id = values["column_id"]
-        person_id = values.get("person_id")
-        first_column = history[0][1] if history else column_id
-        pos = repo.cell_size(conn, column_id=column_id, person_id=person_id)
-        card_id = values.get("id") or repo.new_id()
-        row: dict[str, Any] = {
-            "id": card_id,
-            "title": values["title"],
-            "description": values.get("description", ""),
-            "column_id": column_id,
-            "person_id": person_id,
-            "position": pos,
-            "not_ready": values.get("not_ready", False),
-            "not_ready_reason": values.get("not_ready_reason"),
-            "not_ready_since": values.get("not_ready_since"),
-            "size_days": 1.0,
-            "labels": values.get("labels", []),
-            "project": values.get("project"),
-            "due_date": None,
-            "jira_key": values["jira_key"],
-            "created_at": created_at,
-            "updated_at": created_at,
-            "started_at": values.get("started_at"),
-            "done_at": values.get("done_at"),
-            "column_since": values.get("column_since") or created_at,
-            "revision": 1,
-            "archived": False,
-        }
-        repo.insert_card(conn, values=row)
-        created_after = {k: repo.jsonable(row[k]) for k in repo.CARD_FIELDS}
-        created_after["column_id"] = first_column
-        created_after["person_id"] = None if history else person_id
-        events: list[dict[str, Any]] = [
-            _event(
-                card_id, EventKind.CREATED, {"archived": True}, created_after, created_at, "jira"
-            )
-        ]
-        for at, src, dst, author in history:
+        counts: dict[tuple[int, int | None], int] = defaultdict(int)
+        for column_id, person_id, _blocked, n in repo.cell_counts(conn):
+            counts[(column_id, person_id)] += n
+        rows: list[dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
+        for values, created_at, history in items:
+            cell = (values["column_id"], values.get("person_id"))
+            pos = counts[cell]
+            counts[cell] = pos + 1
+            row: dict[str, Any] = {
+                "id": values.get("id") or repo.new_id(),
+                "title": values["title"],
+                "description": values.get("description", ""),
+                "column_id": cell[0],
+                "person_id": cell[1],
+                "position": pos,
+                "not_ready": values.get("not_ready", False),
+                "not_ready_reason": values.get("not_ready_reason"),
+                "not_ready_since": values.get("not_ready_since"),
+                "size_days": 1.0,
+                "labels": values.get("labels", []),
+                "project": values.get("project"),
+                "due_date": None,
+                "jira_key": values["jira_key"],
+                "created_at": created_at,
+                "updated_at": created_at,
+                "started_at": values.get("started_at"),
+                "done_at": values.get("done_at"),
+                "column_since": values.get("column_since") or created_at,
+                "revision": 1,
+                "archived": False,
+            }
+            rows.append(row)
+            after = {k: repo.jsonable(row[k]) for k in repo.CARD_FIELDS}
+            if history:
+                after["column_id"] = history[0][1]
+                after["person_id"] = None
             events.append(
-                _event(
-                    card_id,
-                    EventKind.MOVED,
-                    {"column_id": src},
-                    {"column_id": dst},
-                    at,
-                    author or "jira",
-                )
+                _event(row["id"], EventKind.CREATED, {"archived": True}, after, created_at, "jira")
             )
-        repo.append_events(conn, events=events)
-        card = repo.get_card(conn, card_id=card_id)
-        assert card is not None  # noqa: S101 - inserted above
-        return card
+            for at, src, dst, author in history:
+                events.append(
+                    _event(
+                        row["id"],
+                        EventKind.MOVED,
+                        {"column_id": src},
+                        {"column_id": dst},
+                        at,
+                        author or "jira",
+                    )
+                )
+        if rows:
+            state.insert_cards(conn, rows=rows)
+            repo.append_events(conn, events=events)
+        return [r["id"] for r in rows]
 
 
 def _event(
@@ -298,6 +341,7 @@ class _Context:
     status_samples: dict[str, dict[str, str]] = field(default_factory=dict)
     status_names: dict[str, str] = field(default_factory=dict)
     people_by_id: dict[int, Person] = field(default_factory=dict)
+    samples_loaded: bool = False
     # card id → (action, issue, the card's revision once its pulls were applied)
     pushes: dict[str, tuple[Action, IssueRecord, int]] = field(default_factory=dict)
 
@@ -390,27 +434,7 @@ class SyncService:
 
     def badges(self) -> dict[str, str]:
         """card id → a short badge: linked, queued change, conflict or error."""
-        with self.board._read() as conn:
-            links = state.load_links(conn)
-            items = state.list_items(conn)
-            revisions = {c.id: c.revision for c in repo.list_cards(conn)}
-        out: dict[str, str] = {}
-        for link in links.values():
-            if link.card_id not in revisions:
-                continue
-            if link.issue_key is None:
-                out[link.card_id] = "⟳ queued"
-            elif revisions[link.card_id] != link.card_revision:
-                out[link.card_id] = "⟳ queued"
-            else:
-                out[link.card_id] = f"⇄ {link.issue_key}"
-        for item in items:
-            if item.kind == state.CONFLICT:
-                out[item.card_id] = "⚠ conflict"
-            elif out.get(item.card_id) != "⚠ conflict":
-                retryable = item.values.get("retryable", False)
-                out[item.card_id] = "⟳ queued" if retryable else "✖ error"
-        return out
+        return card_badges(self.board)
 
     def pending(self) -> list[PendingItem]:
         """Queued pushes and conflicts, for the sync panel and ``kanban jira pending``."""
@@ -631,16 +655,6 @@ class SyncService:
         columns = self.board.columns()
         people = self.board.people()
         pool = next(c for c in columns if c.kind is ColumnKind.POOL)
-        with self.board._read() as conn:
-            links = state.load_links(conn)
-        samples: dict[str, dict[str, str]] = {}
-        for link in links.values():
-            # Issues known to sit in a status let the path search read the
-            # workflow around that status without moving anything.
-            info = link.info
-            if link.issue_key and info.get("status_id"):
-                wf = f"{info.get('project')}/{info.get('issue_type') or '?'}"
-                samples.setdefault(wf, {}).setdefault(str(info["status_id"]), link.issue_key)
         return _Context(
             client=client,
             cloud=client.is_cloud,
@@ -652,7 +666,6 @@ class SyncService:
             pool_id=pool.id,
             tz=str(tz or "UTC"),
             graphs={k: StatusGraph(v) for k, v in (graphs or {}).items()},
-            status_samples=samples,
         )
 
     def _apply_board_configuration(self, client: JiraClient, board_id: int) -> None:
@@ -759,16 +772,16 @@ class SyncService:
     def _local_pass(self, ctx: _Context, report: SyncReport) -> None:
         """Linked cards changed on the board (or with open items) that the search skipped."""
         with self.board._read() as conn:
-            links = state.load_links(conn)
-            cards = {c.id: c for c in repo.list_cards(conn, include_archived=True)}
+            links = state.link_revisions(conn)
+            revisions = state.card_revisions(conn)
             with_items = state.item_cards(conn)
         keys = [
-            link.issue_key
-            for link in links.values()
-            if link.issue_key
-            and link.issue_key not in ctx.records
-            and link.card_id in cards
-            and (cards[link.card_id].revision != link.card_revision or link.card_id in with_items)
+            key
+            for card_id, key, linked_revision in links
+            if key
+            and key not in ctx.records
+            and card_id in revisions
+            and (revisions[card_id] != linked_revision or card_id in with_items)
         ]
         if keys:
             self._apply_records(ctx, report, self._fetch(ctx, keys, report))
@@ -776,12 +789,19 @@ class SyncService:
     def _scope_pass(self, ctx: _Context, report: SyncReport, force: bool) -> None:
         """Archive cards whose issues really left the board's query (full runs only)."""
         with self.board._read() as conn:
-            links = state.load_links(conn)
-            cards = {c.id: c for c in repo.list_cards(conn)}
-        live = [link for link in links.values() if link.issue_key and link.card_id in cards]
-        missing = [link for link in live if link.issue_key not in ctx.records]
-        if not missing:
-            return
+            revisions = state.card_revisions(conn)
+            live = [
+                key
+                for card_id, key, _rev in state.link_revisions(conn)
+                if key and card_id in revisions
+            ]
+            missing_keys = [key for key in live if key not in ctx.records]
+            if not missing_keys:
+                return
+            missing = state.links_for(conn, keys=missing_keys, idents=[])
+            cards = {
+                c.id: c for c in (repo.get_card(conn, card_id=m.card_id) for m in missing) if c
+            }
         if len(missing) == len(live) and len(live) >= MIN_LINKED_FOR_GUARD and not force:
             raise SideEmpty(self.settings.effective_jql, len(live))
         # The direct check: ask for exactly these keys within the query.
@@ -916,10 +936,15 @@ class SyncService:
                 report.unmapped[name] = report.unmapped.get(name, 0) + 1
         with self.writer.batch():
             conn = self.writer.conn()
-            links = state.load_links(conn)
-            by_key = {link.issue_key: link for link in links.values() if link.issue_key}
-            by_ident = {link.ident: link for link in links.values()}
+            links = state.links_for(
+                conn,
+                keys=[r.key for r in records],
+                idents=[f"card:{r.stamp}" for r in records if r.stamp],
+            )
+            by_key = {link.issue_key: link for link in links if link.issue_key}
+            by_ident = {link.ident: link for link in links}
             keyed = state.cards_by_keys(conn, [r.key for r in records])
+            creates: list[tuple[IssueRecord, Action]] = []
             for rec in records:
                 link, card, base = self._match(conn, rec, by_key, by_ident, keyed)
                 local = self._local_item(ctx, card, link.base if link else None) if card else None
@@ -927,6 +952,9 @@ class SyncService:
                 action = decide(Pair(base, local, remote))
                 if action.decision is Decision.NONE:
                     report.unchanged += 1
+                if action.decision is Decision.CREATE_CARD:
+                    creates.append((rec, action))
+                    continue
                 try:
                     with self.writer._write() as wconn:
                         revision = self._apply_board_side(
@@ -938,6 +966,39 @@ class SyncService:
                     continue
                 if action.push and action.card_id:
                     ctx.pushes[action.card_id] = (action, rec, revision)
+            if creates:
+                self._create_cards(ctx, conn, creates, report)
+
+    def _create_cards(
+        self,
+        ctx: _Context,
+        conn: Connection,
+        creates: list[tuple[IssueRecord, Action]],
+        report: SyncReport,
+    ) -> None:
+        """New issues become cards, in bulk: a first pull of thousands stays fast."""
+        items = [self._new_card(ctx, rec) for rec, _action in creates]
+        card_ids = self.writer.insert_cards_from_jira(conn, items)
+        state.insert_links(
+            conn,
+            rows=[
+                {
+                    "card_id": card_id,
+                    "ident": f"jira:{rec.key}",
+                    "issue_key": rec.key,
+                    "issue_id": rec.id,
+                    "origin": "jira",
+                    "issue_updated": rec.updated,
+                    "card_revision": 1,
+                    "base": action.base,
+                    "info": _info(rec),
+                }
+                for card_id, (rec, action) in zip(card_ids, creates, strict=True)
+            ],
+        )
+        report.created_cards += len(creates)
+        report.pulled += len(creates)
+        report.board_writes += len(creates)
 
     def _match(
         self,
@@ -985,24 +1046,6 @@ class SyncService:
         Returns the card's revision after the writes (the push pass compares it).
         """
         info = _info(rec)
-        if action.decision is Decision.CREATE_CARD:
-            card = self._create_card(ctx, conn, rec)
-            state.save_link(
-                conn,
-                card_id=card.id,
-                ident=f"jira:{rec.key}",
-                issue_key=rec.key,
-                issue_id=rec.id,
-                origin="jira",
-                issue_updated=rec.updated,
-                card_revision=card.revision,
-                base=action.base,
-                info=info,
-            )
-            report.created_cards += 1
-            report.pulled += 1
-            report.board_writes += 1
-            return card.revision
         assert card is not None  # noqa: S101 - every other decision has a card
         fresh = repo.get_card(conn, card_id=card.id)
         if fresh is None or fresh.revision != card.revision:
@@ -1068,7 +1111,10 @@ class SyncService:
             log.info("Conflict on %s: %s", rec.key, ", ".join(action.conflicts))
         return written.revision
 
-    def _create_card(self, ctx: _Context, conn: Connection, rec: IssueRecord) -> Card:
+    def _new_card(
+        self, ctx: _Context, rec: IssueRecord
+    ) -> tuple[dict[str, Any], datetime, list[tuple[datetime, int, int, str]]]:
+        """The card row of a new issue, and its column history from the changelog."""
         column_id = ctx.statuses.get(rec.status_id, ctx.pool_id)
         column = next(c for c in ctx.columns if c.id == column_id)
         person = ctx.people_by_user.get(rec.assignee.id) if rec.assignee else None
@@ -1113,9 +1159,7 @@ class SyncService:
             "done_at": done_at,
             "column_since": history[-1][0] if history else rec.created,
         }
-        return self.writer.insert_from_jira(
-            conn, values=values, created_at=rec.created, history=history
-        )
+        return values, rec.created, history
 
     def _pull_fields(
         self, ctx: _Context, conn: Connection, card: Card, pull: dict[str, Any], rec: IssueRecord
@@ -1395,6 +1439,8 @@ class SyncService:
 
         Read-only: it never moves that issue. Returns False when nothing is left to learn.
         """
+        if not ctx.samples_loaded:
+            self._load_samples(ctx)
         samples = ctx.status_samples.get(_workflow_key(rec), {})
         reachable = [start]
         seen = {start}
@@ -1416,6 +1462,20 @@ class SyncService:
             graph.replace_from(status, [str((t.get("to") or {}).get("id")) for t in live])
             return True
         return False
+
+    def _load_samples(self, ctx: _Context) -> None:
+        """Issues known to sit in a status let the path search read the workflow
+        around that status without moving anything."""
+        ctx.samples_loaded = True
+        with self.board._read() as conn:
+            links = state.load_links(conn)
+        for link in links.values():
+            info = link.info
+            if link.issue_key and info.get("status_id"):
+                wf = f"{info.get('project')}/{info.get('issue_type') or '?'}"
+                ctx.status_samples.setdefault(wf, {}).setdefault(
+                    str(info["status_id"]), link.issue_key
+                )
 
     def _save_graphs(self, ctx: _Context) -> None:
         with self.board._write() as conn:
@@ -1614,4 +1674,11 @@ def _parse_iso(value: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-__all__ = ["PendingItem", "SyncReport", "SyncService", "SyncStatus"]
+__all__ = [
+    "PendingItem",
+    "SyncReport",
+    "SyncService",
+    "SyncStatus",
+    "card_badges",
+    "check_connection",
+]

@@ -16,6 +16,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -314,18 +315,22 @@ class JiraClient:
         """Yield pages of raw issues for ``jql`` until the last page.
 
         Server/DC pages ``/rest/api/2/search`` by ``startAt`` and steps by the
-        ``maxResults`` the server sends back (it caps what we ask for). Cloud
-        pages the enhanced search by ``nextPageToken``.
+        number of issues that came back (the server caps ``maxResults`` without
+        an error; its answer shows the size it used). Cloud pages the enhanced
+        search by ``nextPageToken``. The next page is fetched on a helper thread
+        while the caller works on the current one, so a long pull costs about
+        the time of the network, not network plus database.
         """
         stats = stats if stats is not None else SearchStats()
         what = "searching issues"
-        if self.is_cloud:
-            token: str | None = None
-            while True:
-                page = self._call(
-                    lambda t=token: self.jira.enhanced_search_issues(
+        cloud = self.is_cloud
+
+        def fetch(cursor: Any) -> dict[str, Any]:
+            if cloud:
+                return self._call(
+                    lambda: self.jira.enhanced_search_issues(
                         jql,
-                        nextPageToken=t,
+                        nextPageToken=cursor,
                         maxResults=PAGE_SIZE,
                         fields=list(fields),
                         expand=expand,
@@ -333,20 +338,10 @@ class JiraClient:
                     ),
                     what,
                 )
-                issues = list(page.get("issues") or [])
-                stats.requests += 1
-                stats.issues += len(issues)
-                stats.page_sizes.append(len(issues))
-                yield issues
-                token = page.get("nextPageToken")
-                if page.get("isLast", token is None) or not token or not issues:
-                    return
-        start = 0
-        while True:
-            page = self._call(
-                lambda s=start: self.jira.search_issues(
+            return self._call(
+                lambda: self.jira.search_issues(
                     jql,
-                    startAt=s,
+                    startAt=cursor,
                     maxResults=PAGE_SIZE,
                     fields=list(fields),
                     expand=expand,
@@ -354,17 +349,31 @@ class JiraClient:
                 ),
                 what,
             )
-            issues = list(page.get("issues") or [])
-            stats.requests += 1
-            stats.issues += len(issues)
-            stats.page_sizes.append(len(issues))
-            yield issues
-            # Step by what came back: the server caps maxResults without saying so
-            # in an error, and its answer's maxResults shows the size it used.
-            total = int(page.get("total") or 0)
-            start = int(page.get("startAt") or start) + len(issues)
-            if not issues or start >= total:
-                return
+
+        def next_cursor(page: dict[str, Any], cursor: Any, count: int) -> Any:
+            if count == 0:
+                return None
+            if cloud:
+                token = page.get("nextPageToken")
+                return None if page.get("isLast", token is None) or not token else token
+            start = int(page.get("startAt") or cursor) + count
+            return start if start < int(page.get("total") or 0) else None
+
+        pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jira-page")
+        try:
+            cursor: Any = None if cloud else 0
+            future = pool.submit(fetch, cursor)
+            while future is not None:
+                page = future.result()
+                issues = list(page.get("issues") or [])
+                stats.requests += 1
+                stats.issues += len(issues)
+                stats.page_sizes.append(len(issues))
+                cursor = next_cursor(page, cursor, len(issues))
+                future = pool.submit(fetch, cursor) if cursor is not None else None
+                yield issues
+        finally:
+            pool.shutdown(wait=False, cancel_futures=True)
 
     # --- writes -------------------------------------------------------------------
 

@@ -277,3 +277,34 @@ def cards_by_keys(conn: Connection, keys: Iterable[str]) -> dict[str, Card]:
             card = card_from_row(row)
             out[card.jira_key or ""] = card
     return out
+
+
+def card_revisions(conn: Connection) -> dict[str, int]:
+    """Live cards' revisions, without loading the cards."""
+    stmt = select(card_t.c.id, card_t.c.revision).where(card_t.c.archived.is_(False))
+    return {r[0]: r[1] for r in conn.execute(stmt)}
+
+
+def links_for(conn: Connection, *, keys: Iterable[str], idents: Iterable[str]) -> list[Link]:
+    """The links of these issue keys or idents (one page of a search at a time)."""
+    keys, idents = list(keys), list(idents)
+    stmt = select(link_t).where(link_t.c.issue_key.in_(keys) | link_t.c.ident.in_(idents))
+    return [_link(r) for r in conn.execute(stmt)]
+
+
+def insert_links(conn: Connection, *, rows: list[dict[str, Any]]) -> None:
+    """Insert new links in one statement (a first pull creates thousands)."""
+    if rows:
+        at = now()
+        conn.execute(insert(link_t), [{**r, "synced_at": at} for r in rows])
+
+
+def insert_cards(conn: Connection, *, rows: list[dict[str, Any]]) -> None:
+    """Insert card rows in one executemany; the caller made them exactly as the service does."""
+    conn.execute(insert(card_t), rows)
+
+
+def link_revisions(conn: Connection) -> list[tuple[str, str | None, int]]:
+    """(card id, issue key, card revision at the last sync) of every link, cheaply."""
+    stmt = select(link_t.c.card_id, link_t.c.issue_key, link_t.c.card_revision)
+    return [(r[0], r[1], r[2]) for r in conn.execute(stmt)]
