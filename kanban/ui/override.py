@@ -7,18 +7,24 @@ an empty reason is exactly what the rules and the history must not get.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from html import escape
 
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from kanban.domain.model import REASON_MAX, Card
 from kanban.domain.rules import Violation
+
+OVERRIDE_PRESETS = ("Urgent incident", "Agreed at stand-up", "Follow-up of a done card")
+BLOCK_PRESETS = ("Waiting for another team", "Waiting for a vendor", "Waiting for a change window")
 
 
 class ReasonDialog(QDialog):
@@ -30,6 +36,7 @@ class ReasonDialog(QDialog):
         explanation: str,
         prompt: str,
         parent: QWidget | None = None,
+        presets: Sequence[str] = (),
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -42,6 +49,17 @@ class ReasonDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setMaxLength(REASON_MAX)
         layout.addWidget(self.reason)
+        # Common reasons as buttons: on the wall's touch screen there is no keyboard.
+        self.preset_buttons: list[QPushButton] = []
+        if presets:
+            row = QHBoxLayout()
+            for text in presets:
+                button = QPushButton(text)
+                button.setAutoDefault(False)
+                button.clicked.connect(lambda _c=False, t=text: self.reason.setText(t))
+                row.addWidget(button)
+                self.preset_buttons.append(button)
+            layout.addLayout(row)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
@@ -60,13 +78,14 @@ class ReasonDialog(QDialog):
 def override_dialog(
     card: Card, violations: Sequence[Violation], parent: QWidget | None = None
 ) -> ReasonDialog:
-    rules = "".join(f"<li>{v.message}</li>" for v in violations)
+    rules = "".join(f"<li>{escape(v.message)}</li>" for v in violations)
     return ReasonDialog(
         "Override a team rule",
-        f"Moving <b>{card.title}</b> breaks the board's rules:<ul>{rules}</ul>"
+        f"Moving <b>{escape(card.title)}</b> breaks the board's rules:<ul>{rules}</ul>"
         "You can do it anyway; the reason is kept in the card's history.",
         "Why is it needed?",
         parent,
+        OVERRIDE_PRESETS,
     )
 
 
@@ -82,8 +101,9 @@ def ask_block_reason(card: Card, parent: QWidget | None = None) -> str | None:
     """Ask what a card is waiting for before it goes to Not ready; None if cancelled."""
     dialog = ReasonDialog(
         "Not ready",
-        f"<b>{card.title}</b> goes to <i>Not ready</i>.",
+        f"<b>{escape(card.title)}</b> goes to <i>Not ready</i>.",
         "What is it waiting for? (e.g. 'waiting for server networking')",
         parent,
+        BLOCK_PRESETS,
     )
     return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
