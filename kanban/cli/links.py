@@ -79,6 +79,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.set_defaults(handler=cmd_auto)
 
     q = actions.add_parser(
+        "forget",
+        parents=[nested],
+        help="drop everything a source linked (a repository or host you no longer scan)",
+    )
+    q.add_argument("location", help="the repository path or host URL, as 'links scan' shows it")
+    q.set_defaults(handler=cmd_forget)
+
+    q = actions.add_parser(
         "token",
         parents=[nested],
         help="store a host's access token in the OS keyring",
@@ -220,6 +228,13 @@ def cmd_auto(ctx: Context) -> int:
                 [(n, "on" if on else "off", AUTOMATION_RULES[n]) for n, on in rules.items()],
             )
         )
+    return 0
+
+
+def cmd_forget(ctx: Context) -> int:
+    count = LinksService(ctx.service).forget_source(ctx.args.location)
+    print(f"Dropped the links of {ctx.args.location} ({count} source).")
+    print("Remove it from [links] in the config file too, or the next scan reads it again.")
     return 0
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,9 +32,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kanban import APP_NAME
 from kanban.domain.model import Card, Column, ColumnKind, Person, Source
-from kanban.errors import InvalidInput, RuleViolationError, UserError
+from kanban.errors import InvalidInput, NotFound, RuleViolationError, UserError
 from kanban.links.bitbucket import BitbucketServer
-from kanban.links.devstatus import DevStatusClient
+from kanban.links.devstatus import DevInfo, DevStatusClient
 from kanban.links.github import GitHubRepo
 from kanban.links.gitscan import GitCommit, GitScanResult, plan_scan, walk
 from kanban.links.http import HostError, bearer
@@ -76,6 +77,7 @@ AUTOMATION_RULES: dict[str, str] = {
         "The first commit naming a pool card moves it to its author's lane, In progress"
     ),
 }
+DEVSTATUS_WORKERS = 4  # issues asked about at once; JIRA rate-limits heavy clients
 _CHUNK = 400  # keys per IN (...) list, well under SQLite's variable limit
 _BATCH = 5000  # rows per executemany
 
@@ -614,40 +616,28 @@ class LinksService:
                 else set()
             )
         failures: list[str] = []
-        for key in keys:
-            if stop():
-                report.cancelled = True
-                break
+
+        def fetch(key: str) -> DevInfo | HostError:
             try:
-                info = client.development(key, matcher)
+                return client.development(key, matcher)
             except HostError as exc:
-                if exc.status == 401:
-                    raise  # the same for every key: stop and say so once
-                failures.append(f"{key}: {exc}")
-                continue
-            with self._write() as conn:
-                sid = _source_id(conn, client.kind, location)
-                touched = _store_devinfo(conn, sid, info)
-                _rebuild_summaries(conn, touched)
-            report.keys |= touched
-            sr.new_commits += sum(1 for c in info.commits if c.sha not in known)
-            sr.pull_requests += len(info.pull_requests)
-            sr.branches += len(info.branches)
-            if not baseline:
-                triggers.extend(_pr_triggers(info.pull_requests, previous, "JIRA development info"))
-                for c in info.commits:
-                    if c.sha not in known:
-                        for k in c.keys:
-                            triggers.append(
-                                _Trigger(
-                                    "first_commit",
-                                    c.sha,
-                                    k,
-                                    f"Commit {c.sha[:10]} '{c.subject[:80]}' by {c.author} "
-                                    f"in {c.repo} (JIRA development info)",
-                                    c.author,
-                                )
-                            )
+                return exc
+
+        # Several issues are asked about at once (each is 3-5 small requests);
+        # results are stored here, in order, one short transaction per issue.
+        with ThreadPoolExecutor(max_workers=DEVSTATUS_WORKERS) as pool:
+            for start in range(0, len(keys), DEVSTATUS_WORKERS * 4):
+                if stop():
+                    report.cancelled = True
+                    break
+                chunk = list(keys[start : start + DEVSTATUS_WORKERS * 4])
+                for key, info in zip(chunk, pool.map(fetch, chunk), strict=True):
+                    if isinstance(info, HostError):
+                        if info.status in (401, 403):
+                            raise info  # the same for every issue: stop and say so once
+                        failures.append(f"{key}: {info}")
+                        continue
+                    self._store_dev(client, info, sr, report, triggers, known, previous, baseline)
         with self._write() as conn:
             sid = _source_id(conn, client.kind, location)
             if failures:
@@ -658,6 +648,42 @@ class LinksService:
                 )
             else:
                 _mark_ok(conn, sid, matcher.signature)
+
+    def _store_dev(
+        self,
+        client: DevStatusClient,
+        info: DevInfo,
+        sr: SourceReport,
+        report: ScanReport,
+        triggers: list[_Trigger],
+        known: set[str],
+        previous: Mapping[str, tuple[Any, ...]],
+        baseline: bool,
+    ) -> None:
+        location = client.location
+        with self._write() as conn:
+            sid = _source_id(conn, client.kind, location)
+            touched = _store_devinfo(conn, sid, info)
+            _rebuild_summaries(conn, touched)
+        report.keys |= touched
+        sr.new_commits += sum(1 for c in info.commits if c.sha not in known)
+        sr.pull_requests += len(info.pull_requests)
+        sr.branches += len(info.branches)
+        if not baseline:
+            triggers.extend(_pr_triggers(info.pull_requests, previous, "JIRA development info"))
+            for c in info.commits:
+                if c.sha not in known:
+                    for k in c.keys:
+                        triggers.append(
+                            _Trigger(
+                                "first_commit",
+                                c.sha,
+                                k,
+                                f"Commit {c.sha[:10]} '{c.subject[:80]}' by {c.author} "
+                                f"in {c.repo} (JIRA development info)",
+                                c.author,
+                            )
+                        )
 
     def _open_card_keys(self) -> list[str]:
         snap = self.board.snapshot()
@@ -712,6 +738,54 @@ class LinksService:
                 }
                 for r in conn.execute(select(source_t).order_by(source_t.c.id))
             ]
+
+    def forget_source(self, location: str) -> int:
+        """Drop everything a source linked (a repository removed from the settings).
+
+        Returns how many sources matched ``location`` (a path or host URL).
+
+        Raises:
+            NotFound: no source has that location.
+        """
+        wanted = location.rstrip("/")
+        candidates = {wanted, str(Path(location).expanduser())}
+        with self._write() as conn:
+            rows = [
+                r
+                for r in conn.execute(select(source_t.c.id, source_t.c.location))
+                if r.location.rstrip("/") in candidates
+            ]
+            if not rows:
+                known = ", ".join(r.location for r in conn.execute(select(source_t.c.location)))
+                raise NotFound(f"No links source '{location}'. Known sources: {known or 'none'}.")
+            touched: set[str] = set()
+            for row in rows:
+                sid = row.id
+                touched |= _keys_of_commits(conn, sid, None)
+                touched |= set(
+                    conn.execute(
+                        select(branch_t.c.key).where(branch_t.c.source_id == sid)
+                    ).scalars()
+                )
+                touched |= set(
+                    conn.execute(
+                        select(pr_key_t.c.key)
+                        .join(pr_t, pr_t.c.id == pr_key_t.c.pr_id)
+                        .where(pr_t.c.source_id == sid)
+                    ).scalars()
+                )
+                # Children first: not every database enforces ON DELETE CASCADE.
+                _delete_commits(conn, sid, None)
+                conn.execute(
+                    delete(pr_key_t).where(
+                        pr_key_t.c.pr_id.in_(select(pr_t.c.id).where(pr_t.c.source_id == sid))
+                    )
+                )
+                for table in (pr_t, branch_t, ref_t):
+                    conn.execute(delete(table).where(table.c.source_id == sid))
+                conn.execute(delete(source_t).where(source_t.c.id == sid))
+            _rebuild_summaries(conn, touched)
+        return len(rows)
 
     # --- automation ------------------------------------------------------------
 

@@ -179,3 +179,17 @@ def test_schema_matches_models_after_upgrade(db_url: str) -> None:
         diff = compare_metadata(MigrationContext.configure(conn), metadata)
     engine.dispose()
     assert [d for d in diff if "link_" in repr(d)] == []
+
+
+def test_forget_source_drops_its_links_only(
+    service: BoardService, links: LinksService, make_repo: Callable[[str], GitRepo]
+) -> None:
+    repo = infra(make_repo)
+    other = make_repo("other")
+    other.commit("OPS-1: elsewhere")
+    card = service.add_card("Base config", jira_key="OPS-1").card
+    links.scan(settings(repo.path, other.path))
+    assert links.badges()[card.id] == ["3 commits"]
+    assert links.forget_source(str(repo.path)) == 1
+    assert links.badges()[card.id] == ["1 commit"]
+    assert [s["location"] for s in links.sources()] == [str(other.path)]
