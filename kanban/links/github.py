@@ -41,8 +41,6 @@ class GitHubRepo:
         headers: Mapping[str, str] | None = None,
         timeout: float = 20.0,
     ) -> None:
-        if repo.count("/") != 1:
-            raise HostError(f"'{repo}' is not a GitHub repository; write it as owner/name.")
         self.repo = repo
         self.api_url = api_url.rstrip("/")
         self.location = f"{self.api_url}/repos/{repo}"
@@ -78,6 +76,11 @@ class GitHubRepo:
         previous_reviewers: Mapping[str, tuple[Reviewer, ...]] | None = None,
     ) -> list[PullRequest]:
         """Every PR (open and closed) with reviewers, approvals and keys."""
+        if self.repo.count("/") != 1:
+            raise HostError(
+                f"'{self.repo}' is not a GitHub repository; write it as owner/name in the "
+                "links settings."
+            )
         previous = previous or {}
         previous_reviewers = previous_reviewers or {}
         out: list[PullRequest] = []

@@ -1207,8 +1207,15 @@ def _store_devinfo(conn: Connection, sid: int, info: Any) -> set[str]:
     key = info.key
     touched = {key}
     # Drop this key's previous dev-status links, then write the fresh answer.
+    before = set(
+        conn.execute(
+            select(commit_key_t.c.sha).where(
+                commit_key_t.c.key == key, commit_key_t.c.source_id == sid
+            )
+        ).scalars()
+    )
     conn.execute(
-        delete(commit_key_t).where(commit_key_t.c.source_id == sid, commit_key_t.c.key == key)
+        delete(commit_key_t).where(commit_key_t.c.key == key, commit_key_t.c.source_id == sid)
     )
     conn.execute(delete(branch_t).where(branch_t.c.source_id == sid, branch_t.c.key == key))
     pr_ids = select(pr_t.c.id).where(pr_t.c.source_id == sid)
@@ -1263,16 +1270,19 @@ def _store_devinfo(conn: Connection, sid: int, info: Any) -> set[str]:
         )
         merged = tuple(sorted(keys_before | set(pr.keys)))
         touched |= _store_prs(conn, sid, [_pr_with_keys(pr, merged)])
-    # Commits no key points at any more are dropped.
-    orphan = select(commit_t.c.sha).where(
-        commit_t.c.source_id == sid,
-        ~select(commit_key_t.c.sha)
-        .where(commit_key_t.c.source_id == sid, commit_key_t.c.sha == commit_t.c.sha)
-        .exists(),
-    )
-    gone = list(conn.execute(orphan).scalars())
-    if gone:
-        _delete_commits(conn, sid, gone)
+    # Commits this key pointed at and no key points at any more are dropped.
+    maybe_gone = before - {c.sha for c in info.commits}
+    if maybe_gone:
+        still: set[str] = set()
+        for chunk in _chunks(maybe_gone):
+            still |= set(
+                conn.execute(
+                    select(commit_key_t.c.sha).where(
+                        commit_key_t.c.source_id == sid, commit_key_t.c.sha.in_(chunk)
+                    )
+                ).scalars()
+            )
+        _delete_commits(conn, sid, maybe_gone - still)
     return touched
 
 

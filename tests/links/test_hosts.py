@@ -238,6 +238,7 @@ class FakeDevStatus:
     def __init__(self, server: Loopback) -> None:
         self.server = server
         self.issues = {"OPS-1": "10001", "OPS-2": "10002"}
+        self.rebased = False  # True: JIRA no longer lists the second commit
         server.routes["/rest/api/2/issue/OPS-1"] = lambda q, h: (
             200,
             {"id": "10001", "key": "OPS-1"},
@@ -304,7 +305,7 @@ class FakeDevStatus:
                             "author": {"name": "Bob"},
                             "authorTimestamp": 1_760_000_000_000,
                         },
-                    ],
+                    ][: 1 if self.rebased else 2],
                 }
             ]
         else:
@@ -383,3 +384,18 @@ def test_unreachable_host_names_the_source() -> None:
     dead = BitbucketServer("http://127.0.0.1:9", "OPS", "infra")
     with pytest.raises(HostError, match="Bitbucket repository OPS/infra: cannot reach"):
         dead.pull_requests(KEYS)
+
+
+def test_dev_status_rescan_replaces_what_jira_no_longer_lists(
+    service: BoardService, loopback: Loopback
+) -> None:
+    fake = FakeDevStatus(loopback)
+    card = service.add_card("DNS", jira_key="OPS-1").card
+    links = LinksService(service)
+    dev = DevStatusClient(loopback.url)
+    links.scan(SETTINGS, devstatus=dev)
+    assert links.badges()[card.id] == ["PR open 1/2", "2 commits"]
+    fake.rebased = True
+    assert links.scan(SETTINGS, devstatus=dev).ok
+    assert links.badges()[card.id] == ["PR open 1/2", "1 commit"]
+    assert [c["sha"] for c in links.card_links(card.id)["commits"]] == ["a" * 40]
