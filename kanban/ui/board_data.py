@@ -286,7 +286,8 @@ def apply_local_move(
     card = cards[card_id]
     old = [c for c in cell_cards(snapshot, card.column_id, card.person_id) if c.id != card_id]
     for i, c in enumerate(old):
-        cards[c.id] = dataclasses.replace(c, position=i)
+        if c.position != i:
+            cards[c.id] = dataclasses.replace(c, position=i)
     if (column_id, person_id) == card.cell:
         target = old
     else:
@@ -301,7 +302,8 @@ def apply_local_move(
     moved = dataclasses.replace(card, **values)  # type: ignore[arg-type]
     target.insert(pos, moved)
     for i, c in enumerate(target):
-        cards[c.id] = dataclasses.replace(c, position=i)
+        if c.position != i or c is moved:
+            cards[c.id] = dataclasses.replace(c, position=i)
     return dataclasses.replace(snapshot, cards=tuple(cards.values()))
 
 

@@ -80,6 +80,20 @@ def wrap_lines(text: str, font: QFont, width: float, max_lines: int) -> list[str
     return lines
 
 
+def _looks(card: Card) -> tuple[object, ...]:
+    """The fields a card's picture depends on (not its position or revision)."""
+    return (
+        card.title,
+        card.jira_key,
+        card.size_days,
+        card.labels,
+        card.not_ready,
+        card.not_ready_reason,
+        card.column_since,
+        card.updated_at if card.column_since is None else None,
+    )
+
+
 class CardItem(QGraphicsItem):
     """One card, painted; its position is the top-left of its layout rectangle."""
 
@@ -118,7 +132,7 @@ class CardItem(QGraphicsItem):
             self.prepareGeometryChange()
             self._size = QRectF(0, 0, rect.width(), rect.height())
         changed = (
-            card != self.card
+            (card is not self.card and _looks(card) != _looks(self.card))
             or person != self.person
             or tuple(badges) != tuple(self.badges)
             or highlighted != self.highlighted

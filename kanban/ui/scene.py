@@ -55,6 +55,7 @@ class BoardScene(QGraphicsScene):
         self.layout: BoardLayout | None = None
         self._bubbles: list[it.BubbleItem] = []
         self.backgrounds: list[tuple[QRectF, QColor, QColor | None, float]] = []
+        self._bg_key: list[tuple[object, ...]] = []
 
     def _add(self, item: QGraphicsItem) -> None:
         self.addItem(item)
@@ -190,8 +191,12 @@ class BoardScene(QGraphicsScene):
             )
         for card_id in [k for k in self.card_items if k not in shown]:
             self.removeItem(self.card_items.pop(card_id))
-        self.setSceneRect(QRectF(0, 0, layout.width, layout.height))
-        self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+        rect = QRectF(0, 0, layout.width, layout.height)
+        if rect != self.sceneRect() or _bg_key(self.backgrounds) != self._bg_key:
+            # Only a changed layout costs a repaint of the (cached) background.
+            self._bg_key = _bg_key(self.backgrounds)
+            self.setSceneRect(rect)
+            self.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt API
         painter.fillRect(rect, BACKGROUND)
@@ -235,6 +240,15 @@ class BoardScene(QGraphicsScene):
     @property
     def bubbles(self) -> list[it.BubbleItem]:
         return list(self._bubbles)
+
+
+def _bg_key(
+    backgrounds: list[tuple[QRectF, QColor, QColor | None, float]],
+) -> list[tuple[object, ...]]:
+    return [
+        (r.x(), r.y(), r.width(), r.height(), c.rgba(), b.rgba() if b else None, w)
+        for r, c, b, w in backgrounds
+    ]
 
 
 def _blend(base: QColor, tint: QColor) -> QColor:
