@@ -31,6 +31,7 @@ a crash leaves either both or neither, and the next run converges.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import uuid
 from collections import defaultdict
@@ -232,6 +233,21 @@ class _JiraWriter(BoardService):
         result = self._commit_change(conn, card, values, kind, None, [], Source.JIRA, at=at)
         return result.card
 
+    _counts: dict[tuple[int, int | None], int] | None = None
+
+    def forget_counts(self) -> None:
+        """Cards moved by other means: count the cells again before the next insert."""
+        self._counts = None
+
+    def _cell_counts(self, conn: Connection) -> dict[tuple[int, int | None], int]:
+        # Counted once per page transaction and kept up to date by our own inserts.
+        if self._counts is None:
+            counts: dict[tuple[int, int | None], int] = defaultdict(int)
+            for column_id, person_id, _blocked, n in repo.cell_counts(conn):
+                counts[(column_id, person_id)] += n
+            self._counts = counts
+        return self._counts
+
     def insert_cards_from_jira(
         self,
         conn: Connection,
@@ -244,9 +260,7 @@ class _JiraWriter(BoardService):
         card's first column is the ``from`` of the first one. One executemany
         per table: a first pull of thousands of issues is a few statements.
         """
-        counts: dict[tuple[int, int | None], int] = defaultdict(int)
-        for column_id, person_id, _blocked, n in repo.cell_counts(conn):
-            counts[(column_id, person_id)] += n
+        counts = self._cell_counts(conn)
         rows: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
         for values, created_at, history in items:
@@ -301,6 +315,20 @@ class _JiraWriter(BoardService):
         return [r["id"] for r in rows]
 
 
+_uuid_pool: list[bytes] = []
+
+
+def _new_uuid() -> str:
+    """A random UUID, drawing entropy 4 KB at a time.
+
+    One ``os.urandom`` call per event cost a fifth of a 5,000-issue first pull.
+    """
+    if not _uuid_pool:
+        block = os.urandom(4096)
+        _uuid_pool.extend(block[i : i + 16] for i in range(0, 4096, 16))
+    return str(uuid.UUID(bytes=_uuid_pool.pop(), version=4))
+
+
 def _event(
     card_id: str,
     kind: EventKind,
@@ -311,7 +339,7 @@ def _event(
 ) -> dict[str, Any]:
     return {
         "card_id": card_id,
-        "change_id": str(uuid.uuid4()),
+        "change_id": _new_uuid(),
         "actor": actor[:200],
         "at": at,
         "kind": kind.value,
@@ -336,7 +364,7 @@ class _Context:
     people_by_user: dict[str, Person]
     pool_id: int
     tz: str
-    records: dict[str, IssueRecord] = field(default_factory=dict)
+    seen: set[str] = field(default_factory=set)  # issue keys read this run
     graphs: dict[str, StatusGraph] = field(default_factory=dict)
     status_samples: dict[str, dict[str, str]] = field(default_factory=dict)
     status_names: dict[str, str] = field(default_factory=dict)
@@ -571,6 +599,7 @@ class SyncService:
     ) -> SyncReport:
         report = SyncReport()
         started = datetime.now(UTC)
+        self.writer.forget_counts()
         say = progress or (lambda _d, _t, _m: None)
         with self.board._write() as conn:
             last_ok = state.last_run(conn, status="ok")
@@ -745,9 +774,14 @@ class SyncService:
         report.search_requests += stats.requests
 
     def _absorb(self, ctx: _Context, records: Iterable[IssueRecord]) -> None:
-        """Remember records, learn workflow edges from changelogs, note samples per status."""
+        """Note the keys seen, learn workflow edges from changelogs, note samples per status.
+
+        Records themselves are not kept (only those with a push pending): holding
+        thousands of them would make every full garbage collection, which stalls
+        the GUI thread too, scan them all.
+        """
         for rec in records:
-            ctx.records[rec.key] = rec
+            ctx.seen.add(rec.key)
             ctx.status_names[rec.status_id] = rec.status_name
             wf = ctx.graphs.setdefault(_workflow_key(rec), StatusGraph())
             for change in rec.status_changes:
@@ -779,7 +813,7 @@ class SyncService:
             key
             for card_id, key, linked_revision in links
             if key
-            and key not in ctx.records
+            and key not in ctx.seen
             and card_id in revisions
             and (revisions[card_id] != linked_revision or card_id in with_items)
         ]
@@ -795,7 +829,7 @@ class SyncService:
                 for card_id, key, _rev in state.link_revisions(conn)
                 if key and card_id in revisions
             ]
-            missing_keys = [key for key in live if key not in ctx.records]
+            missing_keys = [key for key in live if key not in ctx.seen]
             if not missing_keys:
                 return
             missing = state.links_for(conn, keys=missing_keys, idents=[])
@@ -936,6 +970,9 @@ class SyncService:
                 report.unmapped[name] = report.unmapped.get(name, 0) + 1
         with self.writer.batch():
             conn = self.writer.conn()
+            # Counted again inside this transaction: someone may have added a
+            # card on the board since the last page.
+            self.writer.forget_counts()
             links = state.links_for(
                 conn,
                 keys=[r.key for r in records],
@@ -955,6 +992,7 @@ class SyncService:
                 if action.decision is Decision.CREATE_CARD:
                     creates.append((rec, action))
                     continue
+                self.writer.forget_counts()
                 try:
                     with self.writer._write() as wconn:
                         revision = self._apply_board_side(

@@ -287,9 +287,15 @@ def card_revisions(conn: Connection) -> dict[str, int]:
 
 def links_for(conn: Connection, *, keys: Iterable[str], idents: Iterable[str]) -> list[Link]:
     """The links of these issue keys or idents (one page of a search at a time)."""
-    keys, idents = list(keys), list(idents)
-    stmt = select(link_t).where(link_t.c.issue_key.in_(keys) | link_t.c.ident.in_(idents))
-    return [_link(r) for r in conn.execute(stmt)]
+    # Two indexed look-ups: "key IN ... OR ident IN ..." made SQLite scan the table.
+    found = {
+        r.card_id: r for r in conn.execute(select(link_t).where(link_t.c.issue_key.in_(list(keys))))
+    }
+    idents = list(idents)
+    if idents:
+        for r in conn.execute(select(link_t).where(link_t.c.ident.in_(idents))):
+            found[r.card_id] = r
+    return [_link(r) for r in found.values()]
 
 
 def insert_links(conn: Connection, *, rows: list[dict[str, Any]]) -> None:

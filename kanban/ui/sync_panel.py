@@ -11,6 +11,7 @@ and keep JIRA's. Both get a ``service_factory`` that opens a fresh
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 from collections.abc import Callable
@@ -51,6 +52,23 @@ FIELD_NAMES = {
 }
 
 
+_frozen = False
+
+
+def _freeze_heap_once() -> None:
+    """Move the app's long-lived objects out of the garbage collector's reach.
+
+    A full collection scans every tracked object and holds the GIL while it
+    does: with the board, Qt wrappers and the sync's libraries loaded, that is
+    50-120 ms during which the GUI thread cannot run. Freezing the heap once,
+    when the first sync starts, keeps later collections to what is new.
+    """
+    global _frozen
+    if not _frozen:
+        gc.freeze()
+        _frozen = True
+
+
 class SyncRunner(QObject):
     """One sync at a time on a worker thread.
 
@@ -81,6 +99,7 @@ class SyncRunner(QObject):
         """Start a sync; False when one is already running (the timer just skips a beat)."""
         if self.running:
             return False
+        _freeze_heap_once()
         self._cancel = threading.Event()
         cancel = self._cancel
         self.started.emit()
