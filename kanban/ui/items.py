@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
+from html import escape
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -145,7 +146,9 @@ class CardItem(QGraphicsItem):
         if self.pos() != rect.topLeft():
             self.setPos(rect.topLeft())
         if changed:
-            self.setToolTip(self._tooltip())
+            # Rich text on purpose, with the card's own text escaped: a title
+            # such as "<b>" must show as typed, not as markup.
+            self.setToolTip("<p>" + escape(self._tooltip()).replace("\n", "<br>") + "</p>")
             self.update()
 
     def _tooltip(self) -> str:

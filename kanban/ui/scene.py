@@ -24,6 +24,7 @@ from kanban.ui.layout import BoardLayout, Metrics, column_header_texts
 
 BUBBLE_MS = 6000
 BACKGROUND = QColor("#ffffff")
+STICKY_Z = 30.0
 CELL_BORDER = QColor("#dde1e5")
 
 
@@ -56,6 +57,8 @@ class BoardScene(QGraphicsScene):
         self._bubbles: list[it.BubbleItem] = []
         self.backgrounds: list[tuple[QRectF, QColor, QColor | None, float]] = []
         self._bg_key: list[tuple[object, ...]] = []
+        self.sticky: list[it.BoxItem] = []
+        self._view_top = 0.0
 
     def _add(self, item: QGraphicsItem) -> None:
         self.addItem(item)
@@ -102,7 +105,8 @@ class BoardScene(QGraphicsScene):
         corner = "PERSON" if data.grouping.value == "person" else "PROJECT"
         if data.my_board:
             corner = "MY BOARD"
-        self._add(it.BoxItem(layout.corner, it.HEADER_BG, [corner], [m.header_font]))
+        corner_item = it.BoxItem(layout.corner, it.HEADER_BG, [corner], [m.header_font])
+        self._add(corner_item)
 
         for col in data.columns:
             state = data.column_state(col)
@@ -163,6 +167,17 @@ class BoardScene(QGraphicsScene):
                     )
                 )
 
+        # The header row stays at the top of the view while the board scrolls.
+        self.sticky = [
+            self.pool_header_item,
+            self.add_button_item,
+            corner_item,
+            *self.column_header_items.values(),
+        ]
+        for item in self.sticky:
+            item.setZValue(STICKY_Z + (1 if item is self.add_button_item else 0))
+        self.stick(self._view_top)
+
         for rect, text in layout.notes.values():
             self._add(it.BoxItem(rect, QColor(0, 0, 0, 0), [text], [m.small_font], z=-1))
 
@@ -209,6 +224,14 @@ class BoardScene(QGraphicsScene):
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 inset = width / 2
                 painter.drawRect(zone.adjusted(inset, inset, -inset, -inset))
+
+    def stick(self, view_top: float) -> None:
+        """Keep the header row in view: ``view_top`` is the scene y at the view's top."""
+        self._view_top = view_top
+        offset = max(0.0, view_top - self.m.margin) if self.layout else 0.0
+        for item in self.sticky:
+            if item.pos().y() != offset:
+                item.setPos(0, offset)
 
     def set_selected(self, old: str | None, new: str | None) -> None:
         for card_id, value in ((old, False), (new, True)):

@@ -94,6 +94,7 @@ class BoardView(QGraphicsView):
         self._dragging = False
         self._drag_origin = QPointF()
         self._pinch: tuple[float, float] | None = None  # start distance, start zoom
+        self.verticalScrollBar().valueChanged.connect(lambda _v: self._scrolled())
         self.help = QLabel(HELP_TEXT, self)
         self.help.setStyleSheet(
             "QLabel { background: rgba(33,33,33,235); color: white; padding: 18px;"
@@ -151,7 +152,12 @@ class BoardView(QGraphicsView):
         for item in self.board_scene.items(scene_pos):
             if item.type() == it.CARD_TYPE:
                 return item  # type: ignore[return-value]
+            if item in self.board_scene.sticky:
+                return None  # a header row over the card
         return None
+
+    def _scrolled(self) -> None:
+        self.board_scene.stick(self.mapToScene(0, 0).y())
 
     def _press_at(self, scene_pos: QPointF) -> bool:
         """Start a possible drag or click at ``scene_pos``; True if something took it."""
@@ -182,6 +188,7 @@ class BoardView(QGraphicsView):
             if (scene_pos - start).manhattanLength() * self.zoom < threshold:
                 return
             self._dragging = True
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
             self._drag_origin = item.pos()
             item.setZValue(100)
             item.setOpacity(0.85)
@@ -207,6 +214,7 @@ class BoardView(QGraphicsView):
         press, dragging = self._press, self._dragging
         self._press, self._dragging = None, False
         self.board_scene.indicator.setVisible(False)
+        self.viewport().unsetCursor()
         if press is None or not dragging:
             return
         card_id = press[0]

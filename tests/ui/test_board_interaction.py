@@ -172,3 +172,29 @@ def test_unexpected_errors_go_to_the_log_with_one_line_shown(qtbot, window, monk
         sys.excepthook(type(exc), exc, exc.__traceback__)
     assert "Traceback" in log_file().read_text() and "boom in a slot" in log_file().read_text()
     assert window.statusBar().currentMessage().startswith("Unexpected error: boom in a slot")
+
+
+def test_column_headers_stay_in_view_when_scrolling(qtbot, window, service, team) -> None:
+    for i in range(12):
+        service.add_card(
+            f"Extra work {i}", column="In progress", person="Bob Jones", override_reason="test"
+        )
+    window.controller.reload()
+    qtbot.waitUntil(
+        lambda: len(window.controller.data.cells[(team.progress, ("person", team.bob.id))]) == 13
+    )
+    bar = window.view.verticalScrollBar()
+    assert bar.maximum() > 0
+    bar.setValue(bar.maximum())
+    top = window.view.mapToScene(0, 0).y()
+    header = window.scene.column_header_items[team.progress]
+    assert abs(header.sceneBoundingRect().top() + 3 - top) < 2
+    # A press on the header row does not grab the card under it.
+    point = window.view.mapFromScene(header.sceneBoundingRect().center())
+    QTest.mousePress(
+        window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+    )
+    QTest.mouseRelease(
+        window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+    )
+    assert window.view._press is None
