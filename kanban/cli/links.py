@@ -27,7 +27,8 @@ from kanban.services.links import (
     set_host_token,
 )
 
-HOST_KINDS = ("bitbucket", "github", "jira")
+# The JIRA token belongs to the JIRA connection (kanban jira setup), not to links.
+HOST_KINDS = ("bitbucket", "github")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]

@@ -215,27 +215,26 @@ def jira_project_keys(config: Config) -> list[str]:
 
 
 def devstatus_client_from_config(config: Config) -> DevStatusClient | None:
-    """A dev-status client for the JIRA connection in ``[jira]``, if one is set up.
+    """A dev-status client for the board's JIRA connection, if one is set up.
 
-    The URL is ``[jira] url`` (or ``server``); the token is read from the keyring
-    entry ``jira:<url>`` under the app's service name. With ``user`` (or ``email``)
-    set, Basic auth is used (JIRA Cloud: e-mail + API token), else Bearer (a DC PAT).
+    Uses the sync feature's settings (``[jira]``) and token (its keyring entry,
+    or ``KANBAN_JIRA_TOKEN`` where there is no keyring): Bearer for a DC
+    personal access token, Basic (e-mail + API token) for Cloud.
     """
     from kanban.links.http import basic
+    from kanban.sync.settings import AUTH_CLOUD, JiraSettings, load_token
 
-    jira = config.extra.get("jira") or {}
-    if not isinstance(jira, dict):
+    settings = JiraSettings.load(config)
+    if not settings.url:
         return None
-    url = str(jira.get("url") or jira.get("server") or "").strip()
-    if not url:
-        return None
-    token = host_token("jira", url)
-    user = str(jira.get("user") or jira.get("email") or "").strip()
-    if token and user:
-        headers = basic(user, token)
+    token, note = load_token(settings)
+    if note:
+        log.info("JIRA development info: %s", note)
+    if token and settings.auth == AUTH_CLOUD and settings.user:
+        headers = basic(settings.user, token)
     else:
         headers = bearer(token)
-    return DevStatusClient(url, headers)
+    return DevStatusClient(settings.url, headers, timeout=settings.timeout)
 
 
 # --- reports -------------------------------------------------------------------

@@ -7,7 +7,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import GitRepo
+from conftest import GitRepo, Loopback
+from test_hosts import FakeDevStatus
 
 from kanban.cli.main import run
 from kanban.settings import Config
@@ -111,3 +112,22 @@ def test_automation_rules_switch(capsys: pytest.CaptureFixture[str], db_url: str
     assert code == 0 and "pr_merged" in out
     code, out, _ = kanban(capsys, "links", "auto", "--json", "--db", db_url)
     assert json.loads(out)["pr_merged"] is True
+
+
+def test_scan_asks_jira_with_the_jira_connections_token(
+    capsys: pytest.CaptureFixture[str], loopback: Loopback, db_url: str
+) -> None:
+    from kanban.sync.settings import JiraSettings, store_token
+
+    FakeDevStatus(loopback)
+    jira = JiraSettings(url=loopback.url, project_keys=["OPS"])
+    jira.save()
+    store_token(jira, "pat-123")
+    assert kanban(capsys, "add", "DNS", "--jira", "OPS-1", "--db", db_url)[0] == 0
+    code, out, err = kanban(capsys, "links", "scan", "--json", "--db", db_url)
+    assert code == 0, err
+    (source,) = json.loads(out)["sources"]
+    assert source["kind"] == "devstatus" and source["pull_requests"] == 1
+    assert {h["authorization"] for _p, _q, h in loopback.requests} == {"Bearer pat-123"}
+    code, out, _ = kanban(capsys, "links", "show", "OPS-1", "--db", db_url)
+    assert "OPS-1: DNS zone" in out and "OPEN" in out
