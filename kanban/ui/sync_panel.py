@@ -17,7 +17,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -140,6 +140,28 @@ class SyncRunner(QObject):
         if self._thread is not None:
             self._thread.join(timeout)
         return not self.running
+
+
+class AutoSync(QObject):
+    """Starts a sync every ``minutes`` (the wall display's heartbeat); 0 switches it off.
+
+    A tick while a sync still runs is skipped, never queued behind it.
+    """
+
+    def __init__(self, runner: SyncRunner, minutes: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner = runner
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self._tick)
+        self.set_minutes(minutes)
+
+    def set_minutes(self, minutes: int) -> None:
+        self.timer.stop()
+        if minutes > 0:
+            self.timer.start(minutes * 60_000)
+
+    def _tick(self) -> None:
+        self.runner.start()
 
 
 def _value(value: Any) -> str:

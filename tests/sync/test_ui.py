@@ -86,3 +86,17 @@ def test_runner_reports_offline_without_blocking(  # type: ignore[no-untyped-def
         assert runner.start()
     message, offline = blocker.args
     assert offline and "Cannot reach JIRA" in message
+
+
+def test_auto_sync_ticks_start_a_sync(qtbot, fake: FakeJira, factory) -> None:  # type: ignore[no-untyped-def]
+    from kanban.ui.sync_panel import AutoSync
+
+    fake.add_issue("OPS", "Patch web01")
+    runner = SyncRunner(factory)
+    auto = AutoSync(runner, 0)
+    assert not auto.timer.isActive()
+    auto.set_minutes(5)
+    assert auto.timer.interval() == 300_000
+    with qtbot.waitSignal(runner.finished, timeout=10_000) as blocker:
+        auto.timer.timeout.emit()
+    assert blocker.args[0].created_cards == 1
