@@ -1595,6 +1595,13 @@ class SyncService:
             report.created_issues += 1
             report.jira_writes += 1
             log.info("Created %s from card '%s'", key, card.title)
+            try:
+                # For people and scripts reading the issue; the label above is
+                # what the sync searches (properties are not searchable by JQL).
+                ctx.client.set_property(key, "kanban.card", {"id": card.id})
+                report.jira_writes += 1
+            except JiraError as exc:
+                log.info("Could not set the kanban.card property on %s: %s", key, exc)
             found = self._fetch(ctx, [key], report)
             if not found:
                 # Cloud search is eventually consistent: the stamp finds it next run.

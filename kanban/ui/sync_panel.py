@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QTableWidget,
@@ -34,6 +35,7 @@ from PySide6.QtWidgets import (
 from kanban.errors import UserError
 from kanban.logs import log_file
 from kanban.services.sync import PendingItem, SyncReport, SyncService, SyncStatus
+from kanban.sync.errors import JiraOffline, SideEmpty
 from kanban.ui.dialogs.common import MessageBanner, em
 from kanban.ui.workers import SerialExecutor
 
@@ -78,12 +80,15 @@ class SyncRunner(QObject):
         finished(object): the :class:`SyncReport` of a successful run.
         failed(str, bool): the reason in words, and whether JIRA was unreachable
             (offline: show the banner, changes wait in the queue).
+        side_empty(str): JIRA returned no issues while many cards are linked;
+            nothing was archived. Ask the user, then ``start(force=True)``.
     """
 
     started = Signal()
     progressed = Signal(int, int, str)
     finished = Signal(object)
     failed = Signal(str, bool)
+    side_empty = Signal(str)
 
     def __init__(self, service_factory: ServiceFactory, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -115,9 +120,9 @@ class SyncRunner(QObject):
                     progress=lambda d, t, m: self.progressed.emit(d, -1 if t is None else t, m),
                 )
                 self.finished.emit(report)
+            except SideEmpty as exc:
+                self.side_empty.emit(str(exc))
             except UserError as exc:
-                from kanban.sync.errors import JiraOffline
-
                 self.failed.emit(str(exc), isinstance(exc, JiraOffline))
             except Exception:  # noqa: BLE001 - reported, never raised into Qt
                 log.exception("Unexpected error during the JIRA sync")
@@ -253,6 +258,7 @@ class SyncPanel(QWidget):
         self.runner.progressed.connect(self._on_progress)
         self.runner.finished.connect(self._on_finished)
         self.runner.failed.connect(self._on_failed)
+        self.runner.side_empty.connect(self._on_side_empty)
         self._update_buttons()
 
     # --- loading -------------------------------------------------------------------
@@ -409,6 +415,25 @@ class SyncPanel(QWidget):
         self.cancel_button.setEnabled(False)
         self.banner.show_message(message, "warning" if offline else "error")
         self.refresh()
+
+    def _on_side_empty(self, message: str) -> None:
+        self.progress.hide()
+        self.cancel_button.setEnabled(False)
+        self.banner.show_message(message, "warning")
+        if self.confirm_archive(message):
+            self.runner.start(force=True)
+        self._update_buttons()
+
+    def confirm_archive(self, message: str) -> bool:
+        """Ask before archiving every linked card (tests replace this)."""
+        answer = QMessageBox.question(
+            self,
+            "JIRA returned no issues",
+            f"{message}\n\nArchive the linked cards anyway?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.No,
+        )
+        return answer == QMessageBox.StandardButton.Yes
 
     def _show_error(self, error: BaseException, what: str) -> None:
         if isinstance(error, UserError):

@@ -39,6 +39,7 @@ def test_new_card_becomes_an_issue_stamped_with_its_id(
     assert issue.status == "3" and issue.assignee == "carol"  # status and assignee follow
     assert service.card(card.id).jira_key == issue.key
     assert service.card(card.id).labels == ("hw",)  # the stamp is not a card label
+    assert issue.properties["kanban.card"] == {"id": card.id}
     fake.requests.clear()
     sync.sync()
     assert fake.writes() == []

@@ -100,3 +100,22 @@ def test_auto_sync_ticks_start_a_sync(qtbot, fake: FakeJira, factory) -> None:  
     with qtbot.waitSignal(runner.finished, timeout=10_000) as blocker:
         auto.timer.timeout.emit()
     assert blocker.args[0].created_cards == 1
+
+
+def test_panel_asks_before_archiving_everything(  # type: ignore[no-untyped-def]
+    qtbot, fake: FakeJira, service: BoardService, sync: SyncService, factory
+) -> None:
+    map_default_columns(service)
+    for n in range(4):
+        fake.add_issue("OPS", f"Task {n}")
+    sync.sync()
+    for issue in fake.issues.values():
+        issue.project = "GONE"
+    panel = SyncPanel(factory)
+    qtbot.addWidget(panel)
+    asked: list[str] = []
+    panel.confirm_archive = lambda message: asked.append(message) or False  # type: ignore[method-assign]
+    with qtbot.waitSignal(panel.runner.side_empty, timeout=10_000):
+        panel.runner.start(full=True)
+    assert asked and "nothing was archived" in asked[0]
+    assert len(service.list_cards()) == 4
