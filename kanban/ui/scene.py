@@ -75,6 +75,7 @@ class BoardScene(QGraphicsScene):
         now: datetime,
     ) -> None:
         self.data, self.layout = data, layout
+        self.sticky = []
         for item in self.static_items:
             self.removeItem(item)
         self.static_items.clear()

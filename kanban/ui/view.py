@@ -20,6 +20,7 @@ Signals:
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QKeyEvent,
@@ -157,7 +158,10 @@ class BoardView(QGraphicsView):
         return None
 
     def _scrolled(self) -> None:
-        self.board_scene.stick(self.mapToScene(0, 0).y())
+        # The window deletes the scene before this view, and the scroll bars
+        # still move while the view goes away.
+        if shiboken6.isValid(self.board_scene):
+            self.board_scene.stick(self.mapToScene(0, 0).y())
 
     def _press_at(self, scene_pos: QPointF) -> bool:
         """Start a possible drag or click at ``scene_pos``; True if something took it."""
