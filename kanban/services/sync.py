@@ -612,7 +612,7 @@ class SyncService:
             say(0, None, f"Connecting to {self.settings.url}")
             client, notes = self.connect(cancel)
             report.notes.extend(notes)
-            ctx = self._context(client, report)
+            ctx = self._context(client, report, refresh=mode == "full")
             since = None if mode == "full" or last_ok is None else last_ok.started_at - OVERLAP
             self._pull_pass(ctx, report, since, say)
             self._local_pass(ctx, report)
@@ -660,13 +660,14 @@ class SyncService:
 
     # --- context -------------------------------------------------------------------------
 
-    def _context(self, client: JiraClient, report: SyncReport) -> _Context:
+    def _context(self, client: JiraClient, report: SyncReport, refresh: bool) -> _Context:
         with self.board._read() as conn:
             ids_meta = state.get_meta(conn, key="field_ids")
             tz = state.get_meta(conn, key="time_zone")
             graphs = state.get_meta(conn, key="workflows", default={})
         url_key = self.settings.url
-        if not ids_meta or ids_meta.get("url") != url_key:
+        # Read again on full runs: an admin may have added the Flagged field since.
+        if not ids_meta or ids_meta.get("url") != url_key or refresh:
             ids_meta = {
                 "url": url_key,
                 "flagged": client.field_id("Flagged"),
