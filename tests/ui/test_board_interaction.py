@@ -198,3 +198,16 @@ def test_column_headers_stay_in_view_when_scrolling(qtbot, window, service, team
         window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
     )
     assert window.view._press is None
+
+
+def test_double_click_opens_the_card_editor(qtbot, window, team) -> None:
+    from kanban.ui.dialogs.card_editor import CardEditorDialog
+
+    card_id = team.cards["Rotate backups"]
+    point = window.view.mapFromScene(window.controller.layout.cards[card_id].center())
+    QTest.mouseDClick(
+        window.view.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point
+    )
+    assert isinstance(window._dialog, CardEditorDialog)
+    assert window._dialog.isVisible()
+    window._dialog.close()
