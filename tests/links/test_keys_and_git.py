@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 import pytest
 from conftest import GitRepo
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kanban.errors import InvalidInput
 from kanban.links.gitscan import GitSourceError, scan_repository
@@ -161,3 +163,24 @@ def test_not_a_repository_and_vanished_repository(
     shutil.rmtree(repo.path)
     with pytest.raises(GitSourceError, match=r"infra does not exist"):
         scan_repository(repo.path, OPS, first.tips)
+
+
+STYLES = ("{k}: fix", "[{k}] fix", "fix ({k})", "fix {k}.", "{k}, {k}", "merge {k}\n\nbody")
+
+
+@given(
+    project=st.from_regex(r"[A-Z][A-Z0-9]{1,6}", fullmatch=True),
+    number=st.integers(min_value=1, max_value=99_999),
+    style=st.sampled_from(STYLES),
+    other=st.from_regex(r"[A-Z][A-Z0-9]{1,6}", fullmatch=True),
+)
+def test_any_style_finds_the_key_and_only_configured_projects_count(
+    project: str, number: int, style: str, other: str
+) -> None:
+    key = f"{project}-{number}"
+    matcher = KeyMatcher([project])
+    assert matcher.in_text(style.format(k=key)) == (key,)
+    assert matcher.in_branch(f"feature/{key.lower()}-work") == (key,)
+    if other != project and not other.endswith(project):
+        # Another project's key (or a word like UTF-8) is never taken for ours.
+        assert matcher.in_text(style.format(k=f"{other}-{number}")) == ()
