@@ -30,6 +30,7 @@ a crash leaves either both or neither, and the next run converges.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import threading
@@ -81,6 +82,7 @@ from kanban.sync.mapping import (
     local_values,
     parse_issue,
     remote_values,
+    status_changes,
     status_map,
 )
 from kanban.sync.settings import JiraSettings, load_token
@@ -1016,6 +1018,16 @@ class SyncService:
         report: SyncReport,
     ) -> None:
         """New issues become cards, in bulk: a first pull of thousands stays fast."""
+        whole: list[tuple[IssueRecord, Action]] = []
+        for rec, action in creates:
+            if not rec.changelog_complete:
+                # History is what cycle times are computed from: read all of it.
+                full = ctx.client.changelog(rec.key)
+                rec = dataclasses.replace(
+                    rec, status_changes=status_changes(full), changelog_complete=True
+                )
+            whole.append((rec, action))
+        creates = whole
         items = [self._new_card(ctx, rec) for rec, _action in creates]
         card_ids = self.writer.insert_cards_from_jira(conn, items)
         state.insert_links(

@@ -377,6 +377,33 @@ class JiraClient:
 
     # --- writes -------------------------------------------------------------------
 
+    def changelog(self, key: str) -> list[dict[str, Any]]:
+        """The whole changelog of an issue, oldest first.
+
+        Cloud pages it at ``/issue/{key}/changelog``; Server/DC returns it whole
+        with the issue (``expand=changelog``). The library has no paged helper.
+        """
+        if not self.is_cloud:
+            issue = self._call(
+                lambda: self.jira.issue(key, fields="updated", expand="changelog"),
+                f"reading the history of {key}",
+            )
+            return list((issue.raw.get("changelog") or {}).get("histories") or [])
+        out: list[dict[str, Any]] = []
+        start = 0
+        while True:
+            page = self._call(
+                lambda s=start: self.jira._get_json(
+                    f"issue/{key}/changelog", params={"startAt": s, "maxResults": 100}
+                ),
+                f"reading the history of {key}",
+            )
+            values = list(page.get("values") or [])
+            out.extend(values)
+            start += len(values)
+            if page.get("isLast", True) or not values or start >= int(page.get("total") or 0):
+                return out
+
     def transitions(self, key: str) -> list[dict[str, Any]]:
         return self._call(lambda: self.jira.transitions(key), f"reading transitions of {key}")
 

@@ -86,6 +86,8 @@ class IssueRecord:
     issue_type: str | None
     stamp: str | None
     status_changes: tuple[StatusChange, ...] = field(default=())
+    # The changelog embedded in a search may be cut short (Cloud pages it).
+    changelog_complete: bool = True
 
     @property
     def updated_at(self) -> datetime:
@@ -142,20 +144,9 @@ def parse_issue(raw: Mapping[str, Any], ids: FieldIds, cloud: bool) -> IssueReco
     parent_type = ((parent.get("fields") or {}).get("issuetype") or {}).get("name")
     if not epic and parent_type == "Epic":
         epic = parent.get("key")
-    changes: list[StatusChange] = []
-    for history in (raw.get("changelog") or {}).get("histories") or ():
-        at = parse_time(history.get("created"))
-        if at is None:
-            continue
-        author = (history.get("author") or {}).get("displayName") or ""
-        for item in history.get("items") or ():
-            if item.get("field") == "status":
-                changes.append(
-                    StatusChange(
-                        at, _str_or_none(item.get("from")), _str_or_none(item.get("to")), author
-                    )
-                )
-    changes.sort(key=lambda c: c.at)
+    changelog = raw.get("changelog") or {}
+    histories = list(changelog.get("histories") or ())
+    complete = int(changelog.get("total") or len(histories)) <= len(histories)
     return IssueRecord(
         key=str(raw["key"]),
         id=str(raw.get("id", "")),
@@ -174,8 +165,28 @@ def parse_issue(raw: Mapping[str, Any], ids: FieldIds, cloud: bool) -> IssueReco
         priority=(f.get("priority") or {}).get("name"),
         issue_type=(f.get("issuetype") or {}).get("name"),
         stamp=stamp,
-        status_changes=tuple(changes),
+        status_changes=status_changes(histories),
+        changelog_complete=complete,
     )
+
+
+def status_changes(histories: Any) -> tuple[StatusChange, ...]:
+    """The status changes of changelog histories, oldest first."""
+    changes: list[StatusChange] = []
+    for history in histories or ():
+        at = parse_time(history.get("created"))
+        if at is None:
+            continue
+        author = (history.get("author") or {}).get("displayName") or ""
+        for item in history.get("items") or ():
+            if item.get("field") == "status":
+                changes.append(
+                    StatusChange(
+                        at, _str_or_none(item.get("from")), _str_or_none(item.get("to")), author
+                    )
+                )
+    changes.sort(key=lambda c: c.at)
+    return tuple(changes)
 
 
 def _str_or_none(value: Any) -> str | None:

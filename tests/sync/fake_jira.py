@@ -157,6 +157,7 @@ class FakeJira:
         self.board_columns: list[dict[str, Any]] = []
         self.clock_offset = timedelta(0)
         self.allowed_transitions: set[str] | None = None  # None: the whole workflow
+        self.changelog_cap: int | None = None  # embedded changelog cut to this many
         self.add_user("alice", "Alice Admin", "alice@example.com")
         self.add_user("bob", "Bob Builder", "bob@example.com")
         self.add_user("carol", "Carol Network", "carol@example.com")
@@ -317,7 +318,9 @@ class FakeJira:
 
     # --- rendering ----------------------------------------------------------------------
 
-    def issue_json(self, issue: FakeIssue, fields: list[str] | None, expand: str) -> dict[str, Any]:
+    def issue_json(
+        self, issue: FakeIssue, fields: list[str] | None, expand: str, *, search: bool = False
+    ) -> dict[str, Any]:
         name, cat = STATUSES[issue.status]
         all_fields: dict[str, Any] = {
             "summary": issue.summary,
@@ -382,11 +385,14 @@ class FakeJira:
             "fields": chosen,
         }
         if "changelog" in expand:
+            shown = issue.histories
+            if self.changelog_cap is not None and search:
+                shown = issue.histories[-self.changelog_cap :]
             out["changelog"] = {
                 "startAt": 0,
-                "maxResults": len(issue.histories),
+                "maxResults": len(shown),
                 "total": len(issue.histories),
-                "histories": list(issue.histories),
+                "histories": list(shown),
             }
         return out
 
@@ -623,7 +629,7 @@ class FakeJira:
             "startAt": start,
             "maxResults": size,
             "total": len(found),
-            "issues": [self.issue_json(i, fields, expand) for i in page],
+            "issues": [self.issue_json(i, fields, expand, search=True) for i in page],
         }
 
     def _search_cloud(self, query: dict[str, list[str]]) -> tuple[int, Any]:
@@ -638,7 +644,7 @@ class FakeJira:
         fields = self._fields_param(query) or ["id"]
         expand = query.get("expand", [""])[-1]
         out: dict[str, Any] = {
-            "issues": [self.issue_json(i, fields, expand) for i in page],
+            "issues": [self.issue_json(i, fields, expand, search=True) for i in page],
             "isLast": start + size >= len(found),
         }
         if not out["isLast"]:

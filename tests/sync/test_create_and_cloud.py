@@ -173,3 +173,20 @@ def test_connection_test_reports_server_and_user(cloud_fake: FakeJira) -> None:
     assert info.deployment == "Cloud"
     assert info.user_display == "Alice Admin"
     assert info.user_id == cloud_fake.users["alice"].account_id
+
+
+@pytest.mark.parametrize("cloud", [True, False], ids=["cloud", "server"])
+def test_cut_short_changelog_is_read_in_full(
+    cloud: bool, fake: FakeJira, cloud_fake: FakeJira, service: BoardService
+) -> None:
+    server = cloud_fake if cloud else fake
+    map_default_columns(service)
+    server.changelog_cap = 1  # the search embeds only the newest history entry
+    server.page_cap = 2
+    server.add_issue("OPS", "Long story", path=["10000", "10001", "3", "10002", "10003"])
+
+    SyncService(service, make_settings(server)).sync()
+
+    moves = [e for e in service.history("OPS-1") if e.kind.value == "moved"]
+    names = {c.id: c.name for c in service.columns()}
+    assert [names[e.after["column_id"]] for e in moves] == ["In progress", "Review", "Done"]
