@@ -133,5 +133,5 @@ def date_or_none(value: date | str | None) -> date | None:
     return date.fromisoformat(value)
 
 
-from kanban.store import tables_links  # noqa: F401,E402
+from kanban.store import tables_links  # noqa: F401,E402,I001
 from kanban.store import tables_sync  # noqa: F401,E402
