@@ -494,7 +494,8 @@ class MainWindow(QMainWindow):
 
     def _settings_changed(self) -> None:
         self.config = Config.load() if self.config is not None else Config()
-        self.me_name = self.config.me or self.me_name
+        # "Match my computer user" clears Config.me: fall back to the OS user, not the old name.
+        self.me_name = self.config.me
         self.controller.reload()
 
     def _ask_override(self, card: Card, violations: Sequence[Violation]) -> str | None:

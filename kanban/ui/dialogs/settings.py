@@ -50,6 +50,7 @@ from kanban.ui.dialogs.common import (
     run_safely,
     set_limit,
 )
+from kanban.ui.me import find_me, match_person
 
 T = TypeVar("T", Person, Column)
 
@@ -630,39 +631,18 @@ class RulesDialog(QDialog):
         super().accept()
 
 
-def _match_keys(person: Person) -> set[str]:
-    keys = {person.name.strip().lower()}
-    if person.jira_user:
-        keys.add(person.jira_user.strip().lower())
-    if person.email:
-        email = person.email.strip().lower()
-        keys.update((email, email.split("@", 1)[0]))
-    return keys
-
-
 def match_os_user(people: list[Person], user: str | None = None) -> Person | None:
-    """The person a user name stands for: their name, JIRA user, e-mail or its local part.
-
-    The same rules as the board's "My board" matching (``kanban.ui.me``), so the
-    default shown here is the person the board will use. Active people win.
-    """
-    wanted = (os_user() if user is None else user).strip().lower()
-    if not wanted:
-        return None
-    found = sorted(
-        (p for p in people if wanted in _match_keys(p)), key=lambda p: (not p.active, p.order)
-    )
-    return found[0] if found else None
+    """The person a user name stands for (the board's own matching, ``kanban.ui.me``)."""
+    return match_person(people, os_user() if user is None else user)
 
 
 def current_person(service: BoardService, config: Config | None = None) -> Person | None:
     """Who "I" am on this board: ``Config.me`` if it names a person, else the OS user's match.
 
-    The board's "My board" filter uses this; None means nobody matches yet.
+    The board's "My board" filter uses the same rule; None means nobody matches yet.
     """
     cfg = config or Config.load()
-    people = service.people(include_inactive=True)
-    return (match_os_user(people, cfg.me) if cfg.me else None) or match_os_user(people)
+    return find_me(service.people(include_inactive=True), cfg.me, os_user())
 
 
 class MeDialog(QDialog):
