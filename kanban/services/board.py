@@ -963,7 +963,13 @@ class BoardService:
             kind,
             _jsonable_card_values(card, fields),
             _jsonable_card_values(written, fields),
-            reason=override_reason.strip() if violations and override_reason else None,
+            # An automatic change (git, JIRA) always records why it happened; a
+            # local one only when the user overrode a rule.
+            reason=(
+                override_reason.strip()
+                if override_reason and (violations or source is not Source.LOCAL)
+                else None
+            ),
             violations=violations,
             source=source,
             at=at,

@@ -262,3 +262,23 @@ def test_columns_and_people_management(board: BoardService) -> None:
     bob = board.resolve_person("bob")
     assert (bob.active, bob.wip_limit, bob.order) == (False, 3, 0)
     assert [p.name for p in board.people(include_inactive=False)] == ["Alice Smith"]
+
+
+def test_an_automatic_move_keeps_its_reason_even_without_a_rule(board: BoardService) -> None:
+    from kanban.domain.model import Source
+
+    card = board.add_card("Harden sshd config", jira_key="OPS-77").card
+    board.move_card(
+        card.id,
+        column="Review",
+        person="bob",
+        source=Source.GIT,
+        override_reason="PR #12 opened: OPS-77 harden sshd",
+    )
+    last = board.history("OPS-77")[-1]
+    assert (last.source, last.actor, last.reason) == (
+        Source.GIT,
+        "git",
+        "PR #12 opened: OPS-77 harden sshd",
+    )
+    assert last.rules == ()
