@@ -414,6 +414,16 @@ class JiraClient:
         )
 
     def assign(self, key: str, user: str | None) -> None:
+        """Assign by the user's identifier: ``name`` on Server, ``accountId`` on Cloud.
+
+        On Server the library's ``assign_issue`` finds the user by name (exact
+        match first). On Cloud its user search sends the accountId as a free-text
+        ``query``, which Cloud matches against names and e-mails, so the id is
+        written through the issue's assignee field instead.
+        """
+        if self.is_cloud:
+            self.update_fields(key, {"assignee": {"accountId": user} if user else None})
+            return
         self._call(lambda: self.jira.assign_issue(key, user), f"assigning {key}")
 
     def update_fields(self, key: str, fields: dict[str, Any]) -> None:
