@@ -71,6 +71,7 @@ from kanban.sync.errors import (
     NotConfigured,
     SideEmpty,
     SyncBusy,
+    SyncCancelled,
 )
 from kanban.sync.graph import StatusGraph, find_path
 from kanban.sync.mapping import (
@@ -1294,6 +1295,8 @@ class SyncService:
                 self._push_column(ctx, rec, int(push["column"]))
                 done["column"] = push["column"]
                 report.jira_writes += 1
+            except SyncCancelled:
+                raise
             except (JiraError, UserError) as exc:
                 failed["column"] = exc
                 if isinstance(exc, _PartialMove) and exc.reached != rec.status_id:
@@ -1311,6 +1314,8 @@ class SyncService:
                 ctx.client.assign(rec.key, value)
                 done["assignee"] = value
                 report.jira_writes += 1
+            except SyncCancelled:
+                raise
             except (JiraError, UserError) as exc:
                 failed["assignee"] = exc
         edit_fields: dict[str, Any] = {}
@@ -1334,6 +1339,8 @@ class SyncService:
                 for name in names:
                     done[name] = push[name]
                 report.jira_writes += 1
+            except SyncCancelled:
+                raise
             except (JiraError, UserError) as exc:
                 for name in names:
                     failed[name] = exc
@@ -1551,6 +1558,8 @@ class SyncService:
                 continue
             try:
                 self._create_issue(ctx, report, card, link)
+            except SyncCancelled:
+                raise
             except (JiraError, UserError) as exc:
                 with self.board._write() as conn:
                     state.put_item(

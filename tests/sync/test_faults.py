@@ -169,3 +169,26 @@ def test_missing_token_says_how_to_set_one(fake: FakeJira, service: BoardService
     settings.url = fake.url + "/other"  # no token stored for this server
     with pytest.raises(UserError, match="No JIRA token"):
         SyncService(service, settings).sync()
+
+
+def test_cancel_stops_at_the_next_request_and_keeps_changes(
+    linked: FakeJira, service: BoardService, sync: SyncService
+) -> None:
+    import threading
+
+    from kanban.sync.errors import SyncCancelled
+
+    cancel = threading.Event()
+    seen: list[str] = []
+
+    def progress(_done: int, _total: int | None, message: str) -> None:
+        seen.append(message)
+        if message.startswith("Reading"):
+            cancel.set()  # the user presses Cancel once the pull starts
+
+    with pytest.raises(SyncCancelled):
+        sync.sync(cancel=cancel, progress=progress)
+    assert service.card("OPS-1").title == "Patch web01 and web02"
+    assert sync.pending() == []  # a cancel is not a refusal: nothing queued as an error
+    sync.sync()
+    assert linked.issues["OPS-1"].summary == "Patch web01 and web02"
