@@ -204,6 +204,43 @@ def card_badges(board: BoardService) -> dict[str, str]:
     return out
 
 
+FIELD_WORDS = {
+    "title": "title",
+    "description": "description",
+    "column": "column (status)",
+    "assignee": "assignee",
+    "labels": "labels",
+    "flagged": "flag",
+    "create": "new issue",
+}
+
+
+def card_sync_notes(board: BoardService) -> dict[str, str]:
+    """card id → a tooltip for the badge: the issue, its JIRA status, and what waits (with
+    JIRA's own reason for a refused push, both values for a conflict)."""
+    with board._read() as conn:
+        links = state.load_links(conn)
+        items = state.list_items(conn)
+    notes: dict[str, list[str]] = {}
+    for link in links.values():
+        if link.issue_key:
+            status = link.info.get("status")
+            notes[link.card_id] = [f"{link.issue_key}" + (f" ({status} in JIRA)" if status else "")]
+        else:
+            notes[link.card_id] = ["New issue being created in JIRA"]
+    for item in items:
+        what = FIELD_WORDS.get(item.field, item.field)
+        if item.kind == state.CONFLICT:
+            line = (
+                f"Conflict on {what}: board {item.values.get('local')!r}, "
+                f"JIRA {item.values.get('remote')!r}. Choose in the sync panel."
+            )
+        else:
+            line = f"Not pushed ({what}): {item.message or 'JIRA refused'}"
+        notes.setdefault(item.card_id, []).append(line)
+    return {card_id: "\n".join(lines) for card_id, lines in notes.items()}
+
+
 def check_connection(settings: JiraSettings, token: str | None = None) -> ServerInfo:
     """Connect with these settings (and this token, else the stored one) and report
     server version, deployment type and user; for the setup dialog's button."""
@@ -1747,5 +1784,6 @@ __all__ = [
     "SyncService",
     "SyncStatus",
     "card_badges",
+    "card_sync_notes",
     "check_connection",
 ]

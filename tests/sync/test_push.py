@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kanban.services.board import BoardService
-from kanban.services.sync import SyncService
+from kanban.services.sync import SyncService, card_sync_notes
 from sync.conftest import map_default_columns
 from sync.fake_jira import FLAG_FIELD, FakeJira
 
@@ -69,6 +69,9 @@ def test_no_path_keeps_the_local_move_queued_with_jiras_reason(
     assert "no way from 'In Progress'" in (item.message or "")
     assert report.queued == 1
     assert sync.badges()[card.id] == "✖ error"
+    note = card_sync_notes(service)[card.id]
+    assert note.startswith("OPS-1 (In Progress in JIRA)")
+    assert "Not pushed (column (status)): JIRA's workflow has no way" in note
 
     # Retried on the next sync: once the workflow allows it, it goes through.
     linked.allowed_transitions = None
