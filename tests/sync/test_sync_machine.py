@@ -110,6 +110,7 @@ class SyncMachine(RuleBasedStateMachine):
 TestSyncMachine = SyncMachine.TestCase
 TestSyncMachine.settings = settings(
     max_examples=12,
+    derandomize=True,  # the same examples on every run: CI never flakes on a new seed
     stateful_step_count=8,
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
