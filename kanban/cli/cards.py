@@ -476,9 +476,15 @@ def cmd_show(ctx: Context) -> int:
     snap = ctx.service.snapshot()
     events = ctx.service.history(card.id)
     titles = {card.id: card.title}
+    # Imported here: only `show` needs the links feature, and `list` stays fast.
+    from kanban.services.links import links_for_card_json
+
+    links = links_for_card_json(ctx.service, card.id)
     if ctx.args.json:
         data = card_json(card, snap)
         data["history"] = [event_json(e, titles, describe_event(e, snap)) for e in events]
+        for name in ("commits", "branches", "pull_requests", "automation"):
+            data[name] = links.get(name, [])
         ctx.emit_json(data)
         return 0
     data = card_json(card, snap)
@@ -508,10 +514,33 @@ def cmd_show(ctx: Context) -> int:
         print(f"{label + ':':<11}{value}")
     if card.description:
         print("\n" + card.description)
+    _print_links(links)
     if events:
         print()
         print(_history_table(events, snap, titles, with_card=False))
     return 0
+
+
+def _print_links(links: dict[str, Any]) -> None:
+    """Commits and pull requests that name the card, newest first."""
+    prs = links.get("pull_requests") or []
+    commits = links.get("commits") or []
+    if prs:
+        print("\nPull requests:")
+        for pr in prs:
+            print(f"  {pr.get('state', '?'):<9} {pr.get('approvals', ''):<5} {pr.get('title', '')}")
+            if pr.get("url"):
+                print(f"            {pr['url']}")
+    if commits:
+        print(f"\nCommits ({len(commits)}):")
+        for commit in commits[:20]:
+            when = str(commit.get("date") or "")[:10]
+            print(
+                f"  {commit.get('short_sha', ''):<9} {when:<10} {commit.get('author', ''):<16} "
+                f"{commit.get('subject', '')}"
+            )
+        if len(commits) > 20:
+            print(f"  … and {len(commits) - 20} more ('kanban show --json' lists them all)")
 
 
 def _history_table(

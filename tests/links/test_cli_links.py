@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import GitRepo, Loopback
-from test_hosts import FakeDevStatus
 
 from kanban.cli.main import run
 from kanban.settings import Config
+from links.helpers import GitRepo, Loopback
+from links.test_hosts import FakeDevStatus
 
 
 def kanban(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
@@ -63,6 +63,15 @@ def test_scan_show_and_json(
         "[OPS-1] more",
         "OPS-1: base config (UTF-8 only)",
     ]
+
+    # `kanban show` carries the card's commits too, in JSON and in text.
+    code, out, _ = kanban(capsys, "show", "OPS-1", "--json", "--db", db_url)
+    shown = json.loads(out)
+    assert code == 0 and shown["title"] == "Base config"
+    assert [c["subject"] for c in shown["commits"]][0] == "[OPS-1] more"
+    assert shown["pull_requests"] == []
+    code, out, _ = kanban(capsys, "show", "OPS-1", "--db", db_url)
+    assert "Commits (2):" in out and "[OPS-1] more" in out
 
 
 def test_scan_reports_a_bad_repository_and_still_scans_the_others(

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from conftest import Loopback
-
 from kanban.links.github import GitHubRepo
 from kanban.links.http import bearer
 from kanban.services.board import BoardService
 from kanban.services.links import LinksService, LinksSettings
+from links.helpers import Loopback
 
 REPO = "/repos/ops/infra"
 

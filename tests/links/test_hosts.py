@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Loopback
 
 from kanban.links.bitbucket import BitbucketServer
 from kanban.links.devstatus import DevStatusClient
@@ -18,6 +17,7 @@ from kanban.services.links import (
     LinksSettings,
     set_host_token,
 )
+from links.helpers import Loopback
 
 API = "/rest/api/1.0/projects/OPS/repos/infra"
 T0 = 1_760_000_000_000  # epoch milliseconds, as Bitbucket sends them

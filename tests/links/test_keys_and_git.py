@@ -6,13 +6,13 @@ import shutil
 from collections.abc import Callable
 
 import pytest
-from conftest import GitRepo
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kanban.errors import InvalidInput
 from kanban.links.gitscan import GitSourceError, scan_repository
 from kanban.links.keys import KeyMatcher, clean_project_keys
+from links.helpers import GitRepo
 
 OPS = KeyMatcher(["OPS", "PROJ"])
 

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import GitRepo
 
 from kanban.domain.model import Rule, RuleMode, Source
 from kanban.services.board import BoardService
 from kanban.services.links import GitRepoSetting, LinksService, LinksSettings, links_for_card_json
 from kanban.store import db
+from links.helpers import GitRepo
 
 
 def settings(*paths: Path, keys: tuple[str, ...] = ("OPS",)) -> LinksSettings:
