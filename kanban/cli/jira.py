@@ -149,14 +149,20 @@ def cmd_setup(ctx: Context) -> int:
     token = _read_token()
     try:
         store_token(settings, token)
-        where = "the OS keyring"
+        kept = True
     except NoKeyring as exc:
         print(f"kanban: warning: {exc}", file=sys.stderr)
-        where = f"nowhere (use {TOKEN_ENV})"
+        kept = False
     settings.save(ctx.config)
-    print(f"Saved the JIRA settings for {settings.url}; the token is kept in {where}.")
+    if kept:
+        print(f"Saved the JIRA settings for {settings.url}; the token is in the OS keyring.")
+    else:
+        print(
+            f"Saved the JIRA settings for {settings.url}; the token was not saved "
+            f"(no keyring): set {TOKEN_ENV} for each run."
+        )
     if not a.no_test:
-        if where.startswith("nowhere"):
+        if not kept:
             os.environ.setdefault(TOKEN_ENV, token)
         info = SyncService(ctx.service, settings).test_connection()
         print(

@@ -464,8 +464,10 @@ class SyncService:
         notes = [note] if note else []
         if not token:
             raise NotConfigured(
-                f"No JIRA token for {self.settings.url}. Run 'kanban jira setup' to store one "
-                "in the keyring, or set KANBAN_JIRA_TOKEN for this run."
+                f"No JIRA token for {self.settings.url}. "
+                + (f"{note} " if note else "")
+                + "Run 'kanban jira setup' to store one in the keyring, or set "
+                "KANBAN_JIRA_TOKEN for this run."
             )
         return self._client_factory(self.settings, token, cancel or threading.Event()), notes
 
