@@ -290,7 +290,18 @@ class CardEditorDialog(QDialog):
         self.history_view = QTextBrowser()
         self.history_view.setOpenLinks(False)
         hist.addWidget(self.history_view)
-        splitter.addWidget(history_box)
+        links_box = QGroupBox("Commits and pull requests")
+        links_layout = QVBoxLayout(links_box)
+        self.links_view = QTextBrowser()
+        # Commit and PR links open in the user's browser.
+        self.links_view.setOpenExternalLinks(True)
+        links_layout.addWidget(self.links_view)
+        side = QSplitter(Qt.Orientation.Vertical)
+        side.addWidget(history_box)
+        side.addWidget(links_box)
+        side.setStretchFactor(0, 3)
+        side.setStretchFactor(1, 2)
+        splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
 
@@ -416,6 +427,7 @@ class CardEditorDialog(QDialog):
 
     def refresh_history(self) -> None:
         """Re-read the card's history (the board may call this after a reload)."""
+        self.refresh_links()
         if self.card is None:
             self.history_view.setPlainText("No history yet: the card is created when you save.")
             return
@@ -432,6 +444,23 @@ class CardEditorDialog(QDialog):
                 f"</span><br>{html.escape(body)}</p>"
             )
         self.history_view.setHtml("".join(blocks))
+
+    def refresh_links(self) -> None:
+        """List the commits and pull requests that name this card's JIRA key."""
+        if self.card is None or not self.card.jira_key:
+            self.links_view.setPlainText(
+                "Commits and pull requests appear here once the card has a JIRA key that "
+                "commit messages, branches or pull requests name."
+            )
+            return
+        from kanban.services.links import LinksService
+
+        try:
+            links = LinksService(self.service).card_links(self.card.id)
+        except UserError as exc:
+            self.links_view.setPlainText(f"Links not available: {exc}")
+            return
+        self.links_view.setHtml(links_html(links, self.card.jira_key))
 
     def _update_buttons(self) -> None:
         self.archive_button.setVisible(self.card is not None)
@@ -790,3 +819,37 @@ def _stack(*widgets: QWidget) -> QWidget:
     for w in widgets:
         lay.addWidget(w)
     return host
+
+
+def links_html(links: dict[str, Any], key: str) -> str:
+    """The card's pull requests and commits as HTML with links that open in the browser."""
+    esc = html.escape
+    parts: list[str] = []
+    for pr in links.get("pull_requests") or []:
+        title = esc(str(pr.get("title") or ""))
+        if pr.get("url"):
+            title = f"<a href='{esc(str(pr['url']), quote=True)}'>{title}</a>"
+        reviewers = ", ".join(
+            esc(str(r.get("name", ""))) + (" ✓" if r.get("approved") else "")
+            for r in pr.get("reviewers") or []
+        )
+        parts.append(
+            f"<p><b>PR {esc(str(pr.get('state', '')).lower())}</b> "
+            f"{esc(str(pr.get('approvals') or ''))} {title}"
+            + (f"<br><span style='color:#555'>reviewers: {reviewers}</span>" if reviewers else "")
+            + "</p>"
+        )
+    commits = links.get("commits") or []
+    for commit in commits:
+        sha = esc(str(commit.get("short_sha") or ""))
+        if commit.get("url"):
+            sha = f"<a href='{esc(str(commit['url']), quote=True)}'>{sha}</a>"
+        when = esc(str(commit.get("date") or "")[:10])
+        parts.append(
+            f"<p style='margin:0'><tt>{sha}</tt> {esc(str(commit.get('subject') or ''))}"
+            f"<br><span style='color:#555'>{esc(str(commit.get('author') or ''))} · {when} · "
+            f"{esc(str(commit.get('repository') or ''))}</span></p>"
+        )
+    if not parts:
+        return f"<p>No commit, branch or pull request names {esc(key)} yet.</p>"
+    return "".join(parts)
