@@ -114,3 +114,32 @@ def test_sync_failure_exits_non_zero_with_the_reason(
     assert code == 1
     assert "refused the credentials (401)" in err
     assert "bad-token-7f3a" not in err  # the secret is never echoed
+
+
+def test_without_a_keyring_the_token_comes_from_the_environment_for_that_run(
+    fake: FakeJira,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from keyring.backends import fail
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(fail.Keyring())
+    try:
+        db = tmp_path / "board.db"
+        monkeypatch.setenv("KANBAN_JIRA_TOKEN", TOKEN)
+        code, out, err = kanban(
+            capsys, db, "jira", "setup", "--url", fake.url, "--jql", "project = OPS"
+        )
+        assert code == 0
+        assert "no keyring" in out and "KANBAN_JIRA_TOKEN" in err
+        fake.add_issue("OPS", "Patch web01")
+        code, out, _ = kanban(capsys, db, "sync")
+        assert code == 0
+        assert "No keyring backend on this machine; using KANBAN_JIRA_TOKEN" in out
+        monkeypatch.delenv("KANBAN_JIRA_TOKEN")
+        code, _, err = kanban(capsys, db, "sync")
+        assert code == 1 and "No keyring backend" in err
+    finally:
+        keyring.set_keyring(previous)
