@@ -38,6 +38,7 @@ from kanban.services.board import BoardService
 from kanban.settings import Config, os_user
 from kanban.ui.board_data import Filters
 from kanban.ui.controller import LAPTOP_POLL_MS, WALL_POLL_MS, BoardController
+from kanban.ui.integrations import BadgeBoard, LinksWatcher
 from kanban.ui.layout import Metrics
 from kanban.ui.me import find_me
 from kanban.ui.override import ask_block_reason, ask_override_reason
@@ -134,6 +135,12 @@ class MainWindow(QMainWindow):
             self.set_wall(True)
         self.controller.start()
         self.controller.refresh_undo_state()
+        self.badges = BadgeBoard(self.controller.set_badges)
+        self.links = LinksWatcher(service, self)
+        self.links.badges_changed.connect(lambda badges: self.badges.update("links", badges))
+        self.links.message.connect(self.show_message)
+        self.links.board_moved.connect(self.controller.reload)
+        self.links.start()
         self.view.setFocus()
 
     # --- building ------------------------------------------------------------------
@@ -245,13 +252,15 @@ class MainWindow(QMainWindow):
         )
         self.act_rules = self._action("&Rules…", None, lambda: self.open_settings("RulesDialog"))
         self.act_me = self._action("Who am &I…", None, lambda: self.open_settings("MeDialog"))
+        self.act_reports = self._action("&Reports…", "Ctrl+R", self.open_reports)
+        self.act_rescan = self._action("Rescan &commits and PRs", None, self.links_rescan)
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
 
     def _build_menus(self) -> None:
         menu = self.menuBar()
         board = menu.addMenu("&Board")
-        for action in (self.act_new, self.act_reload):
+        for action in (self.act_new, self.act_reload, self.act_reports, self.act_rescan):
             board.addAction(action)
         board.addSeparator()
         board.addAction(self.act_quit)
@@ -479,13 +488,22 @@ class MainWindow(QMainWindow):
         dialog.show()
         self._dialog = dialog
 
+    def open_reports(self) -> None:
+        """The Reports view: live charts, filters and export; it loads on its own worker."""
+        from kanban.ui.reports_view import ReportsView
+
+        dialog = ReportsView(self.service, self)
+        dialog.show()
+        self._reports = dialog
+
+    def links_rescan(self) -> None:
+        self.show_message("Scanning commits and pull requests…")
+        self.links.scan_now()
+
     def open_settings(self, name: str) -> None:
         """Open one of the settings dialogs; the board follows its changes at once."""
-        try:
-            from kanban.ui.dialogs import settings
-        except ImportError as exc:
-            self.show_message(f"Settings are not available in this build ({exc}).")
-            return
+        from kanban.ui.dialogs import settings
+
         dialog = getattr(settings, name)(self.service, self)
         dialog.changed.connect(self._settings_changed)
         dialog.setModal(True)
@@ -505,6 +523,7 @@ class MainWindow(QMainWindow):
         return ask_block_reason(card, self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.links.shutdown()
         self.controller.shutdown()
         super().closeEvent(event)
 

@@ -1,0 +1,142 @@
+"""Keeps the board true by itself: background rescans of git and PR hosts, and card badges.
+
+The scans run on their own worker thread (``SerialExecutor("links")``) so they
+never queue behind the board's own writes or block the GUI thread. Badges from
+several sources (links, JIRA sync) are merged per card before they reach the
+board controller.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from kanban.services.board import BoardService
+from kanban.settings import Config
+from kanban.ui.workers import SerialExecutor
+
+log = logging.getLogger(__name__)
+
+LINKS_SCAN_MS = 120_000
+# Dev-status costs several HTTP requests per open card: ask JIRA less often.
+DEVSTATUS_EVERY_S = 15 * 60
+
+
+class BadgeBoard:
+    """Merges badge texts from several sources into one dict per card.
+
+    Args:
+        apply: receives the merged ``{card_id: [text, ...]}`` (the controller's
+            ``set_badges``).
+    """
+
+    def __init__(self, apply: Callable[[dict[str, list[str]]], None]) -> None:
+        self._apply = apply
+        self._sources: dict[str, dict[str, list[str]]] = {}
+
+    def update(self, source: str, badges: dict[str, list[str]]) -> None:
+        if self._sources.get(source) == badges:
+            return
+        self._sources[source] = badges
+        merged: dict[str, list[str]] = {}
+        for name in sorted(self._sources):
+            for card_id, texts in self._sources[name].items():
+                merged.setdefault(card_id, []).extend(texts)
+        self._apply(merged)
+
+
+class LinksWatcher(QObject):
+    """Rescans the configured repositories and PR hosts on a timer, off the GUI thread.
+
+    Signals:
+        badges_changed(object): ``{card_id: [badge text, ...]}`` after each scan.
+        message(str): a source that failed (named, with what to do).
+        board_moved(): an automation rule moved cards; the board should reload.
+    """
+
+    badges_changed = Signal(object)
+    message = Signal(str)
+    board_moved = Signal()
+
+    def __init__(
+        self, service: BoardService, parent: QObject | None = None, interval_ms: int = LINKS_SCAN_MS
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.executor = SerialExecutor("links", self)
+        self.timer = QTimer(self)
+        self.timer.setInterval(interval_ms)
+        self.timer.timeout.connect(self.scan_now)
+        self._closing = False
+        self._busy = False
+        self._last_devstatus = 0.0
+        self._reported: set[str] = set()
+
+    def start(self) -> None:
+        """Show the badges already known at once, then scan now and on the timer."""
+        self.executor.submit(self._badges_job, self._badges_done)
+        self.scan_now()
+        self.timer.start()
+
+    def shutdown(self) -> None:
+        self._closing = True
+        self.timer.stop()
+        self.executor.wait(5000)
+
+    def scan_now(self) -> None:
+        if self._busy or self._closing:
+            return
+        self._busy = True
+        due = time.monotonic() - self._last_devstatus >= DEVSTATUS_EVERY_S
+        self.executor.submit(lambda: self._scan_job(due), self._scan_done)
+
+    def _badges_job(self) -> dict[str, list[str]]:
+        from kanban.services.links import LinksService
+
+        return LinksService(self.service).badges()
+
+    def _badges_done(self, result: Any, error: BaseException | None) -> None:
+        if error is None and result is not None:
+            self.badges_changed.emit(result)
+
+    def _scan_job(self, devstatus_due: bool) -> tuple[Any, dict[str, list[str]]] | None:
+        from kanban.services.links import (
+            LinksService,
+            LinksSettings,
+            devstatus_client_from_config,
+        )
+
+        config = Config.load()
+        settings = LinksSettings.from_config(config)
+        links = LinksService(self.service)
+        devstatus = devstatus_client_from_config(config) if devstatus_due else None
+        if not (settings.repos or settings.bitbucket or settings.github or devstatus):
+            return None, links.badges()
+        if devstatus is not None:
+            self._last_devstatus = time.monotonic()
+        report = links.scan(settings, devstatus=devstatus, cancel=lambda: self._closing)
+        return report, links.badges()
+
+    def _scan_done(self, result: Any, error: BaseException | None) -> None:
+        self._busy = False
+        if self._closing:
+            return
+        if error is not None:
+            log.error("Scanning commits and pull requests failed", exc_info=error)
+            self.message.emit(f"Scanning commits and pull requests failed: {error}")
+            return
+        report, badges = result
+        self.badges_changed.emit(badges)
+        if report is None:
+            return
+        # A failing source is said once until it recovers, not every two minutes.
+        errors = set(report.errors)
+        for text in sorted(errors - self._reported):
+            self.message.emit(text)
+        self._reported = errors
+        if any(outcome.outcome == "moved" for outcome in report.automation):
+            self.board_moved.emit()
