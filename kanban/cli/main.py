@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -83,6 +84,12 @@ def run(argv: Sequence[str]) -> int:
     except KeyboardInterrupt:
         print("kanban: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # `kanban list | head` closed our output early: not an error. Point
+        # stdout at devnull so the interpreter's final flush stays quiet.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as exc:  # noqa: BLE001 - the last line of defence
         log.exception("Unexpected error in 'kanban %s'", args.command)
         print(

@@ -164,3 +164,23 @@ def test_demo_fills_only_an_empty_board(kanban: Kanban, db_path: Path) -> None:
     cards = kanban("list", "--json").json()
     assert "Mine" not in [c["title"] for c in cards]
     assert 70 <= len(cards) <= 90
+
+
+def test_output_cut_short_by_a_pipe_is_not_an_error(tmp_path: Path) -> None:
+    """`kanban export | head` must end quietly, like any Unix tool."""
+    import subprocess
+    import sys
+
+    db = str(tmp_path / "pipe.db")
+    subprocess.run([sys.executable, "-m", "kanban", "demo", "--db", db], check=True, timeout=120)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kanban", "export", "--db", db],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    assert proc.stdout.read(10)
+    proc.stdout.close()  # the reader goes away, as `head` does
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 0
+    assert "error" not in err.lower()
