@@ -140,3 +140,113 @@ class LinksWatcher(QObject):
         self._reported = errors
         if any(outcome.outcome == "moved" for outcome in report.automation):
             self.board_moved.emit()
+
+
+class SyncWatcher(QObject):
+    """The board's JIRA sync: the panel, the timer and the card badges.
+
+    Created after the board is on screen, because it loads the ``jira``
+    library; the panel's runner is the only thing that syncs, one run at a time.
+
+    Signals:
+        badges_changed(object): ``{card_id: [badge]}`` (linked, queued, conflict).
+        message(str): what a sync did, or why it failed (offline: changes wait).
+        board_changed(): a sync or a resolution wrote to the board.
+        offline_changed(bool): JIRA became unreachable, or reachable again.
+    """
+
+    badges_changed = Signal(object)
+    message = Signal(str)
+    board_changed = Signal()
+    offline_changed = Signal(bool)
+
+    def __init__(self, service: BoardService, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.executor = SerialExecutor("sync-badges", self)
+        self.panel: Any = None
+        self.auto: Any = None
+        self.offline = False
+
+    def start(self) -> Any:
+        """Build the sync panel (returned, for a dock) and start the timer if JIRA is set up."""
+        from kanban.services.sync import SyncService
+        from kanban.sync.settings import JiraSettings
+        from kanban.ui.sync_panel import AutoSync, SyncPanel
+
+        url, actor = self.service.url, self.service.actor
+        self.panel = SyncPanel(lambda: SyncService.open(url, actor))
+        runner = self.panel.runner
+        runner.finished.connect(self._finished)
+        runner.failed.connect(self._failed)
+        self.panel.board_changed.connect(self.board_changed)
+        self.panel.board_changed.connect(self.refresh_badges)
+        settings = JiraSettings.load(Config.load())
+        self.auto = AutoSync(runner, settings.interval_minutes if settings.configured else 0, self)
+        self.refresh_badges()
+        return self.panel
+
+    @property
+    def configured(self) -> bool:
+        from kanban.sync.settings import JiraSettings
+
+        return JiraSettings.load(Config.load()).configured
+
+    def settings_changed(self) -> None:
+        """After the connection dialog: follow the new sync period at once."""
+        from kanban.sync.settings import JiraSettings
+
+        settings = JiraSettings.load(Config.load())
+        if self.auto is not None:
+            self.auto.set_minutes(settings.interval_minutes if settings.configured else 0)
+
+    def sync_now(self) -> bool:
+        if self.panel is None:
+            return False
+        if not self.configured:
+            self.message.emit("JIRA is not set up yet: use JIRA → Connection… first.")
+            return False
+        return bool(self.panel.sync_now())
+
+    def cancel(self) -> None:
+        if self.panel is not None:
+            self.panel.runner.cancel()
+
+    def refresh_badges(self) -> None:
+        def job() -> dict[str, list[str]]:
+            from kanban.services.sync import card_badges
+
+            return {cid: [text] for cid, text in card_badges(self.service).items()}
+
+        self.executor.submit(job, self._badges_done)
+
+    def _badges_done(self, result: Any, error: BaseException | None) -> None:
+        if error is not None:
+            log.error("Reading the sync state failed", exc_info=error)
+            return
+        self.badges_changed.emit(result)
+
+    def _set_offline(self, offline: bool) -> None:
+        if offline != self.offline:
+            self.offline = offline
+            self.offline_changed.emit(offline)
+
+    def _finished(self, report: Any) -> None:
+        self._set_offline(False)
+        self.message.emit(report.summary())
+        if report.board_writes:
+            self.board_changed.emit()
+        self.refresh_badges()
+
+    def _failed(self, text: str, offline: bool) -> None:
+        self._set_offline(offline)
+        self.message.emit(text)
+        self.refresh_badges()
+
+    def shutdown(self) -> None:
+        if self.auto is not None:
+            self.auto.set_minutes(0)
+        if self.panel is not None:
+            self.panel.runner.cancel()
+            self.panel.runner.wait(5)
+        self.executor.wait(5000)

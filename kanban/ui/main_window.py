@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QDateTimeEdit,
     QDialog,
     QDialogButtonBox,
+    QDockWidget,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -38,7 +39,7 @@ from kanban.services.board import BoardService
 from kanban.settings import Config, os_user
 from kanban.ui.board_data import Filters
 from kanban.ui.controller import LAPTOP_POLL_MS, WALL_POLL_MS, BoardController
-from kanban.ui.integrations import BadgeBoard, LinksWatcher
+from kanban.ui.integrations import BadgeBoard, LinksWatcher, SyncWatcher
 from kanban.ui.layout import Metrics
 from kanban.ui.me import find_me
 from kanban.ui.override import ask_block_reason, ask_override_reason
@@ -110,6 +111,10 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_menus()
         self.refresh_label = QLabel("Loading…")
+        self.sync_state = QLabel("")
+        self.sync_state.setStyleSheet("color: #b71c1c; font-weight: bold;")
+        self.sync_state.hide()
+        self.statusBar().addPermanentWidget(self.sync_state)
         self.statusBar().addPermanentWidget(self.refresh_label)
         self.undo_button = QPushButton("Undo", self.view)
         self._style_wall_bar(1.5)
@@ -141,6 +146,14 @@ class MainWindow(QMainWindow):
         self.links.message.connect(self.show_message)
         self.links.board_moved.connect(self.controller.reload)
         self.links.start()
+        self.sync = SyncWatcher(service, self)
+        self.sync.badges_changed.connect(lambda badges: self.badges.update("sync", badges))
+        self.sync.message.connect(self.show_message)
+        self.sync.board_changed.connect(self.controller.reload)
+        self.sync.offline_changed.connect(self._sync_offline)
+        self.sync_dock: QDockWidget | None = None
+        # The sync loads the jira library: after the board is on screen, not before.
+        QTimer.singleShot(0, self._start_sync)
         self.view.setFocus()
 
     # --- building ------------------------------------------------------------------
@@ -172,8 +185,12 @@ class MainWindow(QMainWindow):
         self.wall_standup.toggled.connect(self._standup_toggled)
         self.wall_message = QLabel("")
         self.wall_message.setObjectName("message")
+        self.wall_sync = QLabel("")
+        self.wall_sync.setObjectName("message")
+        self.wall_sync.hide()
         bar.addWidget(self.wall_title)
         bar.addWidget(self.wall_message, 1)
+        bar.addWidget(self.wall_sync)
         bar.addWidget(self.wall_standup)
         bar.addWidget(self.wall_refresh)
         self.wall_bar.hide()
@@ -253,6 +270,11 @@ class MainWindow(QMainWindow):
         self.act_rules = self._action("&Rules…", None, lambda: self.open_settings("RulesDialog"))
         self.act_me = self._action("Who am &I…", None, lambda: self.open_settings("MeDialog"))
         self.act_reports = self._action("&Reports…", "Ctrl+R", self.open_reports)
+        self.act_jira_setup = self._action("&Connection…", None, self.open_jira_setup)
+        self.act_sync = self._action("&Sync now", "Ctrl+S", lambda: self.sync.sync_now())
+        self.act_sync_cancel = self._action("&Cancel sync", None, lambda: self.sync.cancel())
+        self.act_sync_panel = self._action("Sync &panel", None, self.toggle_sync_panel)
+        self.act_sync_panel.setCheckable(True)
         self.act_rescan = self._action("Rescan &commits and PRs", None, self.links_rescan)
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
@@ -276,6 +298,14 @@ class MainWindow(QMainWindow):
         settings = menu.addMenu("&Settings")
         for action in (self.act_people, self.act_columns, self.act_rules, self.act_me):
             settings.addAction(action)
+        jira = menu.addMenu("&JIRA")
+        for action in (
+            self.act_jira_setup,
+            self.act_sync,
+            self.act_sync_cancel,
+            self.act_sync_panel,
+        ):
+            jira.addAction(action)
         help_menu = menu.addMenu("&Help")
         help_menu.addAction(self.act_help)
 
@@ -353,6 +383,8 @@ class MainWindow(QMainWindow):
         self.act_wall.setChecked(on)
         self.menuBar().setVisible(not on)
         self.filter_bar.setVisible(not on)
+        if on and self.sync_dock is not None:
+            self.sync_dock.hide()
         self.statusBar().setVisible(not on)
         self.wall_bar.setVisible(on)
         self.controller.set_poll_interval(WALL_POLL_MS if on else LAPTOP_POLL_MS)
@@ -496,6 +528,44 @@ class MainWindow(QMainWindow):
         dialog.show()
         self._reports = dialog
 
+    def _start_sync(self) -> None:
+        panel = self.sync.start()
+        dock = QDockWidget("JIRA sync", self)
+        dock.setObjectName("sync-dock")
+        dock.setWidget(panel)
+        dock.visibilityChanged.connect(self.act_sync_panel.setChecked)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
+        dock.hide()
+        self.sync_dock = dock
+
+    def toggle_sync_panel(self) -> None:
+        if self.sync_dock is None:
+            return
+        if self.sync_dock.isVisible():
+            self.sync_dock.hide()
+        else:
+            self.sync_dock.show()
+            self.sync.panel.refresh()
+
+    def open_jira_setup(self) -> None:
+        """The JIRA connection dialog; a new sync period applies at once."""
+        from kanban.ui.jira_dialog import JiraSetupDialog
+
+        dialog = JiraSetupDialog(self)
+        dialog.accepted.connect(self.sync.settings_changed)
+        dialog.setModal(True)
+        dialog.show()
+        self._dialog = dialog
+
+    def _sync_offline(self, offline: bool) -> None:
+        self.sync_state.setText(
+            "JIRA cannot be reached: changes wait and are pushed when it is back" if offline else ""
+        )
+        self.sync_state.setVisible(offline)
+        # The wall has no status bar: it says so in its own bar.
+        self.wall_sync.setText("JIRA offline: changes wait" if offline else "")
+        self.wall_sync.setVisible(offline)
+
     def links_rescan(self) -> None:
         self.show_message("Scanning commits and pull requests…")
         self.links.scan_now()
@@ -523,6 +593,7 @@ class MainWindow(QMainWindow):
         return ask_block_reason(card, self)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        self.sync.shutdown()
         self.links.shutdown()
         self.controller.shutdown()
         super().closeEvent(event)

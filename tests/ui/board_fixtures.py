@@ -75,8 +75,7 @@ def window(qtbot, service: BoardService, team: Team) -> Iterator[MainWindow]:
     win.show()
     qtbot.waitUntil(lambda: win.controller.snapshot is not None)
     yield win
-    win.links.shutdown()
-    win.controller.shutdown()
+    win.close()
 
 
 def wait_idle(qtbot, win: MainWindow) -> None:

@@ -42,8 +42,7 @@ def test_board_shows_commit_badges_found_by_its_background_scan(
             lambda: "2 commits" in win.controller.badges.get(card.id, []), timeout=15_000
         )
     finally:
-        win.links.shutdown()
-        win.controller.shutdown()
+        win.close()
 
 
 def test_reports_view_opens_from_the_board(qtbot: QtBot, window: MainWindow) -> None:
