@@ -11,12 +11,14 @@ import argparse
 import os
 import sys
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kanban.cli.context import Context
 from kanban.cli.output import add_json_flag, nested_common, table
 from kanban.errors import InvalidInput
-from kanban.services.sync import SyncService
+
+if TYPE_CHECKING:
+    from kanban.services.sync import SyncService
 from kanban.sync.settings import (
     AUTH_CLOUD,
     AUTH_PAT,
@@ -105,6 +107,9 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def _sync_service(ctx: Context) -> SyncService:
+    # Imported on use: it loads the jira library, which `kanban list` must not pay for.
+    from kanban.services.sync import SyncService
+
     return SyncService(ctx.service, config=ctx.config)
 
 

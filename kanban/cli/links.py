@@ -12,20 +12,18 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kanban.cli.context import Context
 from kanban.cli.output import add_json_flag, iso, nested_common, table
 from kanban.errors import InvalidInput
 from kanban.links.keys import clean_project_keys
-from kanban.services.links import (
-    AUTOMATION_RULES,
-    GitRepoSetting,
-    LinksService,
-    LinksSettings,
-    devstatus_client_from_config,
-    set_host_token,
-)
+from kanban.links.model import AUTOMATION_RULES
+
+# kanban.services.links is imported inside the commands: it loads the HTTP and
+# sync modules, which `kanban list` must not pay for.
+if TYPE_CHECKING:
+    from kanban.services.links import LinksSettings
 
 # The JIRA token belongs to the JIRA connection (kanban jira setup), not to links.
 HOST_KINDS = ("bitbucket", "github")
@@ -105,6 +103,8 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def _settings(ctx: Context) -> LinksSettings:
+    from kanban.services.links import GitRepoSetting, LinksSettings
+
     settings = LinksSettings.from_config(ctx.config)
     args = ctx.args
     repos = settings.repos
@@ -122,6 +122,8 @@ def _settings(ctx: Context) -> LinksSettings:
 
 
 def cmd_scan(ctx: Context) -> int:
+    from kanban.services.links import LinksService, devstatus_client_from_config
+
     settings = _settings(ctx)
     if not (settings.repos or settings.bitbucket or settings.github or settings.devstatus):
         raise InvalidInput(
@@ -167,6 +169,8 @@ def _source_line(s: dict[str, Any]) -> str:
 
 
 def cmd_show(ctx: Context) -> int:
+    from kanban.services.links import LinksService
+
     links = LinksService(ctx.service)
     data = links.card_links(ctx.args.card)
     if getattr(ctx.args, "json", False):
@@ -215,6 +219,8 @@ def cmd_show(ctx: Context) -> int:
 
 
 def cmd_auto(ctx: Context) -> int:
+    from kanban.services.links import LinksService
+
     links = LinksService(ctx.service)
     rule, state = ctx.args.rule, ctx.args.state
     if rule and not state:
@@ -233,6 +239,8 @@ def cmd_auto(ctx: Context) -> int:
 
 
 def cmd_forget(ctx: Context) -> int:
+    from kanban.services.links import LinksService
+
     count = LinksService(ctx.service).forget_source(ctx.args.location)
     print(f"Dropped the links of {ctx.args.location} ({count} source).")
     print("Remove it from [links] in the config file too, or the next scan reads it again.")
@@ -240,6 +248,8 @@ def cmd_forget(ctx: Context) -> int:
 
 
 def cmd_token(ctx: Context) -> int:
+    from kanban.services.links import set_host_token
+
     if sys.stdin.isatty():
         token = getpass.getpass(f"Token for {ctx.args.url}: ")
     else:

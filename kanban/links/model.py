@@ -113,3 +113,13 @@ def parse_iso(value: Any) -> datetime | None:
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     return parsed.astimezone(UTC)
+
+
+# The board automation rules, each off by default.
+AUTOMATION_RULES: dict[str, str] = {
+    "pr_opened": "A pull request opened moves its card to Review",
+    "pr_merged": "A pull request merged moves its card to Done",
+    "first_commit": (
+        "The first commit naming a pool card moves it to its author's lane, In progress"
+    ),
+}

@@ -39,7 +39,7 @@ from kanban.links.github import GitHubRepo
 from kanban.links.gitscan import GitCommit, GitScanResult, plan_scan, walk
 from kanban.links.http import HostError, bearer
 from kanban.links.keys import KeyMatcher, clean_project_keys
-from kanban.links.model import PrState, PullRequest, Reviewer
+from kanban.links.model import AUTOMATION_RULES, PrState, PullRequest, Reviewer
 from kanban.services.board import BoardService
 from kanban.settings import Config
 from kanban.store import db, repo
@@ -70,13 +70,6 @@ automation_t = LinkAutomationRow.__table__  # type: ignore[attr-defined]
 automation_log_t = LinkAutomationLogRow.__table__  # type: ignore[attr-defined]
 
 # Rule name → what it does, in the words the settings dialog and CLI show.
-AUTOMATION_RULES: dict[str, str] = {
-    "pr_opened": "A pull request opened moves its card to Review",
-    "pr_merged": "A pull request merged moves its card to Done",
-    "first_commit": (
-        "The first commit naming a pool card moves it to its author's lane, In progress"
-    ),
-}
 DEVSTATUS_WORKERS = 4  # issues asked about at once; JIRA rate-limits heavy clients
 _CHUNK = 400  # keys per IN (...) list, well under SQLite's variable limit
 _BATCH = 5000  # rows per executemany
