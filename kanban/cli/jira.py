@@ -169,6 +169,8 @@ def cmd_setup(ctx: Context) -> int:
     if not a.no_test:
         if not kept:
             os.environ.setdefault(TOKEN_ENV, token)
+        from kanban.services.sync import SyncService
+
         info = SyncService(ctx.service, settings).test_connection()
         print(
             f"Connected: {info.title or 'JIRA'} {info.version} ({info.deployment}) as "
