@@ -179,8 +179,13 @@ class LinksSettings:
         )
 
     def save_to(self, config: Config) -> None:
-        """Write repositories and keys back into ``config.extra['links']`` (not saved to disk)."""
+        """Write the settings back into ``config.extra['links']`` (not saved to disk)."""
         section = dict(config.extra.get("links") or {})
+        section["bitbucket"] = [
+            {"url": b.url, "project": b.project, "repo": b.repo} for b in self.bitbucket
+        ]
+        section["github"] = [{"repo": g.repo, "api": g.api} for g in self.github]
+        section["devstatus"] = self.devstatus
         section["repos"] = [
             {
                 k: v

@@ -270,6 +270,9 @@ class MainWindow(QMainWindow):
         self.act_rules = self._action("&Rules…", None, lambda: self.open_settings("RulesDialog"))
         self.act_me = self._action("Who am &I…", None, lambda: self.open_settings("MeDialog"))
         self.act_reports = self._action("&Reports…", "Ctrl+R", self.open_reports)
+        self.act_links_settings = self._action(
+            "Commits and &pull requests…", None, self.open_links_settings
+        )
         self.act_jira_setup = self._action("&Connection…", None, self.open_jira_setup)
         self.act_sync = self._action("&Sync now", "Ctrl+S", lambda: self.sync.sync_now())
         self.act_sync_cancel = self._action("&Cancel sync", None, lambda: self.sync.cancel())
@@ -296,7 +299,13 @@ class MainWindow(QMainWindow):
         for action in (self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset):
             view.addAction(action)
         settings = menu.addMenu("&Settings")
-        for action in (self.act_people, self.act_columns, self.act_rules, self.act_me):
+        for action in (
+            self.act_people,
+            self.act_columns,
+            self.act_rules,
+            self.act_me,
+            self.act_links_settings,
+        ):
             settings.addAction(action)
         jira = menu.addMenu("&JIRA")
         for action in (
@@ -565,6 +574,15 @@ class MainWindow(QMainWindow):
         # The wall has no status bar: it says so in its own bar.
         self.wall_sync.setText("JIRA offline: changes wait" if offline else "")
         self.wall_sync.setVisible(offline)
+
+    def open_links_settings(self) -> None:
+        from kanban.ui.dialogs.links_settings import LinksSettingsDialog
+
+        dialog = LinksSettingsDialog(self.service, self)
+        dialog.changed.connect(self.links.scan_now)
+        dialog.setModal(True)
+        dialog.show()
+        self._dialog = dialog
 
     def links_rescan(self) -> None:
         self.show_message("Scanning commits and pull requests…")
