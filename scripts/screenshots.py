@@ -42,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     service = BoardService.open(f"sqlite:///{tmp / 'demo.db'}", "Anna Kowalski")
     fill_demo_board(service)
+    link_demo_commits(service, tmp / "configs")
     args.out.mkdir(parents=True, exist_ok=True)
 
     def settle(window: MainWindow, msecs: int = 300) -> None:
@@ -50,7 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         deadline.setSingleShot(True)
         deadline.timeout.connect(loop.quit)
         deadline.start(msecs)
-        while window.controller.snapshot is None:
+        # The board first, then the commit badges of the background scan.
+        while window.controller.snapshot is None or not window.controller.badges:
             loop.processEvents()
         loop.exec()
         window.controller.relayout()
@@ -75,6 +77,41 @@ def main(argv: list[str] | None = None) -> int:
         window.close()
     service.close()
     return 0
+
+
+def link_demo_commits(service: object, repo: Path) -> None:
+    """A real git repository whose commits name some cards in flight, as the team's would.
+
+    The board's own background scan then finds them, so the screenshots show
+    real commit badges.
+    """
+    import subprocess
+
+    from kanban.domain.model import ColumnKind
+    from kanban.settings import Config
+
+    snap = service.snapshot()  # type: ignore[attr-defined]
+    active = {c.id for c in snap.columns if c.kind is ColumnKind.ACTIVE}
+    keys = [c.jira_key for c in snap.cards if c.column_id in active and c.jira_key][:6]
+    env = dict(
+        os.environ,
+        GIT_AUTHOR_NAME="Anna Kowalski",
+        GIT_AUTHOR_EMAIL="anna@example.com",
+        GIT_COMMITTER_NAME="Anna Kowalski",
+        GIT_COMMITTER_EMAIL="anna@example.com",
+    )
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True, env=env)
+    for n, key in enumerate(keys):
+        for step in range(1 + n % 3):
+            message = f"{key}: config change {step + 1}"
+            subprocess.run(
+                ["git", "-C", str(repo), "commit", "-q", "--allow-empty", "-m", message],
+                check=True,
+                env=env,
+            )
+    config = Config.load()
+    config.extra["links"] = {"repos": [{"path": str(repo)}], "keys": ["OPS"]}
+    config.save()
 
 
 if __name__ == "__main__":
