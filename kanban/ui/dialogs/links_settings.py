@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -162,7 +163,8 @@ class LinksSettingsDialog(QDialog):
     def _host_table(self, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> QTableWidget:
         table = QTableWidget(len(rows), len(headers), self)
         table.setHorizontalHeaderLabels(list(headers))
-        table.horizontalHeader().setStretchLastSection(True)
+        # Every column shares the width, so no header is cut at laptop size.
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         table.verticalHeader().hide()
         table.setMinimumHeight(em(self, 5))
         for r, values in enumerate(rows):
