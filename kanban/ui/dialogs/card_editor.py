@@ -297,6 +297,30 @@ class CardEditorDialog(QDialog):
         self.links_view.setOpenExternalLinks(True)
         links_layout.addWidget(self.links_view)
         side = QSplitter(Qt.Orientation.Vertical)
+        self.sync_box = QGroupBox("JIRA: waiting to be settled")
+        sync_layout = QVBoxLayout(self.sync_box)
+        self.sync_view = QLabel(self.sync_box)
+        self.sync_view.setWordWrap(True)
+        self.sync_view.setTextFormat(Qt.TextFormat.PlainText)
+        sync_layout.addWidget(self.sync_view)
+        sync_buttons = QHBoxLayout()
+        self.keep_mine_button = QPushButton("Keep mine", self.sync_box)
+        self.keep_mine_button.setToolTip("The board's value wins; the next sync pushes it")
+        self.keep_jira_button = QPushButton("Keep JIRA's", self.sync_box)
+        self.keep_jira_button.setToolTip("JIRA's value wins; the card takes it at the next sync")
+        self.revert_button = QPushButton("Revert on the board", self.sync_box)
+        self.revert_button.setToolTip(
+            "Put the card back to what JIRA has; the queued push is dropped"
+        )
+        self.keep_mine_button.clicked.connect(lambda: self.settle_sync("mine"))
+        self.keep_jira_button.clicked.connect(lambda: self.settle_sync("jira"))
+        self.revert_button.clicked.connect(lambda: self.settle_sync("revert"))
+        for button in (self.keep_mine_button, self.keep_jira_button, self.revert_button):
+            sync_buttons.addWidget(button)
+        sync_buttons.addStretch(1)
+        sync_layout.addLayout(sync_buttons)
+        self.sync_box.hide()
+        side.addWidget(self.sync_box)
         side.addWidget(history_box)
         side.addWidget(links_box)
         side.setStretchFactor(0, 3)
@@ -428,6 +452,7 @@ class CardEditorDialog(QDialog):
     def refresh_history(self) -> None:
         """Re-read the card's history (the board may call this after a reload)."""
         self.refresh_links()
+        self.refresh_sync()
         if self.card is None:
             self.history_view.setPlainText("No history yet: the card is created when you save.")
             return
@@ -444,6 +469,70 @@ class CardEditorDialog(QDialog):
                 f"</span><br>{html.escape(body)}</p>"
             )
         self.history_view.setHtml("".join(blocks))
+
+    def refresh_sync(self) -> None:
+        """Show what the JIRA sync could not settle on this card: conflicts and refused pushes."""
+        self._pending = []
+        if self.card is not None:
+            from kanban.services.sync import SyncService
+
+            try:
+                pending = SyncService(self.service).pending()
+            except UserError as exc:
+                log.info("Sync state of card %s not available: %s", self.card.id, exc)
+                pending = []
+            self._pending = [p for p in pending if p.card_id == self.card.id]
+        if not self._pending:
+            self.sync_box.hide()
+            return
+        lines = []
+        for item in self._pending:
+            if item.kind == "conflict":
+                lines.append(
+                    f"Conflict on {item.field}: the board has {_plain(item.local)}, "
+                    f"{item.issue_key or 'JIRA'} has {_plain(item.remote)}."
+                )
+            else:
+                lines.append(
+                    f"Not pushed to {item.issue_key or 'JIRA'} ({item.field}): "
+                    f"{item.message or 'waiting for the next sync'}"
+                )
+        self.sync_view.setText("\n".join(lines))
+        conflicts = any(p.kind == "conflict" for p in self._pending)
+        self.keep_mine_button.setVisible(conflicts)
+        self.keep_jira_button.setVisible(conflicts)
+        self.revert_button.setVisible(any(p.kind != "conflict" for p in self._pending))
+        self.sync_box.show()
+
+    def settle_sync(self, choice: str) -> bool:
+        """Keep mine / keep JIRA's for every conflict, or revert every refused push."""
+        if self.card is None or not self._pending:
+            return False
+        from kanban.services.sync import SyncService
+
+        sync = SyncService(self.service)
+        done = []
+        try:
+            for item in self._pending:
+                if choice == "revert" and item.kind != "conflict":
+                    done.append(sync.revert(self.card.id, item.field))
+                elif choice in ("mine", "jira") and item.kind == "conflict":
+                    done.append(sync.resolve(self.card.id, item.field, choice))
+        except UserError as exc:
+            self.banner.show_message(str(exc))
+            return False
+        if done:
+            self.banner.show_message(" ".join(done), "info")
+            self.saved.emit(self.card.id)
+        # A revert moved the card on the board: show it, unless the user has edits
+        # in progress (their save then meets the usual conflict path, nothing lost).
+        if not self._safe_edited_fields():
+            fresh = self.service.card(self.card.id)
+            self.card = fresh
+            self._fill(card_values(fresh))
+        self._update_buttons()
+        self.refresh_history()
+        return bool(done)
 
     def refresh_links(self) -> None:
         """List the commits and pull requests that name this card's JIRA key."""
@@ -853,3 +942,14 @@ def links_html(links: dict[str, Any], key: str) -> str:
     if not parts:
         return f"<p>No commit, branch or pull request names {esc(key)} yet.</p>"
     return "".join(parts)
+
+
+def _plain(value: Any) -> str:
+    """A synced field's value in words (lists joined, nothing shown as "(none)")."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "(none)"
+    if value is None or value == "":
+        return "(none)"
+    if isinstance(value, bool):
+        return "flagged" if value else "not flagged"
+    return repr(value) if isinstance(value, str) else str(value)

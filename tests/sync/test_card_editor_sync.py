@@ -1,0 +1,46 @@
+"""A conflict with JIRA is shown on the card, with both values, and settled from there."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from kanban.services.board import BoardService
+from kanban.services.sync import SyncService
+from kanban.ui.dialogs.card_editor import CardEditorDialog
+from sync.conftest import map_default_columns
+from sync.fake_jira import FakeJira
+
+
+def test_editor_shows_a_conflict_and_keep_mine_wins_at_the_next_sync(
+    qtbot: QtBot, fake: FakeJira, service: BoardService, sync: SyncService
+) -> None:
+    map_default_columns(service)
+    fake.add_issue("OPS", "Patch web01", path=["10000", "10001", "3"])
+    sync.sync()
+    service.edit_card("OPS-1", title="Patch web01 and web02")
+    fake.edit("OPS-1", summary="Patch web01 (JIRA)")
+    sync.sync()
+
+    card = service.card("OPS-1")
+    dialog = CardEditorDialog(service, card.id)
+    qtbot.addWidget(dialog)
+    assert dialog.sync_box.isVisibleTo(dialog)
+    text = dialog.sync_view.text()
+    assert "'Patch web01 and web02'" in text and "'Patch web01 (JIRA)'" in text
+    assert dialog.keep_mine_button.isVisibleTo(dialog)
+    assert not dialog.revert_button.isVisibleTo(dialog)
+
+    with qtbot.waitSignal(dialog.saved):
+        assert dialog.settle_sync("mine")
+    assert not dialog.sync_box.isVisibleTo(dialog)
+    sync.sync()
+    assert fake.issues["OPS-1"].summary == "Patch web01 and web02"
+
+
+def test_editor_hides_the_jira_section_when_nothing_waits(
+    qtbot: QtBot, service: BoardService
+) -> None:
+    card = service.add_card("Local only").card
+    dialog = CardEditorDialog(service, card.id)
+    qtbot.addWidget(dialog)
+    assert not dialog.sync_box.isVisibleTo(dialog)
