@@ -30,13 +30,14 @@ a crash leaves either both or neither, and the next run converges.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
 import os
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -48,7 +49,7 @@ from kanban.domain.model import Card, Column, ColumnKind, EventKind, Person, Sou
 from kanban.errors import UserError
 from kanban.services.board import BoardService, _placement_values, validate_labels
 from kanban.settings import Config
-from kanban.store import repo
+from kanban.store import db, repo
 from kanban.sync import state
 from kanban.sync.client import JiraClient, SearchStats, ServerInfo
 from kanban.sync.engine import (
@@ -101,6 +102,37 @@ ProgressFn = Callable[[int, int | None, str], None]
 
 _RUNNING: set[str] = set()
 _RUNNING_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _board_sync_lock(url: str) -> Iterator[None]:
+    """One sync per board across processes (the wall's timer and a cron ``kanban sync``).
+
+    Two runs at once could both create the JIRA issue of the same new card before
+    either saves its key. For an SQLite board an exclusive lock on a file beside
+    the database keeps the second run out; the OS drops it if the process dies.
+    """
+    path = db.sqlite_path(url)
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX: the in-process lock remains
+        fcntl = None  # type: ignore[assignment]
+    if path is None or fcntl is None:
+        yield
+        return
+    lock_path = path.with_name(path.name + ".sync-lock")
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise SyncBusy(
+                f"Another program is syncing this board with JIRA right now ({lock_path}); "
+                "this run did nothing. Try again when it has finished."
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 @dataclass
@@ -626,7 +658,8 @@ class SyncService:
                 raise SyncBusy("A JIRA sync of this board is already running; wait for it.")
             _RUNNING.add(key)
         try:
-            return self._sync(force=force, full=full, progress=progress, cancel=cancel)
+            with _board_sync_lock(key):
+                return self._sync(force=force, full=full, progress=progress, cancel=cancel)
         finally:
             with _RUNNING_LOCK:
                 _RUNNING.discard(key)
