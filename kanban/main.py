@@ -14,13 +14,20 @@ GUI_FLAGS = {"--wall", "--me", "--screenshot"}
 
 def wants_gui(argv: Sequence[str]) -> bool:
     """No subcommand (only GUI options such as --wall or --db) means the window."""
-    skip_next = False
+    skip_next = maybe_value = False
     for arg in argv:
         if skip_next:
             skip_next = False
             continue
-        if arg in ("--db",):
+        if maybe_value:
+            maybe_value = False
+            if not arg.startswith("-"):
+                continue  # the NAME of ``--me NAME``
+        if arg in ("--db", "--screenshot"):
             skip_next = True
+            continue
+        if arg == "--me":
+            maybe_value = True
             continue
         if arg.startswith("--db=") or arg.split("=", 1)[0] in GUI_FLAGS:
             continue

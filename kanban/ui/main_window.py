@@ -136,6 +136,8 @@ class MainWindow(QMainWindow):
         self.view.add_requested.connect(self.new_card)
         self.view.resized.connect(self._place_undo_button)
         self._my_board_wanted = my_board
+        # set_wall reads it: `kanban --wall` switches before the dock is built.
+        self.sync_dock: QDockWidget | None = None
         if wall:
             self.set_wall(True)
         self.controller.start()
@@ -151,7 +153,6 @@ class MainWindow(QMainWindow):
         self.sync.message.connect(self.show_message)
         self.sync.board_changed.connect(self.controller.reload)
         self.sync.offline_changed.connect(self._sync_offline)
-        self.sync_dock: QDockWidget | None = None
         # The sync loads the jira library: after the board is on screen, not before.
         QTimer.singleShot(0, self._start_sync)
         self.view.setFocus()
