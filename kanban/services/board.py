@@ -454,6 +454,11 @@ class BoardService:
         """
         with self._write() as conn:
             card = self._load(conn, ref, expected_revision)
+            if card.archived:
+                raise UserError(
+                    f"Card '{card.title}' is archived, so it has no place on the board; "
+                    "restore it first ('kanban restore')."
+                )
             snap = repo.load_frame(conn)
             target = (
                 snap.column(card.column_id)
@@ -651,6 +656,9 @@ class BoardService:
                         f"({name.replace('_', ' ')}). Change it by hand instead."
                     )
             values = {k: repo.from_jsonable(k, v) for k, v in ev.before.items()}
+            if values.get("jira_key"):
+                # Another card may have taken the key since; the UNIQUE index would fail.
+                self._ensure_key_free(conn, values["jira_key"], card.id)
             fields = list(self._write_card(conn, card, values))
             written = repo.get_card(conn, card_id=card.id)
             assert written is not None  # noqa: S101
@@ -1133,6 +1141,9 @@ def _match_person(people: Sequence[Person], ref: str | int) -> Person:
             return p
     if isinstance(ref, str):
         wanted = ref.strip().lower()
+        if not wanted:
+            # "" would equal the empty JIRA user or e-mail of whoever has none.
+            raise NotFound("No person given: name a person, JIRA user or e-mail.")
         for p in people:
             if wanted in (
                 p.name.lower(),
