@@ -61,11 +61,14 @@ class Config:
             raise UserError(
                 f"The config file {path} is not valid TOML ({exc}); fix or delete it."
             ) from exc
-        return cls(
-            database_url=data.pop("database_url", None),
-            me=data.pop("me", None),
-            extra=data,
-        )
+        database_url, me = data.pop("database_url", None), data.pop("me", None)
+        for key, value in (("database_url", database_url), ("me", me)):
+            if value is not None and not isinstance(value, str):
+                raise UserError(
+                    f"The config file {path} gives {key} = {value!r}; it must be text in "
+                    'quotes (e.g. database_url = "/path/board.db"). Fix or delete it.'
+                )
+        return cls(database_url=database_url, me=me, extra=data)
 
     def save(self, path: Path | None = None) -> None:
         path = path or config_path()

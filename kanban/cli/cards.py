@@ -52,8 +52,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "add",
         parents=[common],
-        help="add a card (to the task pool unless --column is given)",
-        description="Add a card. It goes to the task pool unless --column is given.",
+        help="add a card (to the task pool unless --column or --person is given)",
+        description="Add a card. It goes to the task pool unless --column is given; with "
+        "--person alone it starts in that person's lane in the first active column.",
     )
     p.add_argument("title", help="what the work is, in a few words")
     p.add_argument("--description", "-d", default="", help="longer text")
@@ -237,10 +238,17 @@ def _place(card: Card, snap: BoardSnapshot) -> str:
 
 def cmd_add(ctx: Context) -> int:
     a = ctx.args
+    column = a.column
+    if column is None and a.person:
+        # The pool has no lanes: a person's name means the card starts, as with
+        # 'assign' and the CSV import, instead of dropping the person silently.
+        active = [c for c in ctx.service.columns() if c.kind is ColumnKind.ACTIVE]
+        if active:
+            column = active[0].id
     result = ctx.service.add_card(
         a.title,
         description=a.description,
-        column=a.column,
+        column=column,
         person=a.person,
         size_days=a.size,
         labels=_labels(a.label),

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import DatabaseError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 
 from kanban.errors import MigrationFailed, SchemaTooNew, StorageError
 
@@ -242,7 +242,13 @@ def open_database(url: str, *, script_location: Path | None = None) -> Engine:
         SchemaTooNew: the database comes from a newer version of the app.
         MigrationFailed: the upgrade failed; the original was restored.
     """
-    path = sqlite_path(url)
+    try:
+        path = sqlite_path(url)
+    except (ArgumentError, ValueError) as exc:
+        raise StorageError(
+            f"The database URL given (--db, KANBAN_DATABASE_URL or the config file) cannot "
+            f"be read ({exc}); give a file path, or a URL such as sqlite:////path/board.db."
+        ) from None
     if path is not None:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -251,7 +257,19 @@ def open_database(url: str, *, script_location: Path | None = None) -> Engine:
                 f"Cannot create the folder for {path} ({exc.strerror}); "
                 "choose another file with --db."
             ) from exc
-    engine = make_engine(url)
+    try:
+        engine = make_engine(url)
+    except ImportError as exc:
+        # create_engine imports the DB-API module: PostgreSQL, MySQL... need their own.
+        raise StorageError(
+            f"Cannot open {describe(url)}: its database driver ({exc.name}) is not installed. "
+            "Install it into the app's environment, or choose an SQLite file with --db."
+        ) from None
+    except ArgumentError as exc:
+        raise StorageError(
+            f"Cannot open {describe(url)}: {exc}. Give a file path with --db, or a URL "
+            "such as sqlite:////path/board.db."
+        ) from None
     with known_errors(url), engine.connect() as conn:
         revision = current_revision(conn)
     if revision == SCHEMA_HEAD and script_location is None:

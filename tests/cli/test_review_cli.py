@@ -1,0 +1,51 @@
+"""Review findings on the command line: what the user typed is honoured or refused clearly."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kanban.cli.main import EXIT_USER_ERROR, run
+
+Kanban = Any
+
+
+def test_add_with_a_person_starts_the_card_in_their_lane(kanban: Kanban) -> None:
+    assert kanban("people", "add", "Ann").code == 0
+    result = kanban("add", "Patch DC01", "--person", "Ann", "--json")
+    assert result.code == 0, result.err
+    card = result.json()
+    # Like 'assign' and the CSV import: a person's name means the card is started.
+    assert card["person"] == "Ann"
+    assert card["column"] == "In progress"
+
+
+def test_a_database_url_without_its_driver_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = run(["list", "--db", "postgresql://kanban:secret@127.0.0.1:1/board"])
+    err = capsys.readouterr().err
+    assert code == EXIT_USER_ERROR, err
+    assert "unexpected" not in err
+    assert "driver" in err and "secret" not in err
+
+
+def test_a_url_of_an_unknown_database_kind_is_a_one_line_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = run(["list", "--db", "nosuchdb://host/board"])
+    err = capsys.readouterr().err
+    assert code == EXIT_USER_ERROR, err
+    assert "unexpected" not in err and "--db" in err
+
+
+def test_a_config_file_with_a_non_text_database_url_is_a_one_line_error(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (isolated_dirs / "config" / "config.toml").write_text("database_url = 5\n", encoding="utf-8")
+    code = run(["list"])
+    err = capsys.readouterr().err
+    assert code == EXIT_USER_ERROR, err
+    assert "config.toml" in err and "unexpected" not in err
