@@ -80,7 +80,9 @@ from kanban.sync.mapping import (
     FieldIds,
     IssueRecord,
     JiraUser,
+    assignee_changes,
     category_column,
+    flag_changes,
     local_values,
     parse_issue,
     remote_values,
@@ -99,6 +101,10 @@ FLAG_REASON = "Flagged in JIRA"
 FLAG_OPTION = "Impediment"
 
 ProgressFn = Callable[[int, int | None, str], None]
+# (when, kind, the fields before, the fields after, who) of one history event.
+TimelineEvent = tuple[datetime, EventKind, dict[str, Any], dict[str, Any], str]
+# (card values, created at, the card's fields at creation, its timeline).
+NewCard = tuple[dict[str, Any], datetime, dict[str, Any], list[TimelineEvent]]
 
 _RUNNING: set[str] = set()
 _RUNNING_LOCK = threading.Lock()
@@ -323,19 +329,19 @@ class _JiraWriter(BoardService):
     def insert_cards_from_jira(
         self,
         conn: Connection,
-        items: Sequence[tuple[dict[str, Any], datetime, Sequence[tuple[datetime, int, int, str]]]],
+        items: Sequence[NewCard],
     ) -> list[str]:
         """Insert cards already in their current place, with their JIRA history as events.
 
-        Each item is (card values, created at, history); history holds (when,
-        from column, to column, author) column changes, oldest first, and the
-        card's first column is the ``from`` of the first one. One executemany
-        per table: a first pull of thousands of issues is a few statements.
+        Each item is (card values, created at, the card's fields at creation,
+        timeline); the timeline holds (when, kind, before, after, author)
+        changes, oldest first. One executemany per table: a first pull of
+        thousands of issues is a few statements.
         """
         counts = self._cell_counts(conn)
         rows: list[dict[str, Any]] = []
         events: list[dict[str, Any]] = []
-        for values, created_at, history in items:
+        for values, created_at, initial, timeline in items:
             cell = (values["column_id"], values.get("person_id"))
             pos = counts[cell]
             counts[cell] = pos + 1
@@ -364,23 +370,12 @@ class _JiraWriter(BoardService):
             }
             rows.append(row)
             after = {k: repo.jsonable(row[k]) for k in repo.CARD_FIELDS}
-            if history:
-                after["column_id"] = history[0][1]
-                after["person_id"] = None
+            after.update(initial)
             events.append(
                 _event(row["id"], EventKind.CREATED, {"archived": True}, after, created_at, "jira")
             )
-            for at, src, dst, author in history:
-                events.append(
-                    _event(
-                        row["id"],
-                        EventKind.MOVED,
-                        {"column_id": src},
-                        {"column_id": dst},
-                        at,
-                        author or "jira",
-                    )
-                )
+            for at, kind, before, change, author in timeline:
+                events.append(_event(row["id"], kind, before, change, at, author or "jira"))
         if rows:
             state.insert_cards(conn, rows=rows)
             repo.append_events(conn, events=events)
@@ -1097,7 +1092,11 @@ class SyncService:
                 # History is what cycle times are computed from: read all of it.
                 full = ctx.client.changelog(rec.key)
                 rec = dataclasses.replace(
-                    rec, status_changes=status_changes(full), changelog_complete=True
+                    rec,
+                    status_changes=status_changes(full),
+                    assignee_changes=assignee_changes(full),
+                    flag_changes=flag_changes(full, ctx.ids.flagged),
+                    changelog_complete=True,
                 )
             whole.append((rec, action))
         creates = whole
@@ -1235,55 +1234,119 @@ class SyncService:
             log.info("Conflict on %s: %s", rec.key, ", ".join(action.conflicts))
         return written.revision
 
-    def _new_card(
-        self, ctx: _Context, rec: IssueRecord
-    ) -> tuple[dict[str, Any], datetime, list[tuple[datetime, int, int, str]]]:
-        """The card row of a new issue, and its column history from the changelog."""
+    def _new_card(self, ctx: _Context, rec: IssueRecord) -> NewCard:
+        """The card row of a new issue, and its history from the changelog.
+
+        Status, assignee and flag changes are replayed in time order, so cycle
+        times, WIP per person and blocked time start from what really happened
+        in JIRA rather than from the day of the first sync.
+        """
         column_id = ctx.statuses.get(rec.status_id, ctx.pool_id)
-        column = next(c for c in ctx.columns if c.id == column_id)
-        person = ctx.people_by_user.get(rec.assignee.id) if rec.assignee else None
-        person_id = person.id if person and column.kind is not ColumnKind.POOL else None
-        history: list[tuple[datetime, int, int, str]] = []
-        current: int | None = None
-        first_status = rec.status_changes[0].from_status if rec.status_changes else None
-        if first_status is not None and first_status in ctx.statuses:
-            current = ctx.statuses[first_status]
-        for change in rec.status_changes:
-            dst = ctx.statuses.get(change.to_status or "")
-            if dst is None:
-                continue
-            if current is None:
-                current = ctx.pool_id
-            if dst != current:
-                history.append((change.at, current, dst, change.author))
-                current = dst
-        if history and history[-1][2] != column_id:
-            history.append((rec.updated_at, history[-1][2], column_id, "jira"))
         kinds = {c.id: c.kind for c in ctx.columns}
+
+        def person_of(user: str | None) -> int | None:
+            person = ctx.people_by_user.get(user) if user else None
+            return person.id if person else None
+
+        def lane(col: int, person: int | None) -> int | None:
+            # Pool cards belong to no lane, whoever JIRA says is assigned.
+            return None if kinds.get(col) is ColumnKind.POOL else person
+
+        current_person = person_of(rec.assignee.id) if rec.assignee else None
+        first_status = rec.status_changes[0].from_status if rec.status_changes else None
+        col = ctx.statuses.get(first_status or "", ctx.pool_id) if rec.status_changes else column_id
+        person = person_of(rec.assignee_changes[0].old) if rec.assignee_changes else current_person
+        flagged = rec.flag_changes[0].old is not None if rec.flag_changes else bool(rec.flagged)
+        initial: dict[str, Any] = {
+            "column_id": col,
+            "person_id": lane(col, person),
+            "not_ready": flagged,
+            "not_ready_reason": FLAG_REASON if flagged else None,
+            "not_ready_since": repo.jsonable(rec.created) if flagged else None,
+        }
+        changes: list[tuple[datetime, int, str, str | None, str]] = []
+        for n, sc in enumerate(rec.status_changes):
+            changes.append((sc.at, n, "status", sc.to_status, sc.author))
+        for n, ac in enumerate(rec.assignee_changes):
+            changes.append((ac.at, n, "assignee", ac.new, ac.author))
+        for n, fc in enumerate(rec.flag_changes):
+            changes.append((fc.at, n, "flag", fc.new, fc.author))
+        changes.sort(key=lambda c: (c[0], c[2], c[1]))
+        timeline: list[TimelineEvent] = []
+        blocked_since: datetime | None = rec.created if flagged else None
+
+        def move_to(at: datetime, dst: int, who: str) -> None:
+            nonlocal col
+            before = {"column_id": col, "person_id": lane(col, person)}
+            after = {"column_id": dst, "person_id": lane(dst, person)}
+            timeline.append((at, EventKind.MOVED, before, after, who))
+            col = dst
+
+        def assign_to(at: datetime, new_person: int | None, who: str) -> None:
+            nonlocal person
+            old_lane, person = lane(col, person), new_person
+            if lane(col, person) != old_lane:
+                before, after = {"person_id": old_lane}, {"person_id": lane(col, person)}
+                timeline.append((at, EventKind.ASSIGNED, before, after, who))
+
+        def flag_to(at: datetime, on: bool, who: str) -> None:
+            nonlocal flagged, blocked_since
+            if on == flagged:
+                return
+            before = {"not_ready": flagged, "not_ready_reason": FLAG_REASON if flagged else None}
+            flagged = on
+            blocked_since = at if on else None
+            after = {
+                "not_ready": on,
+                "not_ready_reason": FLAG_REASON if on else None,
+                "not_ready_since": repo.jsonable(at) if on else None,
+            }
+            kind = EventKind.BLOCKED if on else EventKind.UNBLOCKED
+            timeline.append((at, kind, before, after, who))
+
+        for at, _n, what, value, who in changes:
+            if what == "status":
+                dst = ctx.statuses.get(value or "")
+                if dst is not None and dst != col:
+                    move_to(at, dst, who)
+            elif what == "assignee":
+                assign_to(at, person_of(value), who)
+            else:
+                flag_to(at, value is not None, who)
+        # Where the replay does not end as the issue is now (statuses no column
+        # maps, users not on the board), the last update brings it there.
+        if col != column_id:
+            move_to(rec.updated_at, column_id, "jira")
+        if person != current_person:
+            assign_to(rec.updated_at, current_person, "jira")
+        if rec.flagged is not None and bool(rec.flagged) != flagged:
+            flag_to(rec.updated_at, bool(rec.flagged), "jira")
+
+        moves = [t for t in timeline if t[1] is EventKind.MOVED]
         started = next(
-            (at for at, _s, dst, _a in history if kinds.get(dst) is not ColumnKind.POOL), None
+            (t[0] for t in moves if kinds.get(t[3]["column_id"]) is not ColumnKind.POOL), None
         )
-        done_at = None
-        if column.kind is ColumnKind.DONE:
-            done_at = history[-1][0] if history else rec.created
-        if started is None and column.kind is not ColumnKind.POOL:
+        if started is None and kinds.get(column_id) is not ColumnKind.POOL:
             started = rec.created
+        done_at = None
+        if kinds.get(column_id) is ColumnKind.DONE:
+            done_at = moves[-1][0] if moves else rec.created
         values: dict[str, Any] = {
             "title": _title(rec.summary, rec.key),
             "description": rec.description,
             "column_id": column_id,
-            "person_id": person_id,
+            "person_id": lane(column_id, current_person),
             "labels": _labels(rec.labels),
             "project": rec.project,
             "jira_key": rec.key,
-            "not_ready": bool(rec.flagged),
-            "not_ready_reason": FLAG_REASON if rec.flagged else None,
-            "not_ready_since": rec.updated_at if rec.flagged else None,
+            "not_ready": flagged,
+            "not_ready_reason": FLAG_REASON if flagged else None,
+            "not_ready_since": (blocked_since or rec.updated_at) if flagged else None,
             "started_at": started,
             "done_at": done_at,
-            "column_since": history[-1][0] if history else rec.created,
+            "column_since": moves[-1][0] if moves else rec.created,
         }
-        return values, rec.created, history
+        return values, rec.created, initial, timeline
 
     def _pull_fields(
         self, ctx: _Context, conn: Connection, card: Card, pull: dict[str, Any], rec: IssueRecord

@@ -9,7 +9,7 @@ status id), the assignee as the JIRA user id, the Flagged field as a boolean.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -58,6 +58,20 @@ class StatusChange:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueChange:
+    """An assignee or flag change from an issue's changelog.
+
+    For the assignee, ``old``/``new`` are user ids as the board keys people
+    (Server ``name``, Cloud ``accountId``); for the flag, "flagged" or None.
+    """
+
+    at: datetime
+    old: str | None
+    new: str | None
+    author: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class JiraUser:
     id: str
     display_name: str
@@ -86,6 +100,8 @@ class IssueRecord:
     issue_type: str | None
     stamp: str | None
     status_changes: tuple[StatusChange, ...] = field(default=())
+    assignee_changes: tuple[ValueChange, ...] = field(default=())
+    flag_changes: tuple[ValueChange, ...] = field(default=())
     # The changelog embedded in a search may be cut short (Cloud pages it).
     changelog_complete: bool = True
 
@@ -166,8 +182,59 @@ def parse_issue(raw: Mapping[str, Any], ids: FieldIds, cloud: bool) -> IssueReco
         issue_type=(f.get("issuetype") or {}).get("name"),
         stamp=stamp,
         status_changes=status_changes(histories),
+        assignee_changes=assignee_changes(histories),
+        flag_changes=flag_changes(histories, ids.flagged),
         changelog_complete=complete,
     )
+
+
+def _history_items(histories: Any) -> Iterable[tuple[datetime, str, Mapping[str, Any]]]:
+    for history in histories or ():
+        at = parse_time(history.get("created"))
+        if at is None:
+            continue
+        author = (history.get("author") or {}).get("displayName") or ""
+        for item in history.get("items") or ():
+            yield at, author, item
+
+
+def assignee_changes(histories: Any) -> tuple[ValueChange, ...]:
+    """Who the issue was assigned to over time, oldest first.
+
+    Cloud writes account ids in ``from``/``to`` (newer sites in
+    ``tmpFromAccountId``/``tmpToAccountId``); Server writes the user name.
+    """
+    changes = [
+        ValueChange(
+            at,
+            _str_or_none(item.get("tmpFromAccountId") or item.get("from")),
+            _str_or_none(item.get("tmpToAccountId") or item.get("to")),
+            author,
+        )
+        for at, author, item in _history_items(histories)
+        if item.get("field") == "assignee"
+    ]
+    changes.sort(key=lambda c: c.at)
+    return tuple(changes)
+
+
+def flag_changes(histories: Any, flag_field_id: str | None) -> tuple[ValueChange, ...]:
+    """When the issue was flagged (an impediment) and unflagged, oldest first.
+
+    The item names the field "Flagged" (and, on Cloud, its id); set shows the
+    option ("Impediment"), cleared shows nothing.
+    """
+    changes = []
+    for at, author, item in _history_items(histories):
+        named = str(item.get("field") or "").lower() == "flagged"
+        if not (named or (flag_field_id and item.get("fieldId") == flag_field_id)):
+            continue
+        old = "flagged" if item.get("fromString") or item.get("from") else None
+        new = "flagged" if item.get("toString") or item.get("to") else None
+        if old != new:
+            changes.append(ValueChange(at, old, new, author))
+    changes.sort(key=lambda c: c.at)
+    return tuple(changes)
 
 
 def status_changes(histories: Any) -> tuple[StatusChange, ...]:
