@@ -113,6 +113,9 @@ class BoardController(QObject):
         self._loading = False
         self._reload_again = False
         self._polling = False
+        # The screen may not show what is stored (a load failed or was dropped):
+        # the next poll reloads even when the change marker has not moved.
+        self._stale = False
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(LAPTOP_POLL_MS)
         self.poll_timer.timeout.connect(self.poll)
@@ -159,13 +162,16 @@ class BoardController(QObject):
         self._loading = False
         again, self._reload_again = self._reload_again, False
         if error is not None:
+            self._stale = True
             self.report(error, "loading the board")
         elif generation != self._generation or self.writer.pending:
             # A local change happened meanwhile; this snapshot may predate it.
+            self._stale = True
             again = again or not self.writer.pending
         else:
             assert result is not None  # noqa: S101 - no error means a result
             snap, moved = result
+            self._stale = False
             self.highlighted = moved
             self.set_snapshot(snap)
             self._mark_refreshed()
@@ -181,14 +187,31 @@ class BoardController(QObject):
         if self._polling or self._loading or self.writer.pending:
             return
         self._polling = True
-        self.reader.submit(self.service.last_event_id, self._polled)
+        service = self.service
 
-    def _polled(self, result: int | None, error: BaseException | None) -> None:
+        def job() -> tuple[object, ...]:
+            # People, columns and rules changes append no event: compare them too
+            # (a few small rows), or the wall never shows them.
+            return (
+                service.last_event_id(),
+                tuple(service.columns()),
+                tuple(service.people()),
+                service.rules(),
+            )
+
+        self.reader.submit(job, self._polled)
+
+    def _polled(self, result: tuple[object, ...] | None, error: BaseException | None) -> None:
         self._polling = False
         if error is not None:
             self.report(error, "checking the board for changes")
             return
-        if self.snapshot is None or result != self.snapshot.last_event_id:
+        snap = self.snapshot
+        if (
+            snap is None
+            or self._stale
+            or result != (snap.last_event_id, snap.columns, snap.people, snap.rules)
+        ):
             self.reload()
         else:
             self._mark_refreshed()
