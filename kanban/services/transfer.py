@@ -456,6 +456,14 @@ def import_csv(
                 return record[index].strip()
 
             try:
+                extra = [c for c in record[len(header) :] if c.strip()]
+                if extra:
+                    # An unquoted delimiter inside a cell: importing would cut the text.
+                    raise UserError(
+                        f"more cells than the header's {len(header)} (is "
+                        f"'{extra[0].strip()[:30]}' part of a cell? quote cells that hold "
+                        "the separator)"
+                    )
                 kwargs = _row_arguments(cell, service, cached, first_active)
                 key = kwargs.get("jira_key")
                 if key in keys_seen:
