@@ -339,6 +339,10 @@ class MainWindow(QMainWindow):
         if self._my_board_wanted:
             self._my_board_wanted = False
             self.my_board_button.setChecked(True)
+        filters = self.controller.filters
+        if filters.my_board and filters.me_id != (self.me.id if self.me else None):
+            # "Who am I" changed (or the person was renamed): My board follows.
+            self._filters_changed()
 
     def _fill_filter_boxes(self) -> None:
         snap = self.controller.snapshot
