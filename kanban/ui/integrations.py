@@ -114,7 +114,11 @@ class LinksWatcher(QObject):
         settings = LinksSettings.from_config(config)
         links = LinksService(self.service)
         devstatus = devstatus_client_from_config(config) if devstatus_due else None
-        if not (settings.repos or settings.bitbucket or settings.github or devstatus):
+        # JIRA set up with its own JQL gives no project keys: then there is nothing
+        # to ask its development panel about, and no failure to tell the user.
+        if not (settings.repos or settings.bitbucket or settings.github) and not (
+            devstatus and settings.keys
+        ):
             return None, links.badges()
         if devstatus is not None:
             self._last_devstatus = time.monotonic()
@@ -234,9 +238,10 @@ class SyncWatcher(QObject):
     def _finished(self, report: Any) -> None:
         self._set_offline(False)
         self.message.emit(report.summary())
-        if report.board_writes:
-            self.board_changed.emit()
-        self.refresh_badges()
+        # board_changed comes from the panel, which handles the same report:
+        # emitting it here too reloaded the whole board twice per sync.
+        if not report.board_writes:
+            self.refresh_badges()
 
     def _failed(self, text: str, offline: bool) -> None:
         self._set_offline(offline)

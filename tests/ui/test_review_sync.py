@@ -1,0 +1,61 @@
+"""Review: one sync that writes to the board reloads it once, not twice."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+from sync.conftest import make_settings, map_default_columns
+from sync.fake_jira import FakeJira
+
+from kanban.services.board import BoardService
+from kanban.ui.main_window import MainWindow
+
+
+@pytest.fixture
+def jira() -> Iterator[FakeJira]:
+    server = FakeJira().start()
+    make_settings(server)
+    yield server
+    server.stop()
+
+
+def test_a_sync_with_board_writes_reloads_the_board_once(
+    qtbot: QtBot, jira: FakeJira, service: BoardService
+) -> None:
+    map_default_columns(service)
+    jira.add_issue("OPS", "Patch web01", path=["10000", "10001", "3"])
+    win = MainWindow(service)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.sync_dock is not None and win.controller.snapshot is not None)
+    reloads: list[int] = []
+    win.sync.board_changed.connect(lambda: reloads.append(1))
+    reports: list[object] = []
+    # Connected last: called after the panel and the watcher handled the report.
+    win.sync.panel.runner.finished.connect(reports.append)
+    try:
+        win.act_sync.trigger()
+        qtbot.waitUntil(lambda: bool(reports), timeout=15_000)
+        assert reports[0].board_writes  # type: ignore[attr-defined]
+        assert reloads == [1]
+    finally:
+        win.close()
+
+
+def test_jira_set_up_without_links_raises_no_scan_failure(
+    qtbot: QtBot, jira: FakeJira, service: BoardService
+) -> None:
+    # JIRA is set up with its own JQL (no project keys); commits and PRs are not.
+    win = MainWindow(service)
+    qtbot.addWidget(win)
+    said: list[str] = []
+    win.links.message.connect(said.append)
+    win.show()
+    try:
+        qtbot.waitUntil(lambda: not win.links._busy and win.links.executor.pending == 0)
+        assert said == []
+        assert "Scanning commits" not in win.statusBar().currentMessage()
+    finally:
+        win.close()
