@@ -772,8 +772,8 @@ class BoardService:
                 if kind_e is not col.kind:
                     if col.kind is ColumnKind.POOL:
                         raise InvalidInput(
-                            "The task pool must stay; make another column the pool "
-                            "by adding it as kind pool is not possible either."
+                            f"'{col.name}' is the task pool and a board has exactly one, so "
+                            "its kind cannot change; rename it instead if you like."
                         )
                     if kind_e is ColumnKind.POOL:
                         raise InvalidInput("The board already has its task pool.")

@@ -56,3 +56,11 @@ def test_undo_that_would_reuse_a_taken_jira_key_is_refused_cleanly(db_url: str) 
     finally:
         me.close()
         other.close()
+
+
+def test_changing_the_pools_kind_says_why_and_what_to_do(board: BoardService) -> None:
+    with pytest.raises(UserError) as err:
+        board.update_column("Task pool", kind="active")
+    message = str(err.value)
+    assert "exactly one" in message and "rename" in message.lower()
+    assert "not possible either" not in message
