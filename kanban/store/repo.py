@@ -53,6 +53,11 @@ def now() -> datetime:
     return datetime.now(UTC)
 
 
+def _utc_values(values: dict[str, Any]) -> dict[str, Any]:
+    # SQLite's DATETIME drops the zone as written: 12:00+02:00 would read back as 12:00 UTC.
+    return {k: utc(v) if isinstance(v, datetime) else v for k, v in values.items()}
+
+
 # --- board -----------------------------------------------------------------
 
 
@@ -283,7 +288,7 @@ def shift_cell(
 
 
 def insert_card(conn: Connection, *, values: dict[str, Any]) -> None:
-    conn.execute(insert(card_t).values(**values))
+    conn.execute(insert(card_t).values(**_utc_values(values)))
 
 
 def update_card_position(conn: Connection, *, card_id: str, position: int) -> None:
@@ -301,7 +306,7 @@ def update_card(conn: Connection, *, card: Card, values: dict[str, Any], at: dat
     result = conn.execute(
         update(card_t)
         .where(and_(card_t.c.id == card.id, card_t.c.revision == card.revision))
-        .values(**values, revision=new_revision, updated_at=at)
+        .values(**_utc_values(values), revision=new_revision, updated_at=utc(at))
     )
     if result.rowcount != 1:
         current = conn.execute(select(card_t.c.revision).where(card_t.c.id == card.id)).first()
@@ -373,7 +378,7 @@ def _select_events() -> Any:
 
 def append_events(conn: Connection, *, events: Sequence[dict[str, Any]]) -> None:
     if events:
-        conn.execute(insert(event_t), list(events))
+        conn.execute(insert(event_t), [_utc_values(ev) for ev in events])
 
 
 def last_event_id(conn: Connection) -> int:
