@@ -116,6 +116,11 @@ class BoardController(QObject):
         # The screen may not show what is stored (a load failed or was dropped):
         # the next poll reloads even when the change marker has not moved.
         self._stale = False
+        # Revisions our own writes produced, by the revision they started from.
+        # Only writer jobs touch it (one at a time): a card dragged again before
+        # its first move was written still holds the old revision on screen, and
+        # that must not look like someone else's change.
+        self._own_revisions: dict[tuple[str, int], int] = {}
         self.poll_timer = QTimer(self)
         self.poll_timer.setInterval(LAPTOP_POLL_MS)
         self.poll_timer.timeout.connect(self.poll)
@@ -376,7 +381,7 @@ class BoardController(QObject):
 
         def job() -> list[ChangeResult]:
             results: list[ChangeResult] = []
-            revision = card.revision
+            start = revision = self._own_revision(card)
             if plan.move:
                 result = service.move_card(
                     card.id,
@@ -393,6 +398,8 @@ class BoardController(QObject):
                 results.append(service.block(card.id, reason, expected_revision=revision))
             elif plan.unblock:
                 results.append(service.unblock(card.id, expected_revision=revision))
+            if results and results[-1].card.revision != start:
+                self._own_revisions[(card.id, start)] = results[-1].card.revision
             return results
 
         self.writer.submit(
@@ -441,6 +448,13 @@ class BoardController(QObject):
         self.drop_persisted.emit(plan.card.id)
         self.refresh_undo_state()
 
+    def _own_revision(self, card: Card) -> int:
+        """The revision to expect for ``card`` (on the writer: after our queued writes)."""
+        revision = card.revision
+        while (card.id, revision) in self._own_revisions:
+            revision = self._own_revisions[(card.id, revision)]
+        return revision
+
     # --- other writes ------------------------------------------------------------------
 
     def run_write(
@@ -474,7 +488,7 @@ class BoardController(QObject):
         if card is None:
             return
         self.run_write(
-            lambda: self.service.archive(card.id, expected_revision=card.revision),
+            lambda: self.service.archive(card.id, expected_revision=self._own_revision(card)),
             f"archiving '{card.title}'",
             lambda _r: self.message.emit(f"Archived '{card.title}'. Ctrl+Z brings it back."),
         )
