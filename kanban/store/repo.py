@@ -400,9 +400,9 @@ def events(
 ) -> list[Event]:
     stmt = _select_events().order_by(event_t.c.id)
     if since is not None:
-        stmt = stmt.where(event_t.c.at >= since)
+        stmt = stmt.where(event_t.c.at >= utc(since))
     if until is not None:
-        stmt = stmt.where(event_t.c.at < until)
+        stmt = stmt.where(event_t.c.at < utc(until))
     if after_id is not None:
         stmt = stmt.where(event_t.c.id > after_id)
     if limit is not None:
@@ -429,7 +429,7 @@ def change_events(conn: Connection, *, change_id: str) -> list[Event]:
 def moved_cards_since(conn: Connection, *, since: datetime) -> set[str]:
     stmt = (
         select(event_t.c.card_id)
-        .where(and_(event_t.c.at >= since, event_t.c.kind == EventKind.MOVED.value))
+        .where(and_(event_t.c.at >= utc(since), event_t.c.kind == EventKind.MOVED.value))
         .distinct()
     )
     return {r[0] for r in conn.execute(stmt)}
