@@ -206,6 +206,10 @@ def backup_sqlite(path: Path, revision: str | None) -> Path:
             src.backup(dst)
         finally:
             dst.close()
+    except BaseException:
+        # A half-written copy must not pass for a backup later.
+        target.unlink(missing_ok=True)
+        raise
     finally:
         src.close()
     return target
@@ -292,7 +296,14 @@ def open_database(url: str, *, script_location: Path | None = None) -> Engine:
         )
     backup = None
     if path is not None and revision is not None and path.exists():
-        backup = backup_sqlite(path, revision)
+        try:
+            backup = backup_sqlite(path, revision)
+        except (sqlite3.Error, OSError) as exc:
+            engine.dispose()
+            raise StorageError(
+                f"Cannot back up {path} before upgrading it ({exc}); nothing was changed. "
+                "Free some space or make its folder writable, then start again."
+            ) from exc
         log.info("Backed up %s to %s before migrating from %s", path, backup, revision)
     try:
         with known_errors(url):
