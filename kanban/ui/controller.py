@@ -177,7 +177,8 @@ class BoardController(QObject):
             assert result is not None  # noqa: S101 - no error means a result
             snap, moved = result
             self._stale = False
-            self.highlighted = moved
+            # The stand-up highlight may have been switched off while this loaded.
+            self.highlighted = moved if self.standup_since is not None else set()
             self.set_snapshot(snap)
             self._mark_refreshed()
         if again:
