@@ -385,7 +385,8 @@ class CardEditorDialog(QDialog):
         self._syncing = True
         try:
             self.person_combo.clear()
-            self.person_combo.addItem("Nobody (task pool)", _NOBODY)
+            # Nobody: a pool card, or an active card no one has taken yet.
+            self.person_combo.addItem("Nobody (unassigned)", _NOBODY)
             for p in self._people:
                 if p.active or p.id == current:
                     suffix = "" if p.active else " (inactive)"
