@@ -153,6 +153,10 @@ class MainWindow(QMainWindow):
         self.sync.message.connect(self.show_message)
         self.sync.board_changed.connect(self.controller.reload)
         self.sync.offline_changed.connect(self._sync_offline)
+        # A change to a linked card waits to be pushed: its badge must say so now,
+        # not after the next sync (a move, an undo, an edit, a change from the CLI).
+        self.controller.drop_persisted.connect(lambda _cid: self.sync.refresh_badges())
+        self.controller.refreshed.connect(lambda _when: self.sync.refresh_badges())
         # The sync loads the jira library: after the board is on screen, not before.
         QTimer.singleShot(0, self._start_sync)
         self.view.setFocus()

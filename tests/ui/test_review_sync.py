@@ -59,3 +59,37 @@ def test_jira_set_up_without_links_raises_no_scan_failure(
         assert "Scanning commits" not in win.statusBar().currentMessage()
     finally:
         win.close()
+
+
+def test_moving_a_linked_card_shows_its_change_is_queued(
+    qtbot: QtBot, jira: FakeJira, service: BoardService
+) -> None:
+    from kanban.ui.layout import POOL
+
+    map_default_columns(service)
+    jira.add_issue("OPS", "Patch web01", path=["10000", "10001", "3"])
+    win = MainWindow(service)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitUntil(lambda: win.sync_dock is not None and win.controller.snapshot is not None)
+    try:
+        win.act_sync.trigger()
+
+        def linked() -> str | None:
+            snap = win.controller.snapshot
+            card = next((c for c in snap.cards if c.jira_key == "OPS-1"), None) if snap else None
+            if card and win.controller.badges.get(card.id) == ["⇄ OPS-1"]:
+                return card.id
+            return None
+
+        qtbot.waitUntil(lambda: linked() is not None, timeout=15_000)
+        card_id = linked()
+        assert card_id is not None
+        card = win.controller.card(card_id)
+        assert card is not None and card.column_id != win.controller.snapshot.pool.id
+        pool = next(z for z in win.controller.layout.zones if z.kind == POOL)
+        win.controller.ask_override = lambda _card, _violations: "reopened in JIRA terms"
+        win.controller.drop(card_id, pool, None)
+        qtbot.waitUntil(lambda: win.controller.badges.get(card_id) == ["⟳ queued"])
+    finally:
+        win.close()
