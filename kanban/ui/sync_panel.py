@@ -196,6 +196,7 @@ class SyncPanel(QWidget):
         self.setObjectName("SyncPanel")
         self._factory = service_factory
         self._items: list[PendingItem] = []
+        self._asking = False
         self._executor = SerialExecutor("sync-panel", self)
         self.runner = SyncRunner(service_factory, self)
 
@@ -420,7 +421,16 @@ class SyncPanel(QWidget):
         self.progress.hide()
         self.cancel_button.setEnabled(False)
         self.banner.show_message(message, "warning")
-        if self.confirm_archive(message):
+        if self._asking:
+            # The question is still open (the timer synced again meanwhile):
+            # one box on the wall, not one more every few minutes.
+            return
+        self._asking = True
+        try:
+            confirmed = self.confirm_archive(message)
+        finally:
+            self._asking = False
+        if confirmed:
             self.runner.start(force=True)
         self._update_buttons()
 
