@@ -305,7 +305,7 @@ class SyncPanel(QWidget):
 
     def _show_status(self, status: SyncStatus) -> None:
         if not status.configured:
-            self.status.setText("JIRA sync is not set up: JIRA → Settings.")
+            self.status.setText("JIRA sync is not set up: JIRA → Connection…")
             return
         last = status.last_run
         when = f"{last.started_at:%Y-%m-%d %H:%M} UTC" if last else "never"

@@ -131,3 +131,14 @@ def test_an_empty_jira_asks_once_even_when_the_timer_syncs_again_meanwhile(
     qtbot.waitUntil(lambda: not panel.runner.running)
     assert len(asked) == 1
     assert len(service.list_cards()) == 4
+
+
+def test_panel_without_jira_points_at_the_menu_that_exists(qtbot: QtBot, db_url: str) -> None:
+    from kanban.services.sync import SyncService
+    from kanban.ui.sync_panel import SyncPanel
+
+    panel = SyncPanel(lambda: SyncService.open(db_url, "tester"))
+    qtbot.addWidget(panel)
+    panel.refresh()
+    qtbot.waitUntil(lambda: panel.status.text() != "")
+    assert "JIRA → Connection" in panel.status.text()
