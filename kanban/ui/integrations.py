@@ -131,7 +131,11 @@ class LinksWatcher(QObject):
             return
         if error is not None:
             log.error("Scanning commits and pull requests failed", exc_info=error)
-            self.message.emit(f"Scanning commits and pull requests failed: {error}")
+            text = f"Scanning commits and pull requests failed: {error}"
+            # Said once until it recovers, like a failing source below.
+            if text not in self._reported:
+                self.message.emit(text)
+            self._reported = {text}
             return
         report, badges = result
         self.badges_changed.emit(badges)

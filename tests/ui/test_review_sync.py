@@ -142,3 +142,29 @@ def test_panel_without_jira_points_at_the_menu_that_exists(qtbot: QtBot, db_url:
     panel.refresh()
     qtbot.waitUntil(lambda: panel.status.text() != "")
     assert "JIRA → Connection" in panel.status.text()
+
+
+def test_a_scan_that_keeps_failing_is_said_once(
+    qtbot: QtBot, service: BoardService, tmp_path
+) -> None:
+    from links.helpers import GitRepo
+
+    from kanban.settings import Config
+
+    repo = GitRepo(tmp_path / "configs")
+    repo.commit("first")
+    config = Config.load()
+    config.extra["links"] = {"repos": [{"path": str(repo.path)}]}  # no project keys
+    config.save()
+    win = MainWindow(service)
+    qtbot.addWidget(win)
+    said: list[str] = []
+    win.links.message.connect(said.append)
+    win.show()
+    try:
+        qtbot.waitUntil(lambda: not win.links._busy)
+        win.links.scan_now()  # the timer's next round
+        qtbot.waitUntil(lambda: not win.links._busy and win.links.executor.pending == 0)
+        assert len(said) == 1 and "project keys" in said[0]
+    finally:
+        win.close()
