@@ -485,7 +485,7 @@ class SyncService:
         if not self.settings.configured:
             raise NotConfigured(
                 "JIRA sync is not set up. Run 'kanban jira setup --url URL --jql JQL' "
-                "(or JIRA → Settings in the app) first."
+                "(or JIRA → Connection… in the app) first."
             )
         token, note = load_token(self.settings)
         notes = [note] if note else []

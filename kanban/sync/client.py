@@ -116,7 +116,8 @@ def translate(exc: BaseException, url: str, what: str) -> JiraError:
         if status == 401:
             return JiraAuthError(
                 f"JIRA at {url} refused the credentials (401) while {what}. The token may be "
-                "wrong or expired: run 'kanban jira setup' (or JIRA → Settings) with a new one.",
+                "wrong or expired: run 'kanban jira setup' (or JIRA → Connection… in the app) "
+                "with a new one.",
                 status=status,
                 jira_message=msg,
             )

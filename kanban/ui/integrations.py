@@ -176,6 +176,19 @@ class SyncWatcher(QObject):
         self.auto: Any = None
         self.offline = False
 
+    def prepare(self, ready: Callable[[], None]) -> None:
+        """Import the sync modules (the jira library, ~100 ms) on the worker, then call ``ready``.
+
+        ``ready`` runs on the GUI thread, where the panel is built with nothing
+        left to import.
+        """
+
+        def job() -> None:
+            import kanban.services.sync  # noqa: F401
+            import kanban.ui.sync_panel  # noqa: F401
+
+        self.executor.submit(job, lambda _result, _error: ready())
+
     def start(self) -> Any:
         """Build the sync panel (returned, for a dock) and start the timer if JIRA is set up."""
         from kanban.services.sync import SyncService

@@ -157,8 +157,10 @@ class MainWindow(QMainWindow):
         # not after the next sync (a move, an undo, an edit, a change from the CLI).
         self.controller.drop_persisted.connect(lambda _cid: self.sync.refresh_badges())
         self.controller.refreshed.connect(lambda _when: self.sync.refresh_badges())
-        # The sync loads the jira library: after the board is on screen, not before.
-        QTimer.singleShot(0, self._start_sync)
+        # The sync needs the jira library: it is imported on a worker once the
+        # board is on screen, and the panel is built when that is done.
+        self._sync_prepared = False
+        self.controller.board_changed.connect(self._prepare_sync)
         self.view.setFocus()
 
     # --- building ------------------------------------------------------------------
@@ -545,6 +547,11 @@ class MainWindow(QMainWindow):
         dialog = ReportsView(self.service, self)
         dialog.show()
         self._reports = dialog
+
+    def _prepare_sync(self) -> None:
+        if not self._sync_prepared:
+            self._sync_prepared = True
+            self.sync.prepare(self._start_sync)
 
     def _start_sync(self) -> None:
         panel = self.sync.start()
