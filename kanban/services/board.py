@@ -658,7 +658,10 @@ class BoardService:
             values = {k: repo.from_jsonable(k, v) for k, v in ev.before.items()}
             if values.get("jira_key"):
                 # Another card may have taken the key since; the UNIQUE index would fail.
-                self._ensure_key_free(conn, values["jira_key"], card.id)
+                try:
+                    self._ensure_key_free(conn, values["jira_key"], card.id)
+                except InvalidInput as exc:
+                    raise UserError(f"Cannot {kind.value} on card '{card.title}': {exc}") from None
             fields = list(self._write_card(conn, card, values))
             written = repo.get_card(conn, card_id=card.id)
             assert written is not None  # noqa: S101

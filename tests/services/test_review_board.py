@@ -49,7 +49,7 @@ def test_undo_that_would_reuse_a_taken_jira_key_is_refused_cleanly(db_url: str) 
         b = other.add_card("B").card
         me.edit_card(a.id, jira_key="OPS-2")
         other.edit_card(b.id, jira_key="OPS-1")
-        with pytest.raises(UserError, match="OPS-1"):
+        with pytest.raises(UserError, match="Cannot undo on card 'A': OPS-1 is already on"):
             me.undo()
         assert me.card(a.id).jira_key == "OPS-2"
         assert me.card(b.id).jira_key == "OPS-1"
