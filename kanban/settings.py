@@ -89,6 +89,9 @@ def default_database_path() -> Path:
 
 def database_url(cli_value: str | None = None, config: Config | None = None) -> str:
     """Resolve the SQLAlchemy URL of the board's database."""
+    if cli_value is not None and not cli_value.strip():
+        # Usually a script's unset variable: falling back would change the personal board.
+        raise UserError("--db was given empty; give a database file or URL, or leave --db out.")
     value = cli_value or os.environ.get("KANBAN_DATABASE_URL")
     if not value:
         value = (config or Config.load()).database_url

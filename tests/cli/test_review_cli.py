@@ -49,3 +49,14 @@ def test_a_config_file_with_a_non_text_database_url_is_a_one_line_error(
     err = capsys.readouterr().err
     assert code == EXIT_USER_ERROR, err
     assert "config.toml" in err and "unexpected" not in err
+
+
+def test_an_empty_db_option_does_not_fall_back_to_the_personal_board(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A script's unset variable (--db "$BOARD") must not write into the default board.
+    code = run(["add", "Patch DC01", "--db", ""])
+    err = capsys.readouterr().err
+    assert code == EXIT_USER_ERROR, err
+    assert "--db" in err
+    assert not (isolated_dirs / "data" / "board.db").exists()
