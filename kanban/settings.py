@@ -57,6 +57,11 @@ class Config:
             return cls()
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise UserError(
+                f"Cannot read the config file {path} ({exc.strerror}); fix its permissions "
+                "or move it away."
+            ) from exc
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise UserError(
                 f"The config file {path} is not valid TOML ({exc}); fix or delete it."

@@ -60,3 +60,13 @@ def test_an_empty_db_option_does_not_fall_back_to_the_personal_board(
     assert code == EXIT_USER_ERROR, err
     assert "--db" in err
     assert not (isolated_dirs / "data" / "board.db").exists()
+
+
+def test_an_unreadable_config_file_is_a_one_line_error(
+    isolated_dirs: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (isolated_dirs / "config" / "config.toml").mkdir()
+    code = run(["list"])
+    err = capsys.readouterr().err
+    assert code == EXIT_USER_ERROR, err
+    assert "config.toml" in err and "unexpected" not in err
