@@ -60,7 +60,10 @@ class RuleViolationError(UserError):
         if needs_reason:
             hint = "Give an override reason (--reason in the CLI) to do it anyway."
         else:
-            hint = "The board enforces this rule; change the rule in Settings → Rules to allow it."
+            hint = (
+                "The board enforces this rule; to allow it, set the rule to warn or off "
+                "(Settings → Rules, or 'kanban rules set')."
+            )
         super().__init__(f"Card '{card_title}': {reasons}. {hint}")
 
 

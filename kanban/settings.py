@@ -98,15 +98,19 @@ def database_url(cli_value: str | None = None, config: Config | None = None) -> 
         # Usually a script's unset variable: falling back would change the personal board.
         raise UserError("--db was given empty; give a database file or URL, or leave --db out.")
     value = cli_value or os.environ.get("KANBAN_DATABASE_URL")
+    base = Path.cwd()
     if not value:
         value = (config or Config.load()).database_url
+        # A relative path in the config file means beside the config file, so the
+        # menu-started GUI and a CLI run from any folder open the same board.
+        base = config_dir()
     if not value:
         path = default_database_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         return f"sqlite:///{path}"
     if "://" in value:
         return value
-    return f"sqlite:///{Path(value).expanduser().resolve()}"
+    return f"sqlite:///{(base / Path(value).expanduser()).resolve()}"
 
 
 def os_user() -> str:

@@ -109,7 +109,7 @@ def validate_size(size: float) -> float:
         value = float(size)
     except (TypeError, ValueError) as exc:
         raise InvalidInput(f"Size '{size}' is not a number of days.") from exc
-    if not 0 < value <= 365:
+    if not 0.1 <= value <= 365:
         raise InvalidInput(f"Size {value:g} is out of range; give days between 0.1 and 365.")
     return value
 

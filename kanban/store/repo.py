@@ -241,7 +241,10 @@ def find_card(conn: Connection, *, ref: str) -> Card:
     if row is not None:
         return card_from_row(row)
     if len(ref) >= 4:
-        rows = conn.execute(select(card_t).where(card_t.c.id.like(f"{ref}%")).limit(2)).all()
+        # autoescape: "_" and "%" typed by the user are characters, not wildcards.
+        rows = conn.execute(
+            select(card_t).where(card_t.c.id.startswith(ref, autoescape=True)).limit(2)
+        ).all()
         if len(rows) == 1:
             return card_from_row(rows[0])
         if len(rows) > 1:
