@@ -164,14 +164,22 @@ def _width(text: str) -> int:
 
 
 def _fit(text: str, width: int) -> str:
-    if _width(text) <= width:
-        return text + " " * (width - _width(text))
-    out = ""
+    """Pad ``text`` to ``width`` columns, or cut it with an ellipsis."""
+    used = _width(text)
+    if used <= width:
+        return text + " " * (width - used)
+    if text.isascii():
+        return text[: width - 1] + "…"
+    # Count as we go: re-measuring the growing prefix made long titles quadratic.
+    out: list[str] = []
+    used = 0
     for ch in text:
-        if _width(out + ch) > width - 1:
+        w = _width(ch)
+        if used + w > width - 1:
             break
-        out += ch
-    return out + "…" + " " * (width - 1 - _width(out))
+        out.append(ch)
+        used += w
+    return "".join(out) + "…" + " " * (width - 1 - used)
 
 
 def table(

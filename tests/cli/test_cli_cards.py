@@ -341,3 +341,12 @@ def test_real_process_lists_cards(kanban: Kanban, db_path: Path) -> None:
         check=False,
     )
     assert human.returncode == 0 and "TASK POOL (1)" in human.stdout
+
+
+def test_table_cells_are_cut_by_display_width() -> None:
+    from kanban.cli.output import _fit, _width
+
+    assert _fit("Patch web01", 8) == "Patch w…"
+    assert _fit("abc", 5) == "abc  "
+    cut = _fit("サーバー更新を行う", 9)  # wide characters take two columns each
+    assert cut.startswith("サーバー") and "…" in cut and _width(cut) == 9
