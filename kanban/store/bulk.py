@@ -32,7 +32,8 @@ from sqlalchemy import (
 )
 
 from kanban.errors import ImportFailed
-from kanban.store.tables import BoardRow, CardRow, ColumnRow, EventRow, PersonRow, metadata
+from kanban.store.schema import metadata
+from kanban.store.tables import BoardRow, CardRow, ColumnRow, EventRow, PersonRow
 
 # Parents before children: the insert order; deletes run in reverse.
 TABLES: tuple[tuple[str, Table], ...] = (

@@ -132,6 +132,3 @@ def date_or_none(value: date | str | None) -> date | None:
         return value
     return date.fromisoformat(value)
 
-
-from kanban.store import tables_links  # noqa: F401,E402,I001
-from kanban.store import tables_sync  # noqa: F401,E402

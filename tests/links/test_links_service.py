@@ -172,7 +172,7 @@ def test_schema_matches_models_after_upgrade(db_url: str) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from kanban.store.tables import metadata
+    from kanban.store.schema import metadata
 
     engine = db.open_database(db_url)
     with engine.connect() as conn:

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from kanban.errors import MigrationFailed, SchemaTooNew, StorageError
 from kanban.services.board import BoardService
 from kanban.store import db
-from kanban.store.tables import metadata
+from kanban.store.schema import metadata
 
 FIRST = "0001"
 

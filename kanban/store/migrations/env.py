@@ -9,7 +9,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import create_engine
 
-from kanban.store.tables import metadata
+from kanban.store.schema import metadata
 
 config = context.config
 target_metadata = metadata
