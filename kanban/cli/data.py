@@ -13,9 +13,9 @@ from pathlib import Path
 
 from kanban.cli.context import Context
 from kanban.errors import UserError
-from kanban.services import transfer
-from kanban.services.demo import fill_demo_board
-from kanban.services.transfer import CsvRejected
+
+# kanban.services.transfer and .demo are imported in the commands that use them:
+# they load every table module, which the other commands must not pay for.
 
 EXIT_SOME_ROWS_BAD = 1
 
@@ -73,6 +73,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_export(ctx: Context) -> int:
+    from kanban.services import transfer
+
     text = transfer.export_json(ctx.service)
     if ctx.args.output:
         path = Path(ctx.args.output)
@@ -84,6 +86,9 @@ def cmd_export(ctx: Context) -> int:
 
 
 def cmd_import(ctx: Context) -> int:
+    from kanban.services import transfer
+    from kanban.services.transfer import CsvRejected
+
     a = ctx.args
     path = Path(a.file)
     if not a.csv:
@@ -118,6 +123,9 @@ def cmd_import(ctx: Context) -> int:
 
 
 def cmd_demo(ctx: Context) -> int:
+    from kanban.services import transfer
+    from kanban.services.demo import fill_demo_board
+
     service = ctx.service
     if not transfer.board_is_empty(service):
         if not ctx.args.force:
