@@ -14,7 +14,20 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import orjson
-from sqlalchemy import Connection, String, and_, func, insert, or_, select, type_coerce, update
+from sqlalchemy import (
+    JSON,
+    Connection,
+    Date,
+    DateTime,
+    String,
+    and_,
+    func,
+    insert,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 
 from kanban.domain.model import (
     BoardSnapshot,
@@ -194,7 +207,23 @@ CARD_FIELDS = (
 )
 
 
+def _when(value: str | datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    return _parse_utc(value)
+
+
+def _day(value: str | date | None) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(value)
+
+
 def card_from_row(row: Any) -> Card:
+    """A card from a row of ``card_t`` or of :data:`_CARD_COLUMNS` (raw text values)."""
+    labels = row.labels
+    if isinstance(labels, str | bytes):
+        labels = _json_decode(labels)
     return Card(
         id=row.id,
         title=row.title,
@@ -203,25 +232,35 @@ def card_from_row(row: Any) -> Card:
         person_id=row.person_id,
         position=row.position,
         revision=row.revision,
-        created_at=utc(row.created_at),  # type: ignore[arg-type]
-        updated_at=utc(row.updated_at),  # type: ignore[arg-type]
+        created_at=_when(row.created_at),  # type: ignore[arg-type]
+        updated_at=_when(row.updated_at),  # type: ignore[arg-type]
         not_ready=bool(row.not_ready),
         not_ready_reason=row.not_ready_reason,
-        not_ready_since=utc(row.not_ready_since),
+        not_ready_since=_when(row.not_ready_since),
         size_days=row.size_days,
-        labels=tuple(row.labels or ()),
+        labels=tuple(labels or ()),
         project=row.project,
-        due_date=row.due_date,
+        due_date=_day(row.due_date),
         jira_key=row.jira_key,
-        started_at=utc(row.started_at),
-        done_at=utc(row.done_at),
-        column_since=utc(row.column_since),
+        started_at=_when(row.started_at),
+        done_at=_when(row.done_at),
+        column_since=_when(row.column_since),
         archived=bool(row.archived),
     )
 
 
+def _raw(column: Any) -> Any:
+    # Datetime, date and JSON columns come back as text, decoded by card_from_row
+    # with the C parsers: the snapshot reads every card, often.
+    if isinstance(column.type, DateTime | Date | JSON):
+        return type_coerce(column, String).label(column.name)
+    return column
+
+
 def list_cards(conn: Connection, *, include_archived: bool = False) -> list[Card]:
-    stmt = select(card_t).order_by(card_t.c.column_id, card_t.c.person_id, card_t.c.position)
+    stmt = select(*(_raw(c) for c in card_t.columns)).order_by(
+        card_t.c.column_id, card_t.c.person_id, card_t.c.position
+    )
     if not include_archived:
         stmt = stmt.where(card_t.c.archived.is_(False))
     return [card_from_row(r) for r in conn.execute(stmt)]
