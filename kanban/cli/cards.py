@@ -183,6 +183,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser("restore", parents=[common], help="bring an archived card back")
     p.add_argument("card", help="card id, id prefix or JIRA key")
+    p.add_argument(
+        "--reason", help="why it may go over a WIP limit the board warns about (kept in history)"
+    )
     add_json_flag(p)
     p.set_defaults(handler=cmd_restore)
 
@@ -328,7 +331,7 @@ def cmd_archive(ctx: Context) -> int:
 
 
 def cmd_restore(ctx: Context) -> int:
-    _report(ctx, ctx.service.restore(ctx.args.card), "Restored")
+    _report(ctx, ctx.service.restore(ctx.args.card, override_reason=ctx.args.reason), "Restored")
     return 0
 
 

@@ -9,6 +9,7 @@ Undo and redo replay the caller's own history (see ``kanban.domain.history``).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import re
 import uuid
@@ -583,14 +584,45 @@ class BoardService:
             )
 
     def restore(
-        self, ref: str, *, expected_revision: int | None = None, source: Source = Source.LOCAL
+        self,
+        ref: str,
+        *,
+        expected_revision: int | None = None,
+        override_reason: str | None = None,
+        source: Source = Source.LOCAL,
     ) -> ChangeResult:
+        """Bring an archived card back to its cell, through the WIP rules.
+
+        A restored card arrives in its column and lane like a moved one, so a
+        full column or a person at their limit refuses it (enforce) or wants a
+        reason (warn).
+        """
         with self._write() as conn:
             card = self._load(conn, ref, expected_revision)
             if not card.archived:
                 raise UserError(f"Card '{card.title}' is not archived.")
+            snap = repo.load_frame(conn)
+            column = snap.column(card.column_id)
+            person = snap.person(card.person_id) if card.person_id is not None else None
+            # Checked as an arrival from outside its column: it is not counted yet.
+            arriving = dataclasses.replace(card, column_id=-1, person_id=None)
+            violations = [
+                v
+                for v in rules_mod.check_move(
+                    card=arriving,
+                    source=column,
+                    target=column,
+                    target_person=person,
+                    wip=summarize(snap.columns, repo.cell_counts(conn)),
+                    settings=snap.rules,
+                )
+                if v.rule is Rule.WIP_LIMITS
+            ]
+            self._check_rules(card.title, violations, override_reason)
             values = {"archived": False, "position": None}
-            return self._commit_change(conn, card, values, EventKind.RESTORED, None, [], source)
+            return self._commit_change(
+                conn, card, values, EventKind.RESTORED, override_reason, violations, source
+            )
 
     # --- undo / redo ---------------------------------------------------------
 

@@ -350,3 +350,24 @@ def test_table_cells_are_cut_by_display_width() -> None:
     assert _fit("abc", 5) == "abc  "
     cut = _fit("サーバー更新を行う", 9)  # wide characters take two columns each
     assert cut.startswith("サーバー") and "…" in cut and _width(cut) == 9
+
+
+def test_restore_over_a_warned_limit_needs_a_reason(
+    capsys: pytest.CaptureFixture[str], db_url: str
+) -> None:
+    from kanban.cli.main import run
+
+    def kanban(*args: str) -> tuple[int, str]:
+        code = run([*args, "--db", db_url])
+        out, err = capsys.readouterr()
+        return code, out + err
+
+    kanban("people", "add", "Bob")
+    kanban("columns", "edit", "Review", "--wip-max", "1")
+    kanban("add", "First", "--jira", "OPS-1", "--column", "Review", "--person", "Bob")
+    kanban("archive", "OPS-1")
+    kanban("add", "Second", "--jira", "OPS-2", "--column", "Review", "--person", "Bob")
+    code, text = kanban("restore", "OPS-1")
+    assert code == 1 and "over its limit of 1" in text and "--reason" in text
+    code, text = kanban("restore", "OPS-1", "--reason", "both tiny")
+    assert code == 0 and "Restored" in text

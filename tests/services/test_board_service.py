@@ -282,3 +282,28 @@ def test_an_automatic_move_keeps_its_reason_even_without_a_rule(board: BoardServ
         "PR #12 opened: OPS-77 harden sshd",
     )
     assert last.rules == ()
+
+
+def test_restoring_into_a_full_column_goes_through_the_wip_rule(board: BoardService) -> None:
+    board.update_column("Review", wip_max=1)
+    first = board.add_card("First").card
+    second = board.add_card("Second").card
+    board.move_card(first.id, column="Review", person="bob")
+    board.archive(first.id)
+    board.move_card(second.id, column="Review", person="bob")
+    board.set_rule(Rule.WIP_LIMITS, RuleMode.ENFORCE)
+    with pytest.raises(RuleViolationError, match="over its limit of 1"):
+        board.restore(first.id)
+    assert board.card(first.id).archived
+    board.set_rule(Rule.WIP_LIMITS, RuleMode.WARN)
+    with pytest.raises(RuleViolationError) as warned:
+        board.restore(first.id)
+    assert warned.value.needs_reason
+    board.restore(first.id, override_reason="both are tiny")
+    last = board.history(first.id)[-1]
+    assert (last.kind, last.reason, last.rules) == (
+        EventKind.RESTORED,
+        "both are tiny",
+        ("wip_limits",),
+    )
+    assert not board.card(first.id).archived

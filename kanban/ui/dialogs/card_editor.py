@@ -884,11 +884,23 @@ class CardEditorDialog(QDialog):
         values = self.form_values()
         try:
             if self.card.archived:
-                result = self.service.restore(self.card.id, expected_revision=self.card.revision)
+                result = self.service.restore(
+                    self.card.id,
+                    expected_revision=self.card.revision,
+                    override_reason=self._override(),
+                )
             else:
                 result = self.service.archive(self.card.id, expected_revision=self.card.revision)
         except ConflictError:
             self._on_conflict(values)
+            return False
+        except RuleViolationError as exc:
+            # A full column or lane: the same reason box as for a save, then Restore again.
+            self._on_rule(exc)
+            if exc.needs_reason:
+                self.override_text.setText(
+                    self.override_text.text().replace("press Save again", "press Restore again")
+                )
             return False
         except UserError as exc:
             self.banner.show_message(str(exc))
