@@ -302,3 +302,24 @@ def test_replace_drops_sync_state_of_the_old_cards(demo_export: str, tmp_path: P
     assert transfer.export_json(target) == demo_export
     with sqlite3.connect(tmp_path / "synced.db") as conn:
         assert conn.execute("SELECT count(*) FROM sync_link").fetchone() == (0,)
+
+
+def test_replacing_a_board_is_all_or_nothing(tmp_path: Path) -> None:
+    from kanban.services.board import BoardService
+    from kanban.services.transfer import replace_board
+
+    service = BoardService.open(f"sqlite:///{tmp_path / 'keep.db'}", "tester")
+    service.add_card("The team's real card")
+
+    def failing_fill(svc: BoardService) -> None:
+        svc.add_card("Half of the demo")
+        raise RuntimeError("interrupted")
+
+    with pytest.raises(RuntimeError):
+        replace_board(service, failing_fill)
+    assert [c.title for c in service.list_cards()] == ["The team's real card"]
+
+    replace_board(service, lambda svc: svc.add_card("Fresh start") and None)
+    assert [c.title for c in service.list_cards()] == ["Fresh start"]
+    assert [c.kind.value for c in service.columns()][0] == "pool"
+    service.close()

@@ -133,8 +133,9 @@ def cmd_demo(ctx: Context) -> int:
                 "The board already has cards or people; the demo only fills an empty board. "
                 "Use --force to replace it, or choose a new file with --db."
             )
-        service = transfer.clear_board(service)
-    fill_demo_board(service, seed=ctx.args.seed)
+        transfer.replace_board(service, lambda svc: fill_demo_board(svc, seed=ctx.args.seed))
+    else:
+        fill_demo_board(service, seed=ctx.args.seed)
     cards = service.list_cards()
     print(
         f"Filled the board with the demo team: {len(service.people())} people, {len(cards)} "

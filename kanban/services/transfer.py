@@ -254,6 +254,18 @@ def import_board(
     )
 
 
+def replace_board(service: BoardService, fill: Callable[[BoardService], None]) -> None:
+    """Clear the board and ``fill`` it again, all in one transaction.
+
+    If the fill fails or is interrupted, the old board is still there.
+    """
+    with service.batch():
+        with service._write() as conn:
+            bulk.clear(conn)
+            service._seed(conn)  # the default columns and settings of a new board
+        fill(service)
+
+
 def clear_board(service: BoardService) -> BoardService:
     """Delete everything and return a service on the fresh default board."""
     with db.known_errors(service.url), db.write_transaction(service.engine) as conn:
