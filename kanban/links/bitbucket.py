@@ -9,6 +9,7 @@ that is one more request per PR.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
@@ -107,7 +108,7 @@ class BitbucketServer:
                 for message in self.commit_messages(pr.number):
                     found.extend(matcher.in_text(message))
                 keys = tuple(dict.fromkeys(found))
-            result.append(_with_keys(pr, keys))
+            result.append(dataclasses.replace(pr, keys=keys))
         return result
 
     def _parse(self, raw: dict[str, Any], matcher: KeyMatcher) -> PullRequest | None:
@@ -160,20 +161,3 @@ def _user_name(user: Any) -> str:
     if not isinstance(user, dict):
         return ""
     return str(user.get("displayName") or user.get("name") or user.get("slug") or "")
-
-
-def _with_keys(pr: PullRequest, keys: tuple[str, ...]) -> PullRequest:
-    return PullRequest(
-        number=pr.number,
-        title=pr.title,
-        state=pr.state,
-        source_branch=pr.source_branch,
-        target_branch=pr.target_branch,
-        author=pr.author,
-        reviewers=pr.reviewers,
-        created_at=pr.created_at,
-        updated_at=pr.updated_at,
-        url=pr.url,
-        repo=pr.repo,
-        keys=keys,
-    )

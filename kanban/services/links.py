@@ -19,6 +19,7 @@ refusal is reported and logged, never forced.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -1266,7 +1267,7 @@ def _store_devinfo(conn: Connection, sid: int, info: Any) -> set[str]:
             else set()
         )
         merged = tuple(sorted(keys_before | set(pr.keys)))
-        touched |= _store_prs(conn, sid, [_pr_with_keys(pr, merged)])
+        touched |= _store_prs(conn, sid, [dataclasses.replace(pr, keys=merged)])
     # Commits this key pointed at and no key points at any more are dropped.
     maybe_gone = before - {c.sha for c in info.commits}
     if maybe_gone:
@@ -1281,12 +1282,6 @@ def _store_devinfo(conn: Connection, sid: int, info: Any) -> set[str]:
             )
         _delete_commits(conn, sid, maybe_gone - still)
     return touched
-
-
-def _pr_with_keys(pr: PullRequest, keys: tuple[str, ...]) -> PullRequest:
-    from dataclasses import replace
-
-    return replace(pr, keys=keys)
 
 
 def _rebuild_summaries(conn: Connection, keys: Iterable[str]) -> None:
