@@ -53,13 +53,16 @@ card_t = CardRow.__table__  # type: ignore[attr-defined]
 event_t = EventRow.__table__  # type: ignore[attr-defined]
 
 
-def utc(value: datetime | None) -> datetime | None:
-    """SQLite hands datetimes back naive; everything stored is UTC."""
+def utc(value: str | datetime | None) -> datetime | None:
+    """A stored time as an aware UTC datetime.
+
+    SQLite hands datetimes back naive (or as text, where a query reads the raw
+    column); everything stored is UTC. Aware values in another zone are converted.
+    """
     if value is None:
         return None
-    if value.tzinfo is None:
-        return value.replace(tzinfo=UTC)
-    return value.astimezone(UTC)
+    parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def now() -> datetime:
@@ -207,12 +210,6 @@ CARD_FIELDS = (
 )
 
 
-def _when(value: str | datetime | None) -> datetime | None:
-    if value is None:
-        return None
-    return _parse_utc(value)
-
-
 def _day(value: str | date | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
@@ -232,19 +229,19 @@ def card_from_row(row: Any) -> Card:
         person_id=row.person_id,
         position=row.position,
         revision=row.revision,
-        created_at=_when(row.created_at),  # type: ignore[arg-type]
-        updated_at=_when(row.updated_at),  # type: ignore[arg-type]
+        created_at=utc(row.created_at),  # type: ignore[arg-type]
+        updated_at=utc(row.updated_at),  # type: ignore[arg-type]
         not_ready=bool(row.not_ready),
         not_ready_reason=row.not_ready_reason,
-        not_ready_since=_when(row.not_ready_since),
+        not_ready_since=utc(row.not_ready_since),
         size_days=row.size_days,
         labels=tuple(labels or ()),
         project=row.project,
         due_date=_day(row.due_date),
         jira_key=row.jira_key,
-        started_at=_when(row.started_at),
-        done_at=_when(row.done_at),
-        column_since=_when(row.column_since),
+        started_at=utc(row.started_at),
+        done_at=utc(row.done_at),
+        column_since=utc(row.column_since),
         archived=bool(row.archived),
     )
 
@@ -381,11 +378,6 @@ _EVENT_COLUMNS = (
 )
 
 
-def _parse_utc(value: str | datetime) -> datetime:
-    parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-
-
 def _json_field(value: str | bytes | dict[str, Any] | None) -> dict[str, Any]:
     # SQLite hands the JSON text back; drivers such as psycopg decode it themselves.
     if not value:
@@ -403,7 +395,7 @@ def _event(row: Any) -> Event:
         card_id,
         change_id,
         actor,
-        _parse_utc(at),
+        utc(at),
         _EVENT_KINDS[kind],
         _json_field(before),
         _json_field(after),
