@@ -20,7 +20,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
 
-from kanban.reports.model import ReportData
+from kanban.reports.model import FlowData, ReportData
 
 # Tableau-10: colour-blind friendly and prints well in greyscale order.
 PALETTE = (
@@ -92,16 +92,7 @@ def cycle_time_scatter(data: ReportData, size: tuple[float, float] = SIZE) -> Fi
         ax.scatter([r.done_at for r in held], [r.cycle_days for r in held], s=18,
                    color=PALETTE[2], marker="D", label="was blocked on the way",
                    zorder=3)  # fmt: skip
-    for value, name, style in (
-        (flow.window_cycle.median, "median", "--"),
-        (flow.window_cycle.p85, "85th percentile", ":"),
-    ):
-        if value is not None:
-            ax.axhline(value, color="#555555", linestyle=style, linewidth=1)
-            ax.annotate(
-                f"{name}: {value:.1f} d", xy=(1, value), xycoords=("axes fraction", "data"),
-                xytext=(-4, 3), textcoords="offset points", ha="right", fontsize=8,
-            )  # fmt: skip
+    _cycle_percentile_lines(ax, flow, "")
     _style(ax, "Cycle time of finished cards", "days")
     ax.set_ylim(bottom=0)
     _date_axis(ax)
@@ -163,16 +154,7 @@ def aging_wip(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | No
                  "n/a": "no reference yet"}[band]  # fmt: skip
         ax.scatter(xs, [a.age_days for a in items], s=22, color=BAND_COLOURS[band],
                    label=label, zorder=3, edgecolors="#333333", linewidths=0.3)  # fmt: skip
-    for value, name, style in (
-        (flow.window_cycle.median, "median", "--"),
-        (flow.window_cycle.p85, "85th percentile", ":"),
-    ):
-        if value is not None:
-            ax.axhline(value, color="#555555", linestyle=style, linewidth=1)
-            ax.annotate(
-                f"cycle {name}: {value:.1f} d", xy=(1, value), xycoords=("axes fraction", "data"),
-                xytext=(-4, 3), textcoords="offset points", ha="right", fontsize=8,
-            )  # fmt: skip
+    _cycle_percentile_lines(ax, flow, "cycle ")
     ax.set_xticks(range(len(columns)), columns)
     ax.set_xlim(-0.6, len(columns) - 0.4)
     _style(ax, "Aging work in progress (days since started)", "days")
@@ -215,3 +197,17 @@ def to_png(fig: Figure, dpi: int = 150) -> bytes:
     FigureCanvasAgg(fig)
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
+
+
+def _cycle_percentile_lines(ax, flow: FlowData, prefix: str) -> None:  # type: ignore[no-untyped-def]
+    """Dashed median and dotted 85th-percentile cycle-time lines, labelled at the right."""
+    for value, name, style in (
+        (flow.window_cycle.median, "median", "--"),
+        (flow.window_cycle.p85, "85th percentile", ":"),
+    ):
+        if value is not None:
+            ax.axhline(value, color="#555555", linestyle=style, linewidth=1)
+            ax.annotate(
+                f"{prefix}{name}: {value:.1f} d", xy=(1, value), xycoords=("axes fraction", "data"),
+                xytext=(-4, 3), textcoords="offset points", ha="right", fontsize=8,
+            )  # fmt: skip
