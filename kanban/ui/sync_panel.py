@@ -169,14 +169,18 @@ class AutoSync(QObject):
         self.runner.start()
 
 
-def _value(value: Any) -> str:
+def synced_value(value: Any, *, quote_text: bool = False) -> str:
+    """A synced field's value in words: lists joined, nothing as "(none)", the flag named.
+
+    ``quote_text`` puts text in quotes, for values inside a sentence.
+    """
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "(none)"
     if value is None or value == "":
         return "(none)"
     if isinstance(value, bool):
         return "flagged" if value else "not flagged"
-    return str(value)
+    return repr(value) if quote_text and isinstance(value, str) else str(value)
 
 
 class SyncPanel(QWidget):
@@ -291,8 +295,8 @@ class SyncPanel(QWidget):
                 item.card_title,
                 FIELD_NAMES.get(item.field, item.field),
                 state,
-                _value(item.local),
-                _value(item.remote),
+                synced_value(item.local),
+                synced_value(item.remote),
                 item.message or "",
             )
             for col, text in enumerate(cells):

@@ -476,6 +476,7 @@ class CardEditorDialog(QDialog):
         self._pending = []
         if self.card is not None:
             from kanban.services.sync import SyncService
+            from kanban.ui.sync_panel import synced_value
 
             try:
                 pending = SyncService(self.service).pending()
@@ -489,9 +490,11 @@ class CardEditorDialog(QDialog):
         lines = []
         for item in self._pending:
             if item.kind == "conflict":
+                mine = synced_value(item.local, quote_text=True)
+                theirs = synced_value(item.remote, quote_text=True)
                 lines.append(
-                    f"Conflict on {item.field}: the board has {_plain(item.local)}, "
-                    f"{item.issue_key or 'JIRA'} has {_plain(item.remote)}."
+                    f"Conflict on {item.field}: the board has {mine}, "
+                    f"{item.issue_key or 'JIRA'} has {theirs}."
                 )
             else:
                 lines.append(
@@ -955,14 +958,3 @@ def links_html(links: dict[str, Any], key: str) -> str:
     if not parts:
         return f"<p>No commit, branch or pull request names {esc(key)} yet.</p>"
     return "".join(parts)
-
-
-def _plain(value: Any) -> str:
-    """A synced field's value in words (lists joined, nothing shown as "(none)")."""
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "(none)"
-    if value is None or value == "":
-        return "(none)"
-    if isinstance(value, bool):
-        return "flagged" if value else "not flagged"
-    return repr(value) if isinstance(value, str) else str(value)
