@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 # The newest schema this version of the app knows. Kept here so that opening an
 # up-to-date database does not load Alembic; a test checks it against the
 # migration scripts.
-SCHEMA_HEAD = "0003"
+SCHEMA_HEAD = "0004"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -84,12 +84,32 @@ def make_engine(url: str) -> Engine:
 
 
 @contextlib.contextmanager
-def write_transaction(engine: Engine) -> Iterator[Connection]:
-    """A transaction that takes the write lock at once (BEGIN IMMEDIATE on SQLite)."""
+def write_transaction(engine: Engine, *, checkpoint: bool = True) -> Iterator[Connection]:
+    """A transaction that takes the write lock at once (BEGIN IMMEDIATE on SQLite).
+
+    Args:
+        checkpoint: False for one of a series of bulk writes: its commit then does
+            not copy the write-ahead log into the database file even if the log
+            has grown past SQLite's threshold; the next ordinary write transaction
+            does it once for the whole series instead of once per step (pages
+            written by several steps are then copied once).
+    """
     with engine.connect() as conn:
         conn.execution_options(**{WRITE_OPTION: True})
-        with conn.begin():
-            yield conn
+        driver = conn.connection.driver_connection if not checkpoint else None
+        if not isinstance(driver, sqlite3.Connection):
+            with conn.begin():
+                yield conn
+            return
+        # A connection setting, not part of the transaction: set on the driver
+        # connection and put back before the connection returns to the pool.
+        (previous,) = driver.execute("PRAGMA wal_autocheckpoint").fetchone()
+        driver.execute("PRAGMA wal_autocheckpoint=0")
+        try:
+            with conn.begin():
+                yield conn
+        finally:
+            driver.execute(f"PRAGMA wal_autocheckpoint={int(previous)}")
 
 
 @contextlib.contextmanager

@@ -131,4 +131,3 @@ def date_or_none(value: date | str | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(value)
-
