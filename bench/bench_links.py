@@ -14,6 +14,7 @@ Run: `make bench` or `.venv/bin/python bench/bench_links.py`.
 
 from __future__ import annotations
 
+import os
 import random
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.fixtures import build_board  # noqa: E402
-from kanban.links.gitscan import _LOG_FORMAT, scan_repository  # noqa: E402
+from kanban.links.gitscan import _DATE_FORMAT, _LOG_FORMAT, scan_repository  # noqa: E402
 from kanban.links.keys import KeyMatcher  # noqa: E402
 from kanban.services.board import BoardService  # noqa: E402
 from kanban.services.links import GitRepoSetting, LinksService, LinksSettings  # noqa: E402
@@ -93,11 +94,19 @@ def best(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
     return min(times) * 1000
 
 
-def git_log_alone(path: Path, to_null: bool = False) -> None:
-    """git printing the history into a pipe that is read (as the scan reads it), or /dev/null."""
+def git_log_alone(path: Path, to_null: bool = False, buffered: bool = False) -> None:
+    """git printing the history, in the scan's format, into a pipe that is read, or /dev/null.
+
+    The baseline is git as a user runs it: into a pipe, git flushes after every
+    commit. ``buffered`` sets GIT_FLUSH=0 as the scan itself does, for reference.
+    """
+    env = dict(os.environ, TZ="UTC")
+    if buffered:
+        env["GIT_FLUSH"] = "0"
     subprocess.run(
-        ["git", "-C", str(path), "log", "--all", "-z", _LOG_FORMAT],
+        ["git", "-C", str(path), "log", "--all", "-z", _DATE_FORMAT, _LOG_FORMAT],
         stdout=subprocess.DEVNULL if to_null else subprocess.PIPE,
+        env=env,
         check=True,
     )
 
@@ -123,17 +132,19 @@ def main() -> None:
         ).stdout.count("\n")
         matcher = KeyMatcher(["OPS"])
         # Interleaved, best of several: the two are compared on the same machine load.
-        git_runs, null_runs, parse_runs = [], [], []
+        git_runs, null_runs, buffered_runs, parse_runs = [], [], [], []
         for _ in range(5):
             git_runs.append(best(lambda: git_log_alone(repo), 1))
             null_runs.append(best(lambda: git_log_alone(repo, to_null=True), 1))
+            buffered_runs.append(best(lambda: git_log_alone(repo, buffered=True), 1))
             parse_runs.append(best(lambda: scan_repository(repo, matcher), 1))
         git_ms, null_ms, parse_ms = min(git_runs), min(null_runs), min(parse_runs)
+        buffered_ms = min(buffered_runs)
         settings = LinksSettings(repos=(GitRepoSetting(str(repo)),), keys=("OPS",))
 
         first_runs = []
         svc: BoardService | None = None
-        for run in range(3):
+        for run in range(5):
             url = build_board(tmp / f"board{run}.db", cards=CARDS, events=2_000)
             if svc is not None:
                 svc.close()
@@ -157,6 +168,11 @@ def main() -> None:
         ("repository", f"{count} commits, {branches} branches (generated in {gen_s:.1f} s)", ""),
         ("git log --all into a pipe", f"{git_ms:.0f} ms", "baseline"),
         ("git log --all > /dev/null", f"{null_ms:.0f} ms", "for reference"),
+        (
+            "git log, GIT_FLUSH=0 (as the scan runs it)",
+            f"{buffered_ms:.0f} ms",
+            f"for reference; first scan = {first_ms / buffered_ms:.2f}x this",
+        ),
         (
             "scan: git log + parse + keys",
             f"{parse_ms:.0f} ms = {scan_ratio:.2f}x git log",

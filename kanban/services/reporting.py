@@ -10,11 +10,9 @@ time, so a merged PR's last update stands for it.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
-import gc
 import logging
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -26,6 +24,7 @@ from kanban.reports.export import write_report
 from kanban.reports.model import Period, PullRequest, ReportData
 from kanban.reports.period import parse_period
 from kanban.services.board import BoardService
+from kanban.services.gcpause import gc_paused
 from kanban.store import db, repo
 
 log = logging.getLogger(__name__)
@@ -47,26 +46,10 @@ class BoardHistory:
         return sorted({c.project for c in self.cards if c.project}, key=str.lower)
 
 
-@contextlib.contextmanager
-def _gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while tens of thousands of events load.
-
-    The objects made here hold no reference cycles, yet each allocation burst
-    triggers collections that scan the whole heap: about a third of the read.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def read_history(service: BoardService, *, with_links: bool = True) -> BoardHistory:
     """Read what a report needs; ``with_links`` also asks the links feature for PRs."""
     with (
-        _gc_paused(),
+        gc_paused(),
         db.known_errors(service.url),
         db.read_transaction(service.engine) as conn,
     ):
@@ -170,7 +153,7 @@ def report(
     moment = now or local_now()
     span = parse_period(period, moment)
     history = read_history(service)
-    with _gc_paused():
+    with gc_paused():
         data = make_report(history, period=span, now=moment, people=people, project=project)
     log.info(
         "Report for %s: %d cards, %d events", span.label, len(history.cards), len(history.events)

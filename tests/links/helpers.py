@@ -21,6 +21,8 @@ class GitRepo:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._tick = 0
+        # "EPOCH +HHMM" for the next commits' author and committer date, or None
+        self.date: str | None = None
         path.mkdir(parents=True, exist_ok=True)
         self.git("init", "-q", "-b", "main")
 
@@ -32,7 +34,7 @@ class GitRepo:
         stdin: bytes | None = None,
     ) -> str:
         self._tick += 1
-        stamp = f"{1_760_000_000 + self._tick * 60} +0000"
+        stamp = self.date or f"{1_760_000_000 + self._tick * 60} +0000"
         env = dict(os.environ)
         env.update(
             GIT_AUTHOR_NAME=author,
@@ -57,6 +59,20 @@ class GitRepo:
         raw = message.encode() if isinstance(message, str) else message
         self.git("commit", "-q", "--allow-empty", "--cleanup=verbatim", "-F", "-", stdin=raw, **who)
         return self.git("rev-parse", "HEAD")
+
+    def fast_import(self, messages: list[str], branch: str = "main") -> None:
+        """Many commits in one ``git fast-import`` run (seconds instead of minutes)."""
+        stream: list[bytes] = []
+        for n, message in enumerate(messages, start=1):
+            raw = message.encode()
+            who = f"Dev <dev@example.com> {1_700_000_000 + n * 60} +0000".encode()
+            stream += [
+                f"commit refs/heads/{branch}\n".encode(),
+                b"author " + who + b"\n",
+                b"committer " + who + b"\n",
+                f"data {len(raw)}\n".encode() + raw + b"\n",
+            ]
+        self.git("fast-import", "--quiet", stdin=b"".join(stream))
 
     def branch(self, name: str, start: str = "HEAD") -> None:
         self.git("checkout", "-q", "-b", name, start)
