@@ -17,7 +17,6 @@ from kanban.cli.context import Context
 from kanban.cli.output import (
     add_json_flag,
     card_json,
-    describe_event,
     event_json,
     short_id,
     table,
@@ -27,6 +26,7 @@ from kanban.domain.rules import is_oversized
 from kanban.domain.wip import count_wip
 from kanban.errors import InvalidInput
 from kanban.services.board import CardFilter, ChangeResult
+from kanban.services.history_text import change_summary, names_of
 
 TITLE_WIDTH = 48
 
@@ -493,7 +493,8 @@ def cmd_show(ctx: Context) -> int:
     links = links_for_card_json(ctx.service, card.id)
     if ctx.args.json:
         data = card_json(card, snap)
-        data["history"] = [event_json(e, titles, describe_event(e, snap)) for e in events]
+        names = names_of(snap)
+        data["history"] = [event_json(e, titles, change_summary(e, names)) for e in events]
         for name in ("commits", "branches", "pull_requests", "automation"):
             data[name] = links.get(name, [])
         ctx.emit_json(data)
@@ -562,6 +563,7 @@ def _history_table(
         headers += ("CARD",)
     headers += ("CHANGE", "REASON")
     rows = []
+    names = names_of(snap)
     for e in events:
         row: tuple[str, ...] = (e.at.strftime("%Y-%m-%d %H:%M"), e.actor, e.kind.value)
         if with_card:
@@ -569,7 +571,7 @@ def _history_table(
         reason = e.reason or ""
         if e.rules:
             reason = f"[{', '.join(e.rules)}] {reason}"
-        row += (describe_event(e, snap), reason)
+        row += (change_summary(e, names), reason)
         rows.append(row)
     widths = {3: 36, 4: 50, 5: 50} if with_card else {3: 60, 4: 50}
     return table(headers, rows, widths)
@@ -586,7 +588,8 @@ def cmd_history(ctx: Context) -> int:
     cards = ctx.service.list_cards(CardFilter(include_archived=True))
     titles = {c.id: c.title for c in cards}
     if a.json:
-        ctx.emit_json([event_json(e, titles, describe_event(e, snap)) for e in events])
+        names = names_of(snap)
+        ctx.emit_json([event_json(e, titles, change_summary(e, names)) for e in events])
         return 0
     if not events:
         print("No history yet.")

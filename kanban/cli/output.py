@@ -120,42 +120,6 @@ def event_json(event: Event, titles: dict[str, str], describe: str) -> dict[str,
     }
 
 
-def describe_event(event: Event, snap: BoardSnapshot) -> str:
-    """One line saying what an event changed, in board words."""
-    columns = {c.id: c.name for c in snap.columns}
-    people = {p.id: p.name for p in snap.people}
-
-    def show(name: str, value: Any) -> str:
-        if name == "column_id":
-            return columns.get(value, f"column {value}") if value is not None else "-"
-        if name == "person_id":
-            return people.get(value, f"person {value}") if value is not None else "nobody"
-        if isinstance(value, bool):
-            return "yes" if value else "no"
-        if value is None or value == "" or value == []:
-            return "-"
-        if isinstance(value, list):
-            return ", ".join(str(v) for v in value)
-        text = str(value)
-        return text if len(text) <= 40 else text[:39] + "…"
-
-    if event.kind.value == "created":
-        where = show("column_id", event.after.get("column_id"))
-        return f"created in {where}"
-    parts = []
-    for name, after in event.after.items():
-        if name in ("position", "column_since", "started_at", "done_at", "not_ready_since"):
-            continue
-        before = event.before.get(name)
-        if before == after and name in event.before:
-            continue  # written along with the change but not changed (the lane on a move)
-        label = {"column_id": "column", "person_id": "person"}.get(name, name.replace("_", " "))
-        parts.append(f"{label}: {show(name, before)} → {show(name, after)}")
-    if not parts and "position" in event.after:
-        parts.append(f"position: {event.before.get('position')} → {event.after['position']}")
-    return "; ".join(parts)
-
-
 def _width(text: str) -> int:
     """Display width: East Asian wide characters take two columns in a terminal."""
     if text.isascii():

@@ -262,11 +262,23 @@ def test_history_lists_every_card_with_summaries(team: Kanban) -> None:
     moved = events[1]
     assert moved["card_id"] == card["id"] and moved["card_title"] == "Add DNS records"
     assert moved["before"]["column_id"] != moved["after"]["column_id"]
-    assert moved["summary"] == "column: Task pool → In progress; person: nobody → Ben Okafor"
+    assert moved["summary"] == (
+        "column: Task pool → In progress; person: pool (nobody) → Ben Okafor"
+    )
     assert {"change_id", "actor", "at", "source", "reason"} <= set(moved)
     assert moved["actor"] == "tester"
     human = team("history", "--limit", "1").out
     assert "Task pool → In progress" in human and "created in" not in human
+
+
+def test_history_words_changes_as_the_card_editor_does(team: Kanban) -> None:
+    add(team, "Replace PSU", "--jira", "OPS-6", "--size", "1")
+    team("block", "OPS-6", "waiting for parts")
+    team("edit", "OPS-6", "--size", "2")
+    created, blocked, edited = (e["summary"] for e in team("history", "OPS-6", "--json").json())
+    assert created == "created in Task pool"
+    assert blocked == "not-ready reason: — → 'waiting for parts'"
+    assert edited == "size: 1 day → 2 days"
 
 
 @pytest.mark.parametrize(

@@ -54,8 +54,7 @@ from kanban.services.board import (
     validate_size,
     validate_title,
 )
-from kanban.ui.dialogs.common import FieldError, MessageBanner, em
-from kanban.ui.dialogs.history_text import (
+from kanban.services.history_text import (
     FIELD_NAMES,
     Names,
     describe_parts,
@@ -63,6 +62,7 @@ from kanban.ui.dialogs.history_text import (
     latest_change,
     newest_first,
 )
+from kanban.ui.dialogs.common import FieldError, MessageBanner, em
 
 log = logging.getLogger(__name__)
 

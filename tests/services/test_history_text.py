@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from kanban.domain.model import Rule, RuleMode, Source
 from kanban.services.board import BoardService
-from kanban.ui.dialogs.history_text import Names, describe, describe_all, newest_first
+from kanban.services.history_text import Names, describe, describe_all, newest_first
 
 
 def _names(service: BoardService) -> Names:

@@ -3,7 +3,8 @@
 Events keep raw ``before``/``after`` field values (column and person ids,
 ISO dates); this module turns them into "when · who · what changed from → to"
 with column and person names, the override reason and where the change came
-from. It is pure (no Qt) so the board's tooltips or a report can reuse it.
+from. The card editor's history panel and ``kanban history`` / ``kanban show``
+both word events through it, so the window and the terminal say the same.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from kanban.domain.model import RULE_TITLES, Event, EventKind, Rule, Source
+from kanban.domain.model import RULE_TITLES, BoardSnapshot, Event, EventKind, Rule, Source
 
 FIELD_NAMES: dict[str, str] = {
     "title": "title",
@@ -53,6 +54,11 @@ class Names:
 
     columns: Mapping[int, str]
     people: Mapping[int, str]
+
+
+def names_of(snap: BoardSnapshot) -> Names:
+    """The column and people names of a board snapshot."""
+    return Names({c.id: c.name for c in snap.columns}, {p.id: p.name for p in snap.people})
 
 
 def _clip(text: str) -> str:
@@ -108,6 +114,17 @@ def _created(event: Event, names: Names) -> str:
     if person is not None:
         where += f", {format_value('person_id', person, names)}"
     return f"created in {where}"
+
+
+def change_summary(event: Event, names: Names) -> str:
+    """What an event changed, without when, who or why: "column: A → B; person: …".
+
+    The terminal's history shows the kind, the reason and the rules in columns
+    of their own, so this is the part that goes in its CHANGE column.
+    """
+    if event.kind is EventKind.CREATED:
+        return _created(event, names)
+    return "; ".join(changes(event, names))
 
 
 def describe(event: Event, names: Names) -> str:
