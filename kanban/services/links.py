@@ -359,6 +359,33 @@ class LinkSummary:
             out.append("branch, no PR")
         return out
 
+    def notes(self) -> list[str]:
+        """The badges in full sentences, for the card's tooltip."""
+        out: list[str] = []
+        if self.pr_state:
+            state = self.pr_state.lower()
+            if self.pr_count == 1:
+                text = f"Pull request {state}"
+            elif self.pr_state == PrState.OPEN:
+                text = f"{self.pr_count} pull requests, one open"
+            elif self.pr_state == PrState.MERGED:
+                text = f"{self.pr_count} pull requests, merged, none open"
+            else:
+                text = f"{self.pr_count} pull requests, all declined"
+            if self.pr_state == PrState.OPEN and self.reviewers:
+                text += f": {self.approvals} of {_plural(self.reviewers, 'reviewer')} approved"
+            out.append(text)
+        if self.commits:
+            out.append(f"{_plural(self.commits, 'commit')} naming {self.key}")
+        if self.branches_without_pr:
+            out.append(f"{_plural(self.branches_without_pr, 'branch')} without a pull request")
+        return out
+
+
+def _plural(count: int, noun: str) -> str:
+    ending = "es" if noun.endswith("ch") else "s"
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}{ending}"
+
 
 @dataclass(frozen=True, slots=True)
 class _Trigger:
@@ -742,6 +769,12 @@ class LinksService:
     def badges(self) -> dict[str, list[str]]:
         """Per card id, the badge texts (e.g. ``["PR open 1/2", "3 commits"]``)."""
         return {cid: s.badges() for cid, s in self.summaries().items() if s.badges()}
+
+    def badges_with_notes(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+        """The badge texts and, per card id, the same in sentences for its tooltip."""
+        summaries = self.summaries()
+        badges = {cid: s.badges() for cid, s in summaries.items() if s.badges()}
+        return badges, {cid: summaries[cid].notes() for cid in badges}
 
     def card_links(self, card_ref: str) -> dict[str, Any]:
         """The commits, branches and PRs of one card (by id, id prefix or key)."""

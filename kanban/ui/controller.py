@@ -104,6 +104,7 @@ class BoardController(QObject):
         self.grouping: Grouping | None = None
         self.collapsed: set[LaneKey] = set()
         self.badges: dict[str, list[str]] = {}
+        self.badge_notes: dict[str, list[str]] = {}
         self.highlighted: set[str] = set()
         self.standup_since: datetime | None = None
         self.last_refresh: datetime | None = None
@@ -239,6 +240,7 @@ class BoardController(QObject):
             self.data,
             self.layout,
             badges=self.badges,
+            notes=self.badge_notes,
             highlighted=self.highlighted,
             selected=current,
             now=now(),
@@ -259,9 +261,13 @@ class BoardController(QObject):
         self.collapsed.symmetric_difference_update({key})
         self.relayout()
 
-    def set_badges(self, badges: dict[str, list[str]]) -> None:
-        """Short badge texts per card id (sync state, links), drawn in each card's footer."""
+    def set_badges(
+        self, badges: dict[str, list[str]], notes: dict[str, list[str]] | None = None
+    ) -> None:
+        """Short badge texts per card id (sync state, links), drawn in each card's footer,
+        and the same in sentences (``notes``) for each card's tooltip."""
         self.badges = dict(badges)
+        self.badge_notes = dict(notes or {})
         self.relayout()
 
     def set_standup(self, since: datetime | None) -> None:

@@ -3,7 +3,8 @@
 The scans run on their own worker thread (``SerialExecutor("links")``) so they
 never queue behind the board's own writes or block the GUI thread. Badges from
 several sources (links, JIRA sync) are merged per card before they reach the
-board controller.
+board controller, each with longer notes for the card's tooltip (why a push to
+JIRA waits, how many reviewers approved).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -26,34 +28,45 @@ LINKS_SCAN_MS = 120_000
 DEVSTATUS_EVERY_S = 15 * 60
 
 
+@dataclass(frozen=True)
+class CardBadges:
+    """What one source says about cards: short badge texts, and sentences for tooltips."""
+
+    texts: dict[str, list[str]]
+    notes: dict[str, list[str]] = field(default_factory=dict)
+
+
 class BadgeBoard:
-    """Merges badge texts from several sources into one dict per card.
+    """Merges badge texts and tooltip notes from several sources into one dict per card.
 
     Args:
-        apply: receives the merged ``{card_id: [text, ...]}`` (the controller's
-            ``set_badges``).
+        apply: receives the merged ``{card_id: [text, ...]}`` and
+            ``{card_id: [note, ...]}`` (the controller's ``set_badges``).
     """
 
-    def __init__(self, apply: Callable[[dict[str, list[str]]], None]) -> None:
+    def __init__(self, apply: Callable[[dict[str, list[str]], dict[str, list[str]]], None]) -> None:
         self._apply = apply
-        self._sources: dict[str, dict[str, list[str]]] = {}
+        self._sources: dict[str, CardBadges] = {}
 
-    def update(self, source: str, badges: dict[str, list[str]]) -> None:
+    def update(self, source: str, badges: CardBadges) -> None:
         if self._sources.get(source) == badges:
             return
         self._sources[source] = badges
-        merged: dict[str, list[str]] = {}
+        texts: dict[str, list[str]] = {}
+        notes: dict[str, list[str]] = {}
         for name in sorted(self._sources):
-            for card_id, texts in self._sources[name].items():
-                merged.setdefault(card_id, []).extend(texts)
-        self._apply(merged)
+            for card_id, items in self._sources[name].texts.items():
+                texts.setdefault(card_id, []).extend(items)
+            for card_id, items in self._sources[name].notes.items():
+                notes.setdefault(card_id, []).extend(items)
+        self._apply(texts, notes)
 
 
 class LinksWatcher(QObject):
     """Rescans the configured repositories and PR hosts on a timer, off the GUI thread.
 
     Signals:
-        badges_changed(object): ``{card_id: [badge text, ...]}`` after each scan.
+        badges_changed(object): a :class:`CardBadges` after each scan.
         message(str): a source that failed (named, with what to do).
         board_moved(): an automation rule moved cards; the board should reload.
     """
@@ -94,16 +107,16 @@ class LinksWatcher(QObject):
         due = time.monotonic() - self._last_devstatus >= DEVSTATUS_EVERY_S
         self.executor.submit(lambda: self._scan_job(due), self._scan_done)
 
-    def _badges_job(self) -> dict[str, list[str]]:
+    def _badges_job(self) -> CardBadges:
         from kanban.services.links import LinksService
 
-        return LinksService(self.service).badges()
+        return CardBadges(*LinksService(self.service).badges_with_notes())
 
     def _badges_done(self, result: Any, error: BaseException | None) -> None:
         if error is None and result is not None:
             self.badges_changed.emit(result)
 
-    def _scan_job(self, devstatus_due: bool) -> tuple[Any, dict[str, list[str]]] | None:
+    def _scan_job(self, devstatus_due: bool) -> tuple[Any, CardBadges] | None:
         from kanban.services.links import (
             LinksService,
             LinksSettings,
@@ -119,11 +132,11 @@ class LinksWatcher(QObject):
         if not (settings.repos or settings.bitbucket or settings.github) and not (
             devstatus and settings.keys
         ):
-            return None, links.badges()
+            return None, CardBadges(*links.badges_with_notes())
         if devstatus is not None:
             self._last_devstatus = time.monotonic()
         report = links.scan(settings, devstatus=devstatus, cancel=lambda: self._closing)
-        return report, links.badges()
+        return report, CardBadges(*links.badges_with_notes())
 
     def _scan_done(self, result: Any, error: BaseException | None) -> None:
         self._busy = False
@@ -157,7 +170,8 @@ class SyncWatcher(QObject):
     library; the panel's runner is the only thing that syncs, one run at a time.
 
     Signals:
-        badges_changed(object): ``{card_id: [badge]}`` (linked, queued, conflict).
+        badges_changed(object): a :class:`CardBadges`: linked, queued, conflict, with
+            the issue, its JIRA status and what waits (JIRA's reason) as notes.
         message(str): what a sync did, or why it failed (offline: changes wait).
         board_changed(): a sync or a resolution wrote to the board.
         offline_changed(bool): JIRA became unreachable, or reachable again.
@@ -234,10 +248,13 @@ class SyncWatcher(QObject):
             self.panel.runner.cancel()
 
     def refresh_badges(self) -> None:
-        def job() -> dict[str, list[str]]:
-            from kanban.services.sync import card_badges
+        def job() -> CardBadges:
+            from kanban.services.sync import card_badges, card_sync_notes
 
-            return {cid: [text] for cid, text in card_badges(self.service).items()}
+            return CardBadges(
+                {cid: [text] for cid, text in card_badges(self.service).items()},
+                {cid: note.split("\n") for cid, note in card_sync_notes(self.service).items()},
+            )
 
         self.executor.submit(job, self._badges_done)
 

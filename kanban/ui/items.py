@@ -104,6 +104,8 @@ class CardItem(QGraphicsItem):
         self.m = metrics
         self.person: Person | None = None
         self.badges: Sequence[str] = ()
+        # The badges in sentences (JIRA's reason for a refused push, approvals).
+        self.notes: tuple[str, ...] = ()
         self.highlighted = False
         self.selected = False
         self.oversized = False
@@ -128,6 +130,7 @@ class CardItem(QGraphicsItem):
         selected: bool,
         oversized: bool,
         now: datetime,
+        notes: Sequence[str] = (),
     ) -> None:
         if rect.width() != self._size.width() or rect.height() != self._size.height():
             self.prepareGeometryChange()
@@ -136,11 +139,13 @@ class CardItem(QGraphicsItem):
             (card is not self.card and _looks(card) != _looks(self.card))
             or person != self.person
             or tuple(badges) != tuple(self.badges)
+            or tuple(notes) != self.notes
             or highlighted != self.highlighted
             or selected != self.selected
             or oversized != self.oversized
         )
         self.card, self.person, self.badges = card, person, tuple(badges)
+        self.notes = tuple(notes)
         self.highlighted, self.selected, self.oversized = highlighted, selected, oversized
         self.now = now
         if self.pos() != rect.topLeft():
@@ -157,6 +162,7 @@ class CardItem(QGraphicsItem):
             parts.append(f"Not ready: {self.card.not_ready_reason}")
         days = days_in_column(self.card, self.now)
         parts.append(f"{days} day{'s' if days != 1 else ''} in this column")
+        parts.extend(self.notes)
         return "\n".join(parts)
 
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API

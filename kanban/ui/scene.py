@@ -70,6 +70,7 @@ class BoardScene(QGraphicsScene):
         layout: BoardLayout,
         *,
         badges: Mapping[str, Sequence[str]],
+        notes: Mapping[str, Sequence[str]] | None = None,
         highlighted: set[str] | frozenset[str],
         selected: str | None,
         now: datetime,
@@ -204,6 +205,7 @@ class BoardScene(QGraphicsScene):
                 card.id == selected,
                 is_oversized(card, rules),
                 now,
+                notes.get(card.id, ()) if notes else (),
             )
         for card_id in [k for k in self.card_items if k not in shown]:
             self.removeItem(self.card_items.pop(card_id))

@@ -153,6 +153,7 @@ def test_scan_stores_prs_badges_and_skips_unchanged_commit_lists(
     report = links.scan(SETTINGS, pr_clients=[client(loopback)])
     assert report.ok and report.sources[0].pull_requests == 1
     assert links.badges()[card.id] == ["PR open 1/2"]
+    assert links.badges_with_notes()[1][card.id] == ["Pull request open: 1 of 2 reviewers approved"]
     (detail,) = links.card_links("OPS-1")["pull_requests"]
     assert detail["title"] == "OPS-1: DNS zone"
     assert detail["url"] == "https://bitbucket.example/OPS/infra/pull-requests/1"

@@ -49,6 +49,14 @@ def test_scan_links_commits_and_branches_to_cards(
     badges = links.badges()
     assert badges[one.id] == ["2 commits"]
     assert badges[two.id] == ["1 commit", "branch, no PR"]
+    assert links.badges_with_notes() == (
+        badges,
+        {
+            one.id: ["2 commits naming OPS-1"],
+            two.id: ["1 commit naming OPS-2", "1 branch without a pull request"],
+            three.id: ["1 branch without a pull request"],
+        },
+    )
     assert badges[three.id] == ["branch, no PR"]
     assert len(badges) == 3
 

@@ -73,10 +73,16 @@ def test_conflict_reloads_and_tells_the_user(qtbot, window, service: BoardServic
     assert any("changed by someone else" in b.text for b in window.scene.bubbles)
 
 
-def test_badges_are_drawn_on_cards(qtbot, window, team) -> None:
+def test_badges_are_drawn_on_cards_and_explained_in_the_tooltip(qtbot, window, team) -> None:
     card_id = team.cards["Fix DNS forwarders"]
-    window.controller.set_badges({card_id: ["JIRA", "PR 2"]})
-    assert tuple(window.scene.card_items[card_id].badges) == ("JIRA", "PR 2")
+    window.controller.set_badges(
+        {card_id: ["⟳ queued", "PR open 1/2"]},
+        {card_id: ["Not pushed (assignee): user is not assignable", "1 of 2 reviewers approved"]},
+    )
+    item = window.scene.card_items[card_id]
+    assert tuple(item.badges) == ("⟳ queued", "PR open 1/2")
+    assert "Not pushed (assignee): user is not assignable" in item.toolTip()
+    assert "1 of 2 reviewers approved" in item.toolTip()
     window.scene.card_items[card_id].update()
     window.view.viewport().repaint()
 

@@ -9,17 +9,21 @@ from pytestqt.qtbot import QtBot
 
 from kanban.services.board import BoardService
 from kanban.settings import Config
-from kanban.ui.integrations import BadgeBoard
+from kanban.ui.integrations import BadgeBoard, CardBadges
 from kanban.ui.main_window import MainWindow
 
 
 def test_badges_from_sources_are_merged_per_card() -> None:
-    seen: list[dict[str, list[str]]] = []
-    board = BadgeBoard(seen.append)
-    board.update("links", {"a": ["PR open 1/2"]})
-    board.update("sync", {"a": ["⟳ queued"], "b": ["⚠ conflict"]})
-    board.update("sync", {"a": ["⟳ queued"], "b": ["⚠ conflict"]})  # unchanged: no repaint
-    assert seen[-1] == {"a": ["PR open 1/2", "⟳ queued"], "b": ["⚠ conflict"]}
+    seen: list[tuple[dict[str, list[str]], dict[str, list[str]]]] = []
+    board = BadgeBoard(lambda texts, notes: seen.append((texts, notes)))
+    board.update("links", CardBadges({"a": ["PR open 1/2"]}, {"a": ["1 of 2 approved"]}))
+    queued = CardBadges({"a": ["⟳ queued"], "b": ["⚠ conflict"]}, {"b": ["Conflict on title: …"]})
+    board.update("sync", queued)
+    board.update("sync", queued)  # unchanged: no repaint
+    assert seen[-1] == (
+        {"a": ["PR open 1/2", "⟳ queued"], "b": ["⚠ conflict"]},
+        {"a": ["1 of 2 approved"], "b": ["Conflict on title: …"]},
+    )
     assert len(seen) == 2
 
 
@@ -41,6 +45,8 @@ def test_board_shows_commit_badges_found_by_its_background_scan(
         qtbot.waitUntil(
             lambda: "2 commits" in win.controller.badges.get(card.id, []), timeout=15_000
         )
+        qtbot.waitUntil(lambda: card.id in win.scene.card_items)
+        assert "2 commits naming OPS-9" in win.scene.card_items[card.id].toolTip()
     finally:
         win.close()
 
