@@ -562,6 +562,17 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, dock)
         dock.hide()
         self.sync_dock = dock
+        # While a sync runs, "Sync now" would do nothing: say so by greying it out,
+        # and offer Cancel only then.
+        runner = panel.runner
+        self._sync_running(False)
+        runner.started.connect(lambda: self._sync_running(True))
+        for done in (runner.finished, runner.failed, runner.side_empty):
+            done.connect(lambda *_args: self._sync_running(False))
+
+    def _sync_running(self, running: bool) -> None:
+        self.act_sync.setEnabled(not running)
+        self.act_sync_cancel.setEnabled(running)
 
     def toggle_sync_panel(self) -> None:
         if self.sync_dock is None:

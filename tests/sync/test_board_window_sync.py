@@ -26,7 +26,10 @@ def test_sync_now_brings_jira_issues_onto_the_board(
     fake.add_issue("OPS", "Patch web01", path=["10000", "10001", "3"])
     win = open_window(qtbot, service)
     try:
+        assert win.act_sync.isEnabled() and not win.act_sync_cancel.isEnabled()
         win.act_sync.trigger()
+        # While it runs, a second "Sync now" would do nothing: it is greyed out.
+        assert not win.act_sync.isEnabled() and win.act_sync_cancel.isEnabled()
 
         def on_board() -> bool:
             snap = win.controller.snapshot
@@ -36,6 +39,8 @@ def test_sync_now_brings_jira_issues_onto_the_board(
         card = next(c for c in win.controller.snapshot.cards if c.jira_key == "OPS-1")
         assert card.title == "Patch web01"
         qtbot.waitUntil(lambda: win.controller.badges.get(card.id) == ["⇄ OPS-1"], timeout=10_000)
+        qtbot.waitUntil(lambda: win.act_sync.isEnabled())
+        assert not win.act_sync_cancel.isEnabled()
         win.act_sync_panel.trigger()
         assert win.sync_dock is not None and win.sync_dock.isVisible()
     finally:
@@ -50,6 +55,7 @@ def test_jira_out_of_reach_shows_a_banner_and_the_board_works_on(
         fake.stop()
         win.act_sync.trigger()
         qtbot.waitUntil(lambda: win.sync_state.isVisibleTo(win), timeout=15_000)
+        qtbot.waitUntil(lambda: win.act_sync.isEnabled())  # a failed sync can be retried
         assert "changes wait" in win.sync_state.text()
         service.add_card("Still works offline")
         win.controller.reload()
