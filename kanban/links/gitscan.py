@@ -246,12 +246,15 @@ def _parse_records(
             continue
         keys = tuple(found) if len(found) == 1 else tuple(dict.fromkeys(found))
         subject = body.lstrip().split("\n", 1)[0].strip()
-        out.append(GitCommit(sha, subject, author, email, when or _EPOCH_TEXT, keys))
+        # A date git cannot fit in YYYY-MM-DD HH:MM:SS (a year past 9999 from a
+        # wrong clock) would be unreadable when stored: it counts as unknown.
+        date = when if len(when) == len(_EPOCH_TEXT) else _EPOCH_TEXT
+        out.append(GitCommit(sha, subject, author, email, date, keys))
     return out
 
 
 def _output_waiting(fd: int) -> Callable[[], bool]:
-    """A check whether git has written more than we have read (always True without poll)."""
+    """A check whether git has written more than we have read (always False without poll)."""
     if not hasattr(select, "poll"):  # Windows: hand every batch over at once
         return lambda: False
     poller = select.poll()

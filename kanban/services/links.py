@@ -525,6 +525,9 @@ class LinksService:
         report.sources.append(sr)
         try:
             body(sr)
+        except _SourceForgotten as exc:
+            sr.ok, sr.error = False, str(exc)
+            return  # recording the failure would bring the forgotten source back
         except UserError as exc:
             sr.ok, sr.error = False, str(exc)
         except Exception as exc:  # noqa: BLE001 - one bad source must not stop the others
@@ -1054,6 +1057,10 @@ def _delete_commits(conn: Connection, sid: int, shas: Iterable[str] | None) -> i
     return removed
 
 
+class _SourceForgotten(UserError):
+    """The source was removed while it was scanned: report it, record nothing for it."""
+
+
 _SHA = operator.attrgetter("sha")
 _KEYS = operator.attrgetter("keys")
 
@@ -1089,6 +1096,7 @@ class _GitWriter:
         self._new: set[str] = set()
         self._stored: set[str] = set()
         self._pending: list[GitCommit] = []
+        self._marked = False
         if plan.full:
             with service._read() as conn:
                 self._stored = set(
@@ -1113,12 +1121,26 @@ class _GitWriter:
         if len(self._pending) >= _FLUSH_COMMITS:
             # The final transaction (finish) checkpoints the log once for all flushes.
             with self.service._write(checkpoint=False) as conn:
-                self._flush(conn)
+                self._flush(conn, early=True)
 
-    def _flush(self, conn: Connection) -> None:
+    def _flush(self, conn: Connection, *, early: bool = False) -> None:
         batch, self._pending = self._pending, []
         if not batch:
             return
+        # The source may have been forgotten (kanban links forget) while git ran:
+        # nothing may be stored under its id any more, with no row to own it.
+        if conn.execute(select(source_t.c.id).where(source_t.c.id == self.sid)).first() is None:
+            raise _SourceForgotten(
+                f"{self.setting.display} was removed from the scanned sources while it was "
+                "being scanned; nothing of this scan was kept."
+            )
+        if early and not self._marked:
+            # Until finish() reconciles, the stored commits are not what the stored
+            # tips say: an empty key signature makes the next scan a full one if
+            # this one never finishes (commits of a branch deleted meanwhile would
+            # otherwise stay linked for ever).
+            conn.execute(update(source_t).where(source_t.c.id == self.sid).values(keys=""))
+            self._marked = True
         sid, repo_name, url = self.sid, self.repo_name, self.setting.commit_url
         # SQLite keeps the date as the text git printed; other databases get datetimes.
         as_text = conn.dialect.name == "sqlite"

@@ -42,6 +42,8 @@ class LinkSourceRow(SQLModel, table=True):
     location: str = Field(max_length=1000)
     # The project keys the stored results were extracted with; a change of
     # keys makes the next scan start over, since old commits were filtered.
+    # Empty while a scan has stored commits it has not reconciled yet, so a
+    # scan that stops half-way is followed by a full one.
     keys: str = Field(default="", max_length=1000)
     last_scan_at: datetime | None = _utc(nullable=True)
     last_ok_at: datetime | None = _utc(nullable=True)

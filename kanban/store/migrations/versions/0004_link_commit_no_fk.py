@@ -28,7 +28,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    # Commits whose source is gone would break the restored constraint: drop them first.
+    # Commits whose source is gone would break the restored constraint: drop them
+    # (and their key links) first.
+    op.execute("DELETE FROM link_commit_key WHERE source_id NOT IN (SELECT id FROM link_source)")
     op.execute("DELETE FROM link_commit WHERE source_id NOT IN (SELECT id FROM link_source)")
     with op.batch_alter_table("link_commit", recreate="always") as batch_op:
         batch_op.create_foreign_key(
