@@ -447,12 +447,19 @@ class BoardService:
         override_reason: str | None = None,
         source: Source = Source.LOCAL,
         at: datetime | None = None,
+        block_reason: str | None = None,
+        unblock: bool = False,
     ) -> ChangeResult:
         """Move a card to another column, lane or position.
 
         ``person`` None keeps the card's lane (unless ``unassign``); moving into
         the pool always clears the person, since pool cards belong to no lane.
+        ``block_reason`` also marks the card not ready, and ``unblock`` ready, in
+        the same change: a drop into (or out of) the not-ready section is one
+        step to undo.
         """
+        if block_reason is not None:
+            block_reason = validate_reason(block_reason, "Marking a card not ready")
         with self._write() as conn:
             card = self._load(conn, ref, expected_revision)
             if card.archived:
@@ -492,13 +499,21 @@ class BoardService:
                 None,
                 card.position,
             ):
-                return ChangeResult(card, "")
-            kind = EventKind.MOVED
-            if values["column_id"] == card.column_id and values["person_id"] != card.person_id:
-                kind = EventKind.ASSIGNED
-            return self._commit_change(
-                conn, card, values, kind, override_reason, violations, source, at=at
-            )
+                moved = ChangeResult(card, "")
+            else:
+                kind = EventKind.MOVED
+                if values["column_id"] == card.column_id and values["person_id"] != card.person_id:
+                    kind = EventKind.ASSIGNED
+                moved = self._commit_change(
+                    conn, card, values, kind, override_reason, violations, source, at=at
+                )
+            if block_reason is not None:
+                marked = self._block_in(conn, moved.card, block_reason, source, at, moved.change_id)
+            elif unblock and moved.card.not_ready:
+                marked = self._unblock_in(conn, moved.card, source, at, moved.change_id)
+            else:
+                return moved
+            return ChangeResult(marked.card, marked.change_id or moved.change_id, moved.overridden)
 
     def assign(
         self,
@@ -546,14 +561,25 @@ class BoardService:
         cleaned = validate_reason(reason, "Marking a card not ready")
         with self._write() as conn:
             card = self._load(conn, ref, expected_revision)
-            if card.not_ready and card.not_ready_reason == cleaned:
-                return ChangeResult(card, "")
-            values: dict[str, Any] = {"not_ready": True, "not_ready_reason": cleaned}
-            if not card.not_ready:
-                values["not_ready_since"] = at or repo.now()
-            return self._commit_change(
-                conn, card, values, EventKind.BLOCKED, None, [], source, at=at
-            )
+            return self._block_in(conn, card, cleaned, source, at)
+
+    def _block_in(
+        self,
+        conn: Connection,
+        card: Card,
+        reason: str,
+        source: Source,
+        at: datetime | None,
+        change_id: str | None = None,
+    ) -> ChangeResult:
+        if card.not_ready and card.not_ready_reason == reason:
+            return ChangeResult(card, "")
+        values: dict[str, Any] = {"not_ready": True, "not_ready_reason": reason}
+        if not card.not_ready:
+            values["not_ready_since"] = at or repo.now()
+        return self._commit_change(
+            conn, card, values, EventKind.BLOCKED, None, [], source, at=at, change_id=change_id
+        )
 
     def unblock(
         self,
@@ -567,10 +593,20 @@ class BoardService:
             card = self._load(conn, ref, expected_revision)
             if not card.not_ready:
                 raise UserError(f"Card '{card.title}' is not marked not ready; nothing to do.")
-            values = {"not_ready": False, "not_ready_reason": None, "not_ready_since": None}
-            return self._commit_change(
-                conn, card, values, EventKind.UNBLOCKED, None, [], source, at=at
-            )
+            return self._unblock_in(conn, card, source, at)
+
+    def _unblock_in(
+        self,
+        conn: Connection,
+        card: Card,
+        source: Source,
+        at: datetime | None,
+        change_id: str | None = None,
+    ) -> ChangeResult:
+        values = {"not_ready": False, "not_ready_reason": None, "not_ready_since": None}
+        return self._commit_change(
+            conn, card, values, EventKind.UNBLOCKED, None, [], source, at=at, change_id=change_id
+        )
 
     def archive(
         self, ref: str, *, expected_revision: int | None = None, source: Source = Source.LOCAL
@@ -994,11 +1030,14 @@ class BoardService:
         violations: Sequence[Violation],
         source: Source,
         at: datetime | None = None,
+        change_id: str | None = None,
     ) -> ChangeResult:
+        """Write ``values`` and their event; ``change_id`` joins an earlier event of the
+        same transaction, so one undo takes both back."""
         fields = list(self._write_card(conn, card, values))
         written = repo.get_card(conn, card_id=card.id)
         assert written is not None  # noqa: S101 - updated in this transaction
-        change_id = str(uuid.uuid4())
+        change_id = change_id or str(uuid.uuid4())
         self._append(
             conn,
             written,

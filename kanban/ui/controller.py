@@ -390,18 +390,21 @@ class BoardController(QObject):
             results: list[ChangeResult] = []
             start = revision = self._own_revision(card)
             if plan.move:
-                result = service.move_card(
-                    card.id,
-                    column=plan.column_id,
-                    person=plan.person_id,
-                    unassign=plan.person_id is None,
-                    position=plan.position,
-                    expected_revision=revision,
-                    override_reason=override,
+                # The move and the not-ready mark are one change: one undo step.
+                results.append(
+                    service.move_card(
+                        card.id,
+                        column=plan.column_id,
+                        person=plan.person_id,
+                        unassign=plan.person_id is None,
+                        position=plan.position,
+                        expected_revision=revision,
+                        override_reason=override,
+                        block_reason=reason if plan.block else None,
+                        unblock=plan.unblock,
+                    )
                 )
-                results.append(result)
-                revision = result.card.revision
-            if plan.block and reason:
+            elif plan.block and reason:
                 results.append(service.block(card.id, reason, expected_revision=revision))
             elif plan.unblock:
                 results.append(service.unblock(card.id, expected_revision=revision))

@@ -103,6 +103,28 @@ def test_undo_and_redo_walk_back_and_forth(board: BoardService) -> None:
     assert kinds.count(EventKind.UNDO) == 3 and kinds.count(EventKind.REDO) == 2
 
 
+def test_a_move_into_not_ready_is_one_change_to_undo(board: BoardService) -> None:
+    card = board.add_card("Swap tape drive").card
+    board.move_card(card.id, column="In progress", person="bob")
+    result = board.move_card(card.id, column="pool", block_reason="  waiting for the vendor ")
+    assert result.card.not_ready and result.card.not_ready_reason == "waiting for the vendor"
+    moved, blocked = board.history(card.id)[-2:]
+    assert (moved.kind, blocked.kind) == (EventKind.MOVED, EventKind.BLOCKED)
+    assert moved.change_id == blocked.change_id == result.change_id
+
+    board.undo()  # one step takes back both the move and the mark
+    back = board.card(card.id)
+    assert (back.not_ready, cell(board, "In progress", "bob")) == (False, ["Swap tape drive"])
+    board.redo()
+    assert board.card(card.id).not_ready and cell(board, "pool", None) == ["Swap tape drive"]
+
+    board.move_card(card.id, column="In progress", person="bob", unblock=True)
+    board.undo()
+    assert board.card(card.id).not_ready and cell(board, "pool", None) == ["Swap tape drive"]
+    with pytest.raises(InvalidInput):
+        board.move_card(card.id, column="Review", block_reason="   ")
+
+
 def test_undo_of_create_archives_and_redo_brings_it_back(board: BoardService) -> None:
     card = board.add_card("Mistake").card
     board.undo()

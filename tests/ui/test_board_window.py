@@ -60,6 +60,16 @@ def test_model_level_drops_between_lanes_columns_and_not_ready(qtbot, window, se
     assert card.not_ready_reason == "waiting for tape library"
     assert card_id in [c.id for c in ctrl.data.not_ready_cards]
 
+    # One undo takes the whole drop back: in review again, and ready.
+    ctrl.undo()
+    qtbot.waitUntil(lambda: service.card(card_id).column_id == team.review)
+    assert not service.card(card_id).not_ready
+    ctrl.redo()
+    qtbot.waitUntil(lambda: service.card(card_id).not_ready)
+    wait_idle(qtbot, window)
+    ctrl.reload()
+    wait_idle(qtbot, window)
+
     # Out of Not ready into the pool: ready again.
     ctrl.drop(card_id, zones[(POOL, team.pool, None)], None)
     wait_idle(qtbot, window)
