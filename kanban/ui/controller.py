@@ -110,6 +110,9 @@ class BoardController(QObject):
         self.last_refresh: datetime | None = None
         self.ask_override: OverrideAsker = _no_reason
         self.ask_block_reason: BlockAsker = _no_block_reason
+        # (card id, "override" | "block") → a reason typed for a drop that then
+        # conflicted; the window's prompts start from it on the next try.
+        self.unsaved_reasons: dict[tuple[str, str], str] = {}
         self._generation = 0
         self._loading = False
         self._reload_again = False
@@ -413,7 +416,7 @@ class BoardController(QObject):
             return results
 
         self.writer.submit(
-            job, lambda result, error: self._persisted(plan, override, result, error)
+            job, lambda result, error: self._persisted(plan, override, result, error, reason)
         )
 
     def _persisted(
@@ -422,6 +425,7 @@ class BoardController(QObject):
         override: str | None,
         results: list[ChangeResult] | None,
         error: BaseException | None,
+        block_reason: str | None = None,
     ) -> None:
         if error is not None:
             self._generation += 1
@@ -438,10 +442,16 @@ class BoardController(QObject):
                     return
             self.reload()
             if isinstance(error, ConflictError):
+                # What was typed for this drop is offered again on the next try.
+                kept = {"override": override, "block": block_reason}
+                for kind, text in kept.items():
+                    if text:
+                        self.unsaved_reasons[(plan.card.id, kind)] = text
                 self.bubble(
                     plan.card.id,
                     f"'{plan.card.title}' was changed by someone else; the board was reloaded. "
-                    "Drag it again if it still needs to move.",
+                    "Drag it again if it still needs to move"
+                    + (" (the reason you typed is kept)." if any(kept.values()) else "."),
                 )
             self.report(error, f"moving '{plan.card.title}'", card_id=plan.card.id)
             return

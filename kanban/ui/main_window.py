@@ -631,11 +631,19 @@ class MainWindow(QMainWindow):
         self.me_name = self.config.me
         self.controller.reload()
 
+    def _touch_scale(self) -> float | None:
+        """On the wall, reason prompts get an on-screen keyboard at the wall's scale."""
+        return wall_zoom(self.wall_height) if self.wall else None
+
     def _ask_override(self, card: Card, violations: Sequence[Violation]) -> str | None:
-        return ask_override_reason(card, violations, self)
+        initial = self.controller.unsaved_reasons.pop((card.id, "override"), "")
+        return ask_override_reason(
+            card, violations, self, initial=initial, touch_scale=self._touch_scale()
+        )
 
     def _ask_block(self, card: Card) -> str | None:
-        return ask_block_reason(card, self)
+        initial = self.controller.unsaved_reasons.pop((card.id, "block"), "")
+        return ask_block_reason(card, self, initial=initial, touch_scale=self._touch_scale())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
         self.sync.shutdown()

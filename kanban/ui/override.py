@@ -1,7 +1,8 @@
 """Small reason dialogs: overriding a warned team rule, and marking a card not ready.
 
 Both ask for one line of text and keep OK disabled until there is some, since
-an empty reason is exactly what the rules and the history must not get.
+an empty reason is exactly what the rules and the history must not get. On the
+wall they come with an on-screen keyboard and at the wall's scale.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from html import escape
 
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from kanban.domain.model import REASON_MAX, Card
 from kanban.domain.rules import Violation
+from kanban.ui.keyboard import TouchKeyboard, touch_size
 
 OVERRIDE_PRESETS = ("Urgent incident", "Agreed at stand-up", "Follow-up of a done card")
 BLOCK_PRESETS = ("Waiting for another team", "Waiting for a vendor", "Waiting for a change window")
@@ -37,10 +40,19 @@ class ReasonDialog(QDialog):
         prompt: str,
         parent: QWidget | None = None,
         presets: Sequence[str] = (),
+        *,
+        initial: str = "",
+        touch_scale: float | None = None,
     ) -> None:
+        """``initial`` pre-fills the reason (one typed before, not yet saved);
+        ``touch_scale`` (the wall's zoom) adds an on-screen keyboard at that size."""
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setMinimumWidth(460)
+        if touch_scale is not None:
+            font = QFont(self.font())
+            font.setPointSizeF(font.pointSizeF() * max(1.0, touch_scale))
+            self.setFont(font)
         layout = QVBoxLayout(self)
         text = QLabel(explanation)
         text.setWordWrap(True)
@@ -69,6 +81,16 @@ class ReasonDialog(QDialog):
         self.ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setEnabled(False)
         self.reason.textChanged.connect(lambda t: self.ok.setEnabled(bool(t.strip())))
+        self.keyboard: TouchKeyboard | None = None
+        if touch_scale is not None:
+            self.keyboard = TouchKeyboard(self.reason, touch_scale, self)
+            layout.insertWidget(layout.indexOf(self.buttons), self.keyboard)
+            # Every target a finger must hit is key-sized, OK and Cancel first.
+            for button in [*self.preset_buttons, *self.buttons.buttons()]:
+                button.setMinimumHeight(touch_size(touch_scale))
+                button.setMinimumWidth(touch_size(touch_scale) * 2)
+            self.reason.setMinimumHeight(touch_size(touch_scale))
+        self.reason.setText(initial)
         self.reason.setFocus()
 
     def value(self) -> str:
@@ -76,7 +98,12 @@ class ReasonDialog(QDialog):
 
 
 def override_dialog(
-    card: Card, violations: Sequence[Violation], parent: QWidget | None = None
+    card: Card,
+    violations: Sequence[Violation],
+    parent: QWidget | None = None,
+    *,
+    initial: str = "",
+    touch_scale: float | None = None,
 ) -> ReasonDialog:
     rules = "".join(f"<li>{escape(v.message)}</li>" for v in violations)
     return ReasonDialog(
@@ -86,24 +113,49 @@ def override_dialog(
         "Why is it needed?",
         parent,
         OVERRIDE_PRESETS,
+        initial=initial,
+        touch_scale=touch_scale,
     )
 
 
 def ask_override_reason(
-    card: Card, violations: Sequence[Violation], parent: QWidget | None = None
+    card: Card,
+    violations: Sequence[Violation],
+    parent: QWidget | None = None,
+    *,
+    initial: str = "",
+    touch_scale: float | None = None,
 ) -> str | None:
     """Ask why a warned rule may be broken; None if the user cancels."""
-    dialog = override_dialog(card, violations, parent)
+    dialog = override_dialog(card, violations, parent, initial=initial, touch_scale=touch_scale)
     return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None
 
 
-def ask_block_reason(card: Card, parent: QWidget | None = None) -> str | None:
-    """Ask what a card is waiting for before it goes to Not ready; None if cancelled."""
-    dialog = ReasonDialog(
+def block_dialog(
+    card: Card,
+    parent: QWidget | None = None,
+    *,
+    initial: str = "",
+    touch_scale: float | None = None,
+) -> ReasonDialog:
+    return ReasonDialog(
         "Not ready",
         f"<b>{escape(card.title)}</b> goes to <i>Not ready</i>.",
         "What is it waiting for? (e.g. 'waiting for server networking')",
         parent,
         BLOCK_PRESETS,
+        initial=initial,
+        touch_scale=touch_scale,
     )
+
+
+def ask_block_reason(
+    card: Card,
+    parent: QWidget | None = None,
+    *,
+    initial: str = "",
+    touch_scale: float | None = None,
+) -> str | None:
+    """Ask what a card is waiting for before it goes to Not ready; None if cancelled."""
+    dialog = block_dialog(card, parent, initial=initial, touch_scale=touch_scale)
     return dialog.value() if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from kanban.services.board import BoardService
+from kanban.ui.layout import NOT_READY
 from ui.board_fixtures import Team, wait_idle
 
 
@@ -71,6 +72,22 @@ def test_conflict_reloads_and_tells_the_user(qtbot, window, service: BoardServic
     qtbot.waitUntil(lambda: window.controller.card(card_id).title.endswith("FS04"))
     assert service.card(card_id).column_id == team.pool  # nothing overwritten
     assert any("changed by someone else" in b.text for b in window.scene.bubbles)
+
+
+def test_a_conflicting_drop_into_not_ready_keeps_the_typed_reason(
+    qtbot, window, service: BoardService, team
+) -> None:
+    card_id = team.cards["Patch file servers"]
+    service.edit_card(card_id, title="Patch file servers FS01-FS04")  # someone else
+    window.controller.ask_block_reason = lambda card: "waiting for the storage team"
+    zone = next(z for z in window.controller.layout.zones if z.kind == NOT_READY)
+    window.controller.drop(card_id, zone, None)
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: window.controller.card(card_id).title.endswith("FS04"))
+    assert not service.card(card_id).not_ready
+    assert any("the reason you typed is kept" in b.text for b in window.scene.bubbles)
+    # The window's prompt starts from it on the next try (and only once).
+    assert window.controller.unsaved_reasons == {(card_id, "block"): "waiting for the storage team"}
 
 
 def test_badges_are_drawn_on_cards_and_explained_in_the_tooltip(qtbot, window, team) -> None:
@@ -217,3 +234,29 @@ def test_double_click_opens_the_card_editor(qtbot, window, team) -> None:
     assert isinstance(window._dialog, CardEditorDialog)
     assert window._dialog.isVisible()
     window._dialog.close()
+
+
+def test_on_the_wall_a_reason_is_typed_on_the_screen_keyboard(
+    qtbot, window, service: BoardService, team
+) -> None:
+    from kanban.ui.override import ReasonDialog
+
+    window.set_wall(True, full_screen=False)
+    card = service.card(team.cards["Patch file servers"])
+    seen: list[ReasonDialog] = []
+
+    def type_on_screen() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, ReasonDialog):
+            QTimer.singleShot(20, type_on_screen)
+            return
+        seen.append(dialog)
+        assert dialog.keyboard is not None
+        for label in "ups":
+            qtbot.mouseClick(dialog.keyboard.keys[label], Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(dialog.ok, Qt.MouseButton.LeftButton)
+
+    QTimer.singleShot(0, type_on_screen)
+    assert window._ask_block(card) == "ups"
+    assert len(seen) == 1
+    window.set_wall(False)
