@@ -130,6 +130,10 @@ class ReportsView(QDialog):
         self.project_box.addItem("All projects", None)
         self.project_box.currentIndexChanged.connect(self._filters_changed)
 
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setToolTip("Read the board and its history again (F5)")
+        self.refresh_button.setShortcut("F5")
+        self.refresh_button.clicked.connect(self.refresh)
         self.export_button = QPushButton("Export…")
         self.export_button.setEnabled(False)
         self.export_button.clicked.connect(self._ask_export)
@@ -146,6 +150,7 @@ class ReportsView(QDialog):
         bar.addWidget(QLabel("Project:"))
         bar.addWidget(self.project_box)
         bar.addStretch(1)
+        bar.addWidget(self.refresh_button)
         bar.addWidget(self.export_button)
 
         self.tabs = QTabWidget()
@@ -281,20 +286,41 @@ class ReportsView(QDialog):
                 message = f"Could not build the report ({type(error).__name__}: {error})."
             self._status.setText(message)
             self.export_button.setEnabled(self._data is not None)
+            self.refresh_button.setEnabled(True)
             self.failed.emit(message)
             return
         if generation != self._generation and done == self._show:
             return  # a newer filter change is on its way; skip the stale picture
         done(result)
 
+    def refresh(self) -> None:
+        """Read the board and its history again (the view reads them once when it
+        opens); the chosen period, people and project stay as they are."""
+        self._status.setText("Reading the board and its history…")
+        self.refresh_button.setEnabled(False)
+        self._run(lambda: reporting.read_history(self.service), self._history_read)
+
     def _history_read(self, history: reporting.BoardHistory) -> None:
         self._history = history
+        self.refresh_button.setEnabled(True)
+        chosen = set(self.selected_people())
+        project = self.selected_project()
+        self.people_menu.clear()
         for person in history.people:
             action = self.people_menu.addAction(person.name)
             action.setCheckable(True)
+            action.setChecked(person.name in chosen)
             action.toggled.connect(self._people_toggled)
-        for project in history.projects:
-            self.project_box.addItem(project, project)
+        self._update_people_label()
+        self.project_box.blockSignals(True)
+        try:
+            while self.project_box.count() > 1:
+                self.project_box.removeItem(1)
+            for name in history.projects:
+                self.project_box.addItem(name, name)
+            self.project_box.setCurrentIndex(max(0, self.project_box.findData(project)))
+        finally:
+            self.project_box.blockSignals(False)
         self._rebuild()
 
     def _people_toggled(self, _checked: bool) -> None:

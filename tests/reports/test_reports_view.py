@@ -66,3 +66,26 @@ def test_export_writes_the_file_by_extension(
     with qtbot.waitSignal(view.failed, timeout=10_000) as failed:
         view.export_to(tmp_path / "week.csv")
     assert "name the file with .zip" in failed.args[0]
+
+
+def test_refresh_reads_changes_made_since_and_keeps_the_filters(
+    qtbot: QtBot, service: BoardService
+) -> None:
+    fill(service)
+    view = ReportsView(service, now=NOW)
+    qtbot.addWidget(view)
+    qtbot.waitSignal(view.report_ready, timeout=10_000).wait()
+    with qtbot.waitSignal(view.report_ready, timeout=10_000):
+        view.set_filters(people=["Alice Smith"])
+    service.add_person("Bob Jones")
+    card = service.add_card("Renew the VPN certificate", project="NET").card
+    service.move_card(card.id, column="Done", person="Alice Smith", at=NOW)
+    assert "Renew the VPN certificate" not in view.summary.toPlainText()
+
+    with qtbot.waitSignal(view.report_ready, timeout=10_000) as ready:
+        view.refresh_button.click()
+    assert "Renew the VPN certificate" in view.summary.toPlainText()
+    assert [a.text() for a in view.people_menu.actions()] == ["Alice Smith", "Bob Jones"]
+    assert view.selected_people() == ["Alice Smith"]
+    assert ready.args[0].filters == ("people: Alice Smith",)
+    assert view.project_box.findData("NET") > 0
