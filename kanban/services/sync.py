@@ -43,7 +43,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine, text
 
 from kanban.domain.model import Card, Column, ColumnKind, EventKind, Person, Source
 from kanban.errors import UserError
@@ -110,14 +110,37 @@ _RUNNING: set[str] = set()
 _RUNNING_LOCK = threading.Lock()
 
 
+# The PostgreSQL advisory lock that stands for "this board is being synced".
+_PG_SYNC_LOCK = 0x4B414E42  # "KANB"
+
+
 @contextlib.contextmanager
-def _board_sync_lock(url: str) -> Iterator[None]:
+def _board_sync_lock(url: str, engine: Engine | None = None) -> Iterator[None]:
     """One sync per board across processes (the wall's timer and a cron ``kanban sync``).
 
     Two runs at once could both create the JIRA issue of the same new card before
     either saves its key. For an SQLite board an exclusive lock on a file beside
     the database keeps the second run out; the OS drops it if the process dies.
+    A board on a PostgreSQL server, shared by several machines, takes a session
+    advisory lock there instead; the server drops it if the connection dies.
     """
+    if engine is not None and engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            taken = conn.execute(
+                text("SELECT pg_try_advisory_lock(:key)"), {"key": _PG_SYNC_LOCK}
+            ).scalar()
+            conn.commit()
+            if not taken:
+                raise SyncBusy(
+                    f"Another program is syncing this board ({db.describe(url)}) with JIRA "
+                    "right now; this run did nothing. Try again when it has finished."
+                )
+            try:
+                yield
+            finally:
+                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": _PG_SYNC_LOCK})
+                conn.commit()
+        return
     path = db.sqlite_path(url)
     try:
         import fcntl
@@ -653,7 +676,7 @@ class SyncService:
                 raise SyncBusy("A JIRA sync of this board is already running; wait for it.")
             _RUNNING.add(key)
         try:
-            with _board_sync_lock(key):
+            with _board_sync_lock(key, self.board.engine):
                 return self._sync(force=force, full=full, progress=progress, cancel=cancel)
         finally:
             with _RUNNING_LOCK:
