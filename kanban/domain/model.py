@@ -190,6 +190,22 @@ class Event:
 
 
 @dataclass(frozen=True, slots=True)
+class LimitChange:
+    """A WIP limit changed: a column's maximum (``scope`` "column") or a person's.
+
+    ``before``/``after`` None mean no limit. Reports judge each moment by the
+    limit in force then, not by today's.
+    """
+
+    at: datetime
+    actor: str
+    scope: str
+    target_id: int
+    before: int | None
+    after: int | None
+
+
+@dataclass(frozen=True, slots=True)
 class BoardSnapshot:
     """Everything needed to draw the board at one moment."""
 

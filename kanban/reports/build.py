@@ -14,7 +14,7 @@ from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from operator import attrgetter
 
-from kanban.domain.model import Card, Column, ColumnKind, Event, Person
+from kanban.domain.model import Card, Column, ColumnKind, Event, LimitChange, Person
 from kanban.reports import flow
 from kanban.reports.model import (
     AgingItem,
@@ -60,6 +60,7 @@ def build_report(
     project: str | None = None,
     pull_requests: Sequence[PullRequest] | None = None,
     window_weeks: int = WINDOW_WEEKS,
+    limit_changes: Sequence[LimitChange] = (),
 ) -> ReportData:
     """Work out the whole report.
 
@@ -70,6 +71,7 @@ def build_report(
         person_filter: names of people to report on (empty: everyone).
         project: only cards of this project (case-insensitive).
         pull_requests: linked PRs, or None when the links feature is absent.
+        limit_changes: WIP limit changes, so breaches use the limit of their time.
     """
     all_cards = {c.id: c for c in cards}
     kinds = {c.id: c.kind for c in columns}
@@ -323,12 +325,18 @@ def build_report(
         for ev in period_events
         if ev.rules
     )
-    swept = flow.sweep(scoped, columns, chosen_people, window, period, now)
+    swept = flow.sweep(scoped, columns, chosen_people, window, period, now, limit_changes)
     breaches = swept.breaches
     if len(scoped) != len(timelines):
         # Limits are about the whole board: a filtered view must not hide a breach.
         full = flow.sweep(
-            timelines, columns, chosen_people, Period(period.start, period.end, ""), period, now
+            timelines,
+            columns,
+            chosen_people,
+            Period(period.start, period.end, ""),
+            period,
+            now,
+            limit_changes,
         )
         breaches = full.breaches
     done_times = [r.done_at for r in finished]

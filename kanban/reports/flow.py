@@ -24,9 +24,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 
-from kanban.domain.model import Card, Column, ColumnKind, Event, Person
+from kanban.domain.model import Card, Column, ColumnKind, Event, LimitChange, Person
 from kanban.reports.model import Breach, Period, Series, Stats
 
 DAY = 86_400.0
@@ -233,6 +233,7 @@ def sweep(
     window: Period,
     breach_period: Period,
     now: datetime,
+    limit_changes: Sequence[LimitChange] = (),
 ) -> Sweep:
     """Replay every card together to sample counts per day and find WIP breaches.
 
@@ -240,14 +241,25 @@ def sweep(
     counts; the counts are read at the end of each day of ``window`` (the last
     sample is ``now`` when the window reaches past it). Archived cards leave
     their column, except done ones, which stay in the cumulative flow so the
-    done band never shrinks. Breaches use the current limits, because the
-    history does not record limit changes.
+    done band never shrinks. Breaches use the limit in force at each moment:
+    ``limit_changes`` (oldest first) are replayed along with the cards; before
+    a target's first recorded change its ``before`` value holds, and a target
+    that never changed has today's limit throughout. A change ends a running
+    breach and, if the count is still over the new limit, starts another.
     """
     kinds = {c.id: c.kind for c in columns}
     limits_col = {c.id: c.wip_max for c in columns if c.wip_max is not None}
     names_col = {c.id: c.name for c in columns}
     limits_person = {p.id: p.wip_limit for p in people if p.wip_limit is not None}
     names_person = {p.id: p.name for p in people}
+    changes = sorted(limit_changes, key=attrgetter("at"))
+    for change in reversed(changes):  # ends on each target's earliest "before"
+        table = limits_col if change.scope == "column" else limits_person
+        if change.before is None:
+            table.pop(change.target_id, None)
+        else:
+            table[change.target_id] = change.before
+    change_index, n_changes = 0, len(changes)
 
     steps: list[tuple[datetime, str, int | None, int | None, bool]] = [
         (at, tl.card_id, col, pid, arch)
@@ -283,6 +295,10 @@ def sweep(
         while day_index < n_days and days[day_index] <= at:
             _sample(visible, archived_done, person_wip, cfd, wip_series)
             day_index += 1
+        while change_index < n_changes and changes[change_index].at <= at:
+            _new_limit(changes[change_index], limits_col, limits_person, names_col,
+                       names_person, visible, person_wip, open_breach, breaches)  # fmt: skip
+            change_index += 1
         old_col, old_pid, old_arch = state.get(card, unplaced)
         state[card] = (col, pid, arch)
         for c, p, a, sign in ((old_col, old_pid, old_arch, -1), (col, pid, arch, 1)):
@@ -308,6 +324,9 @@ def sweep(
     while day_index < n_days:
         _sample(visible, archived_done, person_wip, cfd, wip_series)
         day_index += 1
+    for change in changes[change_index:]:
+        _new_limit(change, limits_col, limits_person, names_col, names_person, visible,
+                   person_wip, open_breach, breaches)  # fmt: skip
     for (scope, _key), (name, limit, peak, start) in open_breach.items():
         breaches.append(Breach(scope, name, limit, peak, start, None))
     in_period = [
@@ -317,6 +336,37 @@ def sweep(
     ]
     in_period.sort(key=lambda b: b.start)
     return Sweep(tuple(days), cfd, wip_series, in_period)
+
+
+def _new_limit(
+    change: LimitChange,
+    limits_col: dict[int, int],
+    limits_person: dict[int, int],
+    names_col: Mapping[int, str],
+    names_person: Mapping[int, str],
+    visible: Mapping[int, int],
+    person_wip: Mapping[int, int],
+    open_breach: dict[tuple[str, int], list],
+    breaches: list[Breach],
+) -> None:
+    """Apply a limit change at its moment: end the running breach, maybe start one."""
+    column = change.scope == "column"
+    limits = limits_col if column else limits_person
+    names = names_col if column else names_person
+    key = change.target_id
+    if change.after is None:
+        limits.pop(key, None)
+    else:
+        limits[key] = change.after
+    if key not in names:  # a column or person removed since
+        return
+    spell = open_breach.pop((change.scope, key), None)
+    if spell is not None:
+        breaches.append(Breach(change.scope, spell[0], spell[1], spell[2], spell[3], change.at))
+    if change.after is not None:
+        count = visible.get(key, 0) if column else person_wip.get(key, 0)
+        _track(open_breach, breaches, change.scope, key, names[key], count, change.after,
+               change.at)  # fmt: skip
 
 
 def _track(

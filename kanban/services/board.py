@@ -34,6 +34,7 @@ from kanban.domain.model import (
     Event,
     EventKind,
     Grouping,
+    LimitChange,
     Person,
     Rule,
     RuleMode,
@@ -857,6 +858,8 @@ class BoardService:
             if jira_statuses is not None:
                 values["jira_statuses"] = list(jira_statuses)
             repo.update_column(conn, column_id=col.id, values=values)
+            if new_max != col.wip_max:
+                self._limit_changed(conn, "column", col.id, col.wip_max, new_max)  # type: ignore[arg-type]
             if position is not None:
                 ids = [c.id for c in columns if c.id != col.id]
                 ids.insert(max(0, min(position, len(ids))), col.id)
@@ -877,6 +880,13 @@ class BoardService:
                 )
             repo.delete_column(conn, column_id=col.id)
             self._renumber_columns(conn, [c.id for c in columns if c.id != col.id])
+
+    def _limit_changed(
+        self, conn: Connection, scope: str, target_id: int, before: int | None, after: int | None
+    ) -> None:
+        repo.insert_limit_change(
+            conn, LimitChange(repo.now(), self.actor, scope, target_id, before, after)
+        )
 
     def _renumber_columns(self, conn: Connection, ids: Sequence[int]) -> None:
         for order, cid in enumerate(ids):
@@ -955,6 +965,10 @@ class BoardService:
                 values["active"] = active
             if values:
                 repo.update_person(conn, person_id=person.id, values=values)
+            if "wip_limit" in values and values["wip_limit"] != person.wip_limit:
+                self._limit_changed(
+                    conn, "person", person.id, person.wip_limit, values["wip_limit"]
+                )
             if position is not None:
                 ids = [p.id for p in people if p.id != person.id]
                 ids.insert(max(0, min(position, len(ids))), person.id)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from kanban.domain.model import Card, Column, Event, Person
+from kanban.domain.model import Card, Column, Event, LimitChange, Person
 from kanban.errors import KanbanError, NotFound
 from kanban.reports.build import build_report
 from kanban.reports.export import write_report
@@ -40,6 +40,7 @@ class BoardHistory:
     cards: tuple[Card, ...]  # archived ones included
     events: tuple[Event, ...]
     pull_requests: tuple[PullRequest, ...] | None = None
+    limit_changes: tuple[LimitChange, ...] = ()
 
     @property
     def projects(self) -> list[str]:
@@ -60,6 +61,7 @@ def read_history(service: BoardService, *, with_links: bool = True) -> BoardHist
             people=tuple(repo.list_people(conn)),
             cards=tuple(repo.list_cards(conn, include_archived=True)),
             events=tuple(repo.events(conn)),
+            limit_changes=tuple(repo.limit_changes(conn)),
         )
     if not with_links:
         return history
@@ -138,6 +140,7 @@ def make_report(
         person_filter=people,
         project=project,
         pull_requests=pull_requests if pull_requests is not None else history.pull_requests,
+        limit_changes=history.limit_changes,
     )
 
 

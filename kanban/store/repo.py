@@ -37,6 +37,7 @@ from kanban.domain.model import (
     Event,
     EventKind,
     Grouping,
+    LimitChange,
     Person,
     Rule,
     RuleMode,
@@ -44,13 +45,21 @@ from kanban.domain.model import (
     Source,
 )
 from kanban.errors import ConflictError, NotFound
-from kanban.store.tables import BoardRow, CardRow, ColumnRow, EventRow, PersonRow
+from kanban.store.tables import (
+    BoardRow,
+    CardRow,
+    ColumnRow,
+    EventRow,
+    LimitChangeRow,
+    PersonRow,
+)
 
 board_t = BoardRow.__table__  # type: ignore[attr-defined]
 column_t = ColumnRow.__table__  # type: ignore[attr-defined]
 person_t = PersonRow.__table__  # type: ignore[attr-defined]
 card_t = CardRow.__table__  # type: ignore[attr-defined]
 event_t = EventRow.__table__  # type: ignore[attr-defined]
+limit_change_t = LimitChangeRow.__table__  # type: ignore[attr-defined]
 
 
 def utc(value: str | datetime | None) -> datetime | None:
@@ -442,6 +451,28 @@ def events(
     if limit is not None:
         stmt = stmt.limit(limit)
     return [_event(r) for r in conn.execute(stmt)]
+
+
+def insert_limit_change(conn: Connection, change: LimitChange) -> None:
+    conn.execute(
+        insert(limit_change_t).values(
+            at=change.at,
+            actor=change.actor,
+            scope=change.scope,
+            target_id=change.target_id,
+            before=change.before,
+            after=change.after,
+        )
+    )
+
+
+def limit_changes(conn: Connection) -> list[LimitChange]:
+    """Every WIP limit change, oldest first."""
+    stmt = select(limit_change_t).order_by(limit_change_t.c.at, limit_change_t.c.id)
+    return [
+        LimitChange(utc(r.at), r.actor, r.scope, r.target_id, r.before, r.after)  # type: ignore[arg-type]
+        for r in conn.execute(stmt)
+    ]
 
 
 def recent_local_events(conn: Connection, *, actor: str, limit: int) -> list[Event]:

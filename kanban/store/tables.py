@@ -126,6 +126,20 @@ class EventRow(SQLModel, table=True):
     target_change: str | None = Field(default=None, sa_type=String(36))
 
 
+class LimitChangeRow(SQLModel, table=True):
+    """A WIP limit set on a column or person, kept so reports judge the past fairly."""
+
+    __tablename__ = "limit_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+    actor: str = Field(max_length=200)
+    scope: str = Field(max_length=10)  # column | person
+    target_id: int
+    before: int | None = Field(default=None)
+    after: int | None = Field(default=None)
+
+
 def date_or_none(value: date | str | None) -> date | None:
     """Dates come back from SQLite as date objects; JSON gives strings."""
     if value is None or isinstance(value, date):

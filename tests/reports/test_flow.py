@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, datetime
 
 import pytest
 
-from kanban.domain.model import ColumnKind
+from kanban.domain.model import ColumnKind, LimitChange
 from kanban.reports import flow
 from kanban.reports.model import Period
 from reports.histories import ALICE, BOB, COLUMNS, DOING, DONE, PEOPLE, POOL, REVIEW, History, at
@@ -112,6 +113,33 @@ def test_sweep_counts_columns_per_day_and_finds_a_person_breach() -> None:
     (breach,) = swept.breaches
     assert (breach.scope, breach.name, breach.limit, breach.peak) == ("person", ALICE.name, 1, 2)
     assert (breach.start, breach.end) == (at(17), at(19))
+
+
+def test_breaches_are_judged_by_the_limit_of_their_time() -> None:
+    h = History()
+    for cid in ("a", "b"):
+        h.create(cid, cid, at(2))
+    h.move("a", at(16), DOING, ALICE.id)
+    h.move("b", at(17), DOING, ALICE.id)  # 2 cards from the 17th on
+    # Alice's limit was 1 until the 18th, then raised to 3 (today's limit).
+    raised = LimitChange(at(18), "lead", "person", ALICE.id, 1, 3)
+    # The column's limit was none until the 20th, then set to 1: over at once.
+    lowered = LimitChange(at(20), "lead", "column", DOING, None, 1)
+    people = (dataclasses.replace(ALICE, wip_limit=3), BOB)
+    columns = tuple(dataclasses.replace(c, wip_max=1) if c.id == DOING else c for c in COLUMNS)
+    tls = flow.build_timelines(h.events, h.cards.values())
+    window = Period(datetime(2026, 11, 16, tzinfo=UTC), datetime(2026, 11, 23, tzinfo=UTC), "")
+    swept = flow.sweep(
+        tls, columns, people, window, window, now=at(30), limit_changes=[lowered, raised]
+    )
+    person, column = swept.breaches
+    assert (person.scope, person.limit, person.peak) == ("person", 1, 2)
+    assert (person.start, person.end) == (at(17), at(18))  # ended by the raise, not by a move
+    assert (column.scope, column.name, column.limit, column.peak) == ("column", "In progress", 1, 2)
+    assert (column.start, column.end) == (at(20), None)  # started by the new limit
+    # Judged by today's limits instead, Alice was never over, and the column since the 17th.
+    today = flow.sweep(tls, columns, people, window, window, now=at(30))
+    assert [(b.scope, b.start) for b in today.breaches] == [("column", at(17))]
 
 
 def test_weekly_counts_put_each_finish_in_its_monday_week() -> None:

@@ -146,3 +146,36 @@ def test_linked_pull_requests_come_from_the_links_tables(service: BoardService) 
     from kanban.reports.render_text import render_markdown
 
     assert "#42 Patch nginx on web hosts" in render_markdown(data)
+
+
+def test_a_raised_limit_does_not_hide_the_breach_before_it(service: BoardService) -> None:
+    from datetime import timedelta
+
+    from kanban.domain.model import Rule, RuleMode
+
+    service.set_rule(Rule.WIP_LIMITS, RuleMode.OFF)
+    service.add_person("Dana Lee", wip_limit=1)
+    start = datetime.now(UTC) - timedelta(hours=3)
+    for n in range(2):
+        card = service.add_card(f"Patch host {n}", created_at=start - timedelta(hours=1)).card
+        service.move_card(
+            card.id, column="In progress", person="Dana Lee", at=start + timedelta(hours=n)
+        )
+    service.update_person("Dana Lee", wip_limit=3)  # the lead raises it today
+    service.update_person("Dana Lee", name="Dana Lee-Park")  # not a limit change
+
+    with service._read() as conn:
+        from kanban.store import repo
+
+        (change,) = repo.limit_changes(conn)
+    assert (change.scope, change.before, change.after, change.actor) == (
+        "person",
+        1,
+        3,
+        "tester",
+    )
+    data = reporting.report(service, period="week")
+    (breach,) = [b for b in data.flow.breaches if b.scope == "person"]
+    assert (breach.name, breach.limit, breach.peak) == ("Dana Lee-Park", 1, 2)
+    assert breach.start == start + timedelta(hours=1)
+    assert breach.end == change.at
