@@ -29,6 +29,7 @@ def demo_export(tmp_path_factory: pytest.TempPathFactory) -> str:
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     service = BoardService.open(f"sqlite:///{path}", "tester")
     fill_demo_board(service, now=NOW)
+    service.update_column("In progress", wip_max=20)  # a limit change, kept with the board
     card = service.list_cards()[0]
     service.archive(card.id)
     service.undo()
@@ -41,6 +42,8 @@ def demo_export(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_round_trip_is_identical(demo_export: str, tmp_path: Path) -> None:
     data = json.loads(demo_export)
     assert {e["kind"] for e in data["events"]} >= {"created", "moved", "archived", "undo", "redo"}
+    changes = [(c["scope"], c["before"], c["after"]) for c in data["limit_changes"]]
+    assert changes[-1] == ("column", 12, 20)
     target = open_board(tmp_path, "copy.db")
     summary = transfer.import_board(target, data)
     assert summary.cards == len(data["cards"]) and summary.events == len(data["events"])
@@ -71,6 +74,12 @@ def test_import_refuses_non_empty_board_and_replace_overwrites(
     assert transfer.export_json(target) == before
     transfer.import_board(target, json.loads(demo_export), replace=True)
     assert transfer.export_json(target) == demo_export
+    # Replacing it again with a board without limit history leaves none behind:
+    # its ids would point at the other board's columns.
+    older = json.loads(demo_export)
+    del older["limit_changes"]  # an export from before limit changes were kept
+    transfer.import_board(target, older, replace=True)
+    assert json.loads(transfer.export_json(target))["limit_changes"] == []
 
 
 def _broken(data: dict[str, Any], change: str) -> dict[str, Any]:
@@ -300,6 +309,12 @@ def test_replace_drops_sync_state_of_the_old_cards(demo_export: str, tmp_path: P
         )
     transfer.import_board(target, json.loads(demo_export), replace=True)
     assert transfer.export_json(target) == demo_export
+    # Replacing it again with a board without limit history leaves none behind:
+    # its ids would point at the other board's columns.
+    older = json.loads(demo_export)
+    del older["limit_changes"]  # an export from before limit changes were kept
+    transfer.import_board(target, older, replace=True)
+    assert json.loads(transfer.export_json(target))["limit_changes"] == []
     with sqlite3.connect(tmp_path / "synced.db") as conn:
         assert conn.execute("SELECT count(*) FROM sync_link").fetchone() == (0,)
 

@@ -828,8 +828,12 @@ class BoardService:
         wip_max: int | None | type[Ellipsis] = ...,  # type: ignore[valid-type]
         jira_statuses: Sequence[str] | None = None,
         position: int | None = None,
+        at: datetime | None = None,
     ) -> Column:
-        """Rename, re-kind, re-limit or reorder a column (``...`` keeps a limit)."""
+        """Rename, re-kind, re-limit or reorder a column (``...`` keeps a limit).
+
+        ``at`` dates a limit change in the past (the demo board's set-up); default now.
+        """
         with self._write() as conn:
             columns = repo.list_columns(conn)
             col = _match_column(columns, ref)
@@ -859,7 +863,7 @@ class BoardService:
                 values["jira_statuses"] = list(jira_statuses)
             repo.update_column(conn, column_id=col.id, values=values)
             if new_max != col.wip_max:
-                self._limit_changed(conn, "column", col.id, col.wip_max, new_max)  # type: ignore[arg-type]
+                self._limit_changed(conn, "column", col.id, col.wip_max, new_max, at)  # type: ignore[arg-type]
             if position is not None:
                 ids = [c.id for c in columns if c.id != col.id]
                 ids.insert(max(0, min(position, len(ids))), col.id)
@@ -882,10 +886,16 @@ class BoardService:
             self._renumber_columns(conn, [c.id for c in columns if c.id != col.id])
 
     def _limit_changed(
-        self, conn: Connection, scope: str, target_id: int, before: int | None, after: int | None
+        self,
+        conn: Connection,
+        scope: str,
+        target_id: int,
+        before: int | None,
+        after: int | None,
+        at: datetime | None = None,
     ) -> None:
         repo.insert_limit_change(
-            conn, LimitChange(repo.now(), self.actor, scope, target_id, before, after)
+            conn, LimitChange(at or repo.now(), self.actor, scope, target_id, before, after)
         )
 
     def _renumber_columns(self, conn: Connection, ids: Sequence[int]) -> None:

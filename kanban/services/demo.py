@@ -558,9 +558,11 @@ def _setup(service: BoardService, rng: random.Random, now: datetime) -> _Sim:
         statuses[active[1].id] = ("In Review",)
     for col_id, names in statuses.items():
         service.update_column(col_id, jira_statuses=list(names))
-    service.update_column(active[0].id, wip_min=3, wip_max=12)
+    # The limits were there before the simulated history began.
+    configured = now - timedelta(days=HISTORY_DAYS + 1)
+    service.update_column(active[0].id, wip_min=3, wip_max=12, at=configured)
     if len(active) > 1:
-        service.update_column(active[1].id, wip_max=5)
+        service.update_column(active[1].id, wip_max=5, at=configured)
     for spec in PEOPLE:
         first, last = spec.name.split(" ", 1)
         email = f"{_ascii(first)}.{_ascii(last)}@ops.example.com".lower()

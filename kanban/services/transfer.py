@@ -49,7 +49,7 @@ def export_board(service: BoardService) -> dict[str, Any]:
             "schema": schema,
             "board": board[0] if board else None,
         }
-        for name in ("columns", "people", "cards", "events"):
+        for name in ("columns", "people", "cards", "events", "limit_changes"):
             doc[name] = bulk.dump_rows(conn, name)
     return doc
 
@@ -138,7 +138,8 @@ def _check_document(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     if not isinstance(data.get("board"), dict):
         raise ImportFailed("board: the board's settings are missing; nothing was imported.")
     rows = {"board": bulk.rows_from_json("board", [data["board"]])}
-    for name in ("columns", "people", "cards", "events"):
+    # limit_changes came later: a file without them imports with none.
+    for name in ("columns", "people", "cards", "events", "limit_changes"):
         rows[name] = bulk.rows_from_json(name, data.get(name, []))
 
     def bad(where: str, what: str) -> ImportFailed:
@@ -180,6 +181,9 @@ def _check_document(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         if not _is_str_list(card["labels"]):
             raise bad(f"cards[{i}].labels", "expected a list of texts")
     card_ids = {c["id"] for c in rows["cards"]}
+    for i, change in enumerate(rows["limit_changes"]):
+        if change["scope"] not in ("column", "person"):
+            raise bad(f"limit_changes[{i}].scope", "expected 'column' or 'person'")
     for i, ev in enumerate(rows["events"]):
         if ev["card_id"] not in card_ids:
             raise bad(f"events[{i}].card_id", f"no card {ev['card_id']} in the file")

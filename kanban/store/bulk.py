@@ -33,7 +33,14 @@ from sqlalchemy import (
 
 from kanban.errors import ImportFailed
 from kanban.store.schema import metadata
-from kanban.store.tables import BoardRow, CardRow, ColumnRow, EventRow, PersonRow
+from kanban.store.tables import (
+    BoardRow,
+    CardRow,
+    ColumnRow,
+    EventRow,
+    LimitChangeRow,
+    PersonRow,
+)
 
 # Parents before children: the insert order; deletes run in reverse.
 TABLES: tuple[tuple[str, Table], ...] = (
@@ -42,6 +49,7 @@ TABLES: tuple[tuple[str, Table], ...] = (
     ("people", PersonRow.__table__),  # type: ignore[attr-defined]
     ("cards", CardRow.__table__),  # type: ignore[attr-defined]
     ("events", EventRow.__table__),  # type: ignore[attr-defined]
+    ("limit_changes", LimitChangeRow.__table__),  # type: ignore[attr-defined]
 )
 TABLE_BY_NAME: dict[str, Table] = dict(TABLES)
 
