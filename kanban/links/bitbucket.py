@@ -142,6 +142,7 @@ class BitbucketServer:
             reviewers=reviewers,
             created_at=from_epoch_ms(raw.get("createdDate")),
             updated_at=from_epoch_ms(raw.get("updatedDate")),
+            closed_at=from_epoch_ms(raw.get("closedDate")),
             url=url,
             repo=f"{self.project}/{self.repo}",
             keys=keys,

@@ -123,6 +123,7 @@ class GitHubRepo:
                     reviewers=reviewers,
                     created_at=parse_iso(raw.get("created_at")),
                     updated_at=updated,
+                    closed_at=parse_iso(raw.get("merged_at") or raw.get("closed_at")),
                     url=str(raw.get("html_url") or ""),
                     repo=self.repo,
                     keys=tuple(dict.fromkeys(keys)),

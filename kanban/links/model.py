@@ -56,6 +56,8 @@ class PullRequest:
     url: str
     repo: str
     keys: tuple[str, ...]
+    # When it was merged or declined, where the host says (JIRA's panel does not).
+    closed_at: datetime | None = None
 
     @property
     def approvals(self) -> int:

@@ -1329,6 +1329,7 @@ def _store_prs(
             "reviewer_count": len(pr.reviewers),
             "created_at": pr.created_at,
             "updated_at": pr.updated_at,
+            "closed_at": pr.closed_at,
             "repo": pr.repo[:300],
             "url": pr.url[:2000],
         }
@@ -1667,6 +1668,7 @@ def _card_links(conn: Connection, card: Card) -> dict[str, Any]:
                 "repository": row.repo,
                 "created": repo.utc(row.created_at),
                 "updated": repo.utc(row.updated_at),
+                "closed": repo.utc(row.closed_at),
                 "url": row.url,
             },
         )

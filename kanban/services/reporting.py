@@ -96,7 +96,10 @@ def linked_pull_requests(service: BoardService) -> list[PullRequest] | None:
                         number=str(pr.get("id") or ""),
                         author=str(pr.get("author") or ""),
                         state=state or "open",
-                        merged_at=pr.get("updated") if state == "merged" else None,
+                        # The host's merge time; JIRA's panel gives only the last update.
+                        merged_at=(pr.get("closed") or pr.get("updated"))
+                        if state == "merged"
+                        else None,
                     )
                 )
         return out

@@ -146,6 +146,8 @@ class LinkPullRequestRow(SQLModel, table=True):
     reviewer_count: int = Field(default=0)
     created_at: datetime | None = _utc(nullable=True)
     updated_at: datetime | None = _utc(nullable=True)
+    # Merged or declined at, from the host; None for JIRA's panel, which does not say.
+    closed_at: datetime | None = _utc(nullable=True)
     repo: str = Field(default="", max_length=300)
     url: str = Field(default="", max_length=2000)
 

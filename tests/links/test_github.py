@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from kanban.links.github import GitHubRepo
@@ -96,6 +97,8 @@ def test_github_pull_requests(service: BoardService, loopback: Loopback) -> None
     assert badges[one.id] == ["PR open 1/2"]  # carol requested, bob approved last
     assert badges[two.id] == ["PR merged"]  # key only in its commit
     assert badges[three.id] == ["PR declined"]
+    (merged,) = links.card_links(two.id)["pull_requests"]
+    assert merged["closed"] == datetime(2025, 10, 9, 11, tzinfo=UTC)  # GitHub's merged_at
     detail = links.card_links(one.id)["pull_requests"][0]
     assert detail["url"] == "https://github.example/ops/infra/pull/1"
     assert {r["name"]: r["approved"] for r in detail["reviewers"]} == {"carol": False, "bob": True}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -10,6 +11,7 @@ from kanban.links.bitbucket import BitbucketServer
 from kanban.links.devstatus import DevStatusClient
 from kanban.links.http import HostError, bearer
 from kanban.links.keys import KeyMatcher
+from kanban.services import reporting
 from kanban.services.board import BoardService
 from kanban.services.links import (
     BitbucketSetting,
@@ -34,8 +36,11 @@ def pr(
     state: str = "OPEN",
     approved: tuple[bool, ...] = (),
     updated: int = T0,
+    closed: int | None = None,
 ) -> dict[str, Any]:
+    extra = {} if closed is None else {"closedDate": closed}
     return {
+        **extra,
         "id": number,
         "version": 1,
         "title": title,
@@ -179,9 +184,17 @@ def test_pr_automation_moves_to_review_then_done(
     moved = service.card(card.id)
     assert service.resolve_column(moved.column_id).name == "Review"
     assert moved.person_id == alice.id  # the PR author's lane
-    bitbucket.add(pr(7, "Nightly backups", "feature/OPS-5-backups", "MERGED", updated=T0 + 1))
+    merged = pr(
+        7, "Nightly backups", "feature/OPS-5-backups", "MERGED", updated=T0 + 90_000, closed=T0 + 1
+    )
+    bitbucket.add(merged)
     report = links.scan(SETTINGS, pr_clients=[client(loopback)])
     assert [a.rule for a in report.automation] == ["pr_merged"]
+    # The merge time is Bitbucket's closedDate, not the later last update.
+    (detail,) = links.card_links(card.id)["pull_requests"]
+    assert detail["closed"] == datetime.fromtimestamp((T0 + 1) / 1000, UTC)
+    (linked,) = reporting.linked_pull_requests(service) or []
+    assert linked.merged_at == detail["closed"] != detail["updated"]
     assert service.resolve_column(service.card(card.id).column_id).name == "Done"
     assert links.badges()[card.id] == ["PR merged"]
     reasons = [e["reason"] for e in links.card_links(card.id)["automation"]]
