@@ -16,7 +16,7 @@ from kanban.domain.model import Rule, RuleMode
 from kanban.services import reporting
 from kanban.services.board import BoardService
 
-# The board window fixtures of tests/ui, for the wall prompt test below.
+# The board window fixtures of tests/ui, for the reason prompt test below.
 team = board_fixtures.team
 window = board_fixtures.window
 
@@ -123,6 +123,7 @@ def test_a_kept_reason_is_only_offered_for_the_retry(qtbot, window, service, tea
     service.edit_card(card_id, title="Patch file servers FS01-FS04")  # someone else
     controller = window.controller
     controller.ask_block_reason = lambda card: "waiting for the storage team"
+    controller.ask_override = lambda card, violations: "agreed at stand-up"  # never a modal
     zone = next(z for z in controller.layout.zones if z.kind == NOT_READY)
     controller.drop(card_id, zone, None)  # conflicts: the reason is kept for the retry
     wait_idle(qtbot, window)
