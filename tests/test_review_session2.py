@@ -1,14 +1,13 @@
 """Review of the session's board, wall, report and sync changes: failing tests.
 
-Each test shows a bug a user would meet, on a real SQLite board through the
-real services; they are marked xfail (strict) until the bug is fixed.
+Each test showed a bug a user would meet, on a real SQLite board through the
+real services; all pass since the fixes.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from ui import board_fixtures
 from ui.board_fixtures import wait_idle
 
@@ -26,10 +25,6 @@ def _rules_off(service: BoardService) -> None:
         service.set_rule(rule, RuleMode.OFF)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review: a people filter crashes the report (KeyError) after a limit change",
-)
 def test_a_people_filtered_report_survives_another_persons_limit_change(
     service: BoardService,
 ) -> None:
@@ -52,10 +47,6 @@ def test_a_people_filtered_report_survives_another_persons_limit_change(
     assert [b for b in data.flow.breaches if b.scope == "person"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review: a removed column with a limit change crashes every report (KeyError)",
-)
 def test_a_report_survives_a_removed_column_that_had_a_limit(service: BoardService) -> None:
     _rules_off(service)
     service.add_column("Staging")
@@ -71,10 +62,6 @@ def test_a_report_survives_a_removed_column_that_had_a_limit(service: BoardServi
     assert data.flow.breaches == ()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review: a new column inherits the limit history of a removed column with its id",
-)
 def test_a_new_column_is_not_judged_by_a_removed_columns_limit(service: BoardService) -> None:
     _rules_off(service)
     old = service.add_column("Staging")
@@ -93,10 +80,6 @@ def test_a_new_column_is_not_judged_by_a_removed_columns_limit(service: BoardSer
     assert [b for b in data.flow.breaches if b.name == "Testing"] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review: the tooltip says 'one open' when several pull requests are open",
-)
 def test_the_tooltip_counts_every_open_pull_request() -> None:
     from kanban.links.model import PrState
     from kanban.services.links import LinkSummary
@@ -108,10 +91,6 @@ def test_the_tooltip_counts_every_open_pull_request() -> None:
     assert "one open" not in note
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review: a kept reason outlives the next successful drop and pre-fills a later prompt",
-)
 def test_a_kept_reason_is_only_offered_for_the_retry(qtbot, window, service, team) -> None:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication

@@ -252,7 +252,16 @@ def sweep(
     names_col = {c.id: c.name for c in columns}
     limits_person = {p.id: p.wip_limit for p in people if p.wip_limit is not None}
     names_person = {p.id: p.name for p in people}
-    changes = sorted(limit_changes, key=attrgetter("at"))
+    # Only changes of columns still on the board and of the people reported on:
+    # a removed column or a person left out of a filtered report has no counts.
+    changes = sorted(
+        (
+            ch
+            for ch in limit_changes
+            if ch.target_id in (names_col if ch.scope == "column" else names_person)
+        ),
+        key=attrgetter("at"),
+    )
     for change in reversed(changes):  # ends on each target's earliest "before"
         table = limits_col if change.scope == "column" else limits_person
         if change.before is None:
@@ -354,12 +363,12 @@ def _new_limit(
     limits = limits_col if column else limits_person
     names = names_col if column else names_person
     key = change.target_id
+    if key not in names:  # a column removed since, or a person not reported on
+        return
     if change.after is None:
         limits.pop(key, None)
     else:
         limits[key] = change.after
-    if key not in names:  # a column or person removed since
-        return
     spell = open_breach.pop((change.scope, key), None)
     if spell is not None:
         breaches.append(Breach(change.scope, spell[0], spell[1], spell[2], spell[3], change.at))

@@ -883,6 +883,8 @@ class BoardService:
                     "their history). Move them out first, or rename the column instead."
                 )
             repo.delete_column(conn, column_id=col.id)
+            # SQLite may give its id to the next new column: no history may carry over.
+            repo.delete_limit_changes(conn, scope="column", target_id=col.id)
             self._renumber_columns(conn, [c.id for c in columns if c.id != col.id])
 
     def _limit_changed(

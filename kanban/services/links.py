@@ -367,7 +367,8 @@ class LinkSummary:
             if self.pr_count == 1:
                 text = f"Pull request {state}"
             elif self.pr_state == PrState.OPEN:
-                text = f"{self.pr_count} pull requests, one open"
+                # The summary keeps the state shown, not how many are open.
+                text = f"{self.pr_count} pull requests, one or more open"
             elif self.pr_state == PrState.MERGED:
                 text = f"{self.pr_count} pull requests, merged, none open"
             else:

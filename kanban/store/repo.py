@@ -466,6 +466,14 @@ def insert_limit_change(conn: Connection, change: LimitChange) -> None:
     )
 
 
+def delete_limit_changes(conn: Connection, *, scope: str, target_id: int) -> None:
+    conn.execute(
+        limit_change_t.delete().where(
+            limit_change_t.c.scope == scope, limit_change_t.c.target_id == target_id
+        )
+    )
+
+
 def limit_changes(conn: Connection) -> list[LimitChange]:
     """Every WIP limit change, oldest first."""
     stmt = select(limit_change_t).order_by(limit_change_t.c.at, limit_change_t.c.id)

@@ -456,6 +456,9 @@ class BoardController(QObject):
             self.report(error, f"moving '{plan.card.title}'", card_id=plan.card.id)
             return
         assert results is not None and self.snapshot is not None  # noqa: S101
+        # The retry (or another drop of the card) went through: nothing is pending.
+        for kind in ("override", "block"):
+            self.unsaved_reasons.pop((plan.card.id, kind), None)
         written = [r.card for r in results]
         if written:
             # The board already shows the drop; the written card only adds its new
