@@ -646,6 +646,9 @@ class MainWindow(QMainWindow):
         return ask_block_reason(card, self, initial=initial, touch_scale=self._touch_scale())
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        # A running sync may need a few seconds to stop cleanly (a request in
+        # flight cannot be cut): the window goes at once, the wait happens behind.
+        self.hide()
         self.sync.shutdown()
         self.links.shutdown()
         self.controller.shutdown()

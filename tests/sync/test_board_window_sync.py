@@ -64,3 +64,25 @@ def test_jira_out_of_reach_shows_a_banner_and_the_board_works_on(
         )
     finally:
         win.close()
+
+
+def test_closing_during_a_sync_hides_the_window_before_waiting_for_it(
+    qtbot: QtBot, fake: FakeJira, service: BoardService, settings: JiraSettings
+) -> None:
+    map_default_columns(service)
+    fake.add_issue("OPS", "Patch web01", path=["10000", "10001", "3"])
+    win = open_window(qtbot, service)
+    win.act_sync.trigger()
+    qtbot.waitUntil(lambda: not win.act_sync.isEnabled())
+
+    hidden_before_the_wait: list[bool] = []
+    shutdown = win.sync.shutdown
+
+    def shutdown_and_note() -> None:
+        hidden_before_the_wait.append(not win.isVisible())
+        shutdown()
+
+    win.sync.shutdown = shutdown_and_note  # type: ignore[method-assign]
+    win.close()
+    assert hidden_before_the_wait == [True]
+    assert not win.sync.panel.runner.running  # and the sync was stopped before the end
