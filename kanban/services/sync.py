@@ -282,11 +282,17 @@ def card_sync_notes(board: BoardService) -> dict[str, str]:
     with board._read() as conn:
         links = state.load_links(conn)
         items = state.list_items(conn)
+        revisions = state.card_revisions(conn)
     notes: dict[str, list[str]] = {}
     for link in links.values():
         if link.issue_key:
             status = link.info.get("status")
             notes[link.card_id] = [f"{link.issue_key}" + (f" ({status} in JIRA)" if status else "")]
+            if link.card_id in revisions and revisions[link.card_id] != link.card_revision:
+                # The same test as the "⟳ queued" badge of card_badges.
+                notes[link.card_id].append(
+                    "Changed here since the last sync; the next sync sends it"
+                )
         else:
             notes[link.card_id] = ["New issue being created in JIRA"]
     for item in items:
