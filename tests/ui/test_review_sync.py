@@ -91,7 +91,7 @@ def test_moving_a_linked_card_shows_its_change_is_queued(
         win.controller.ask_override = lambda _card, _violations: "reopened in JIRA terms"
         win.controller.drop(card_id, pool, None)
         qtbot.waitUntil(lambda: win.controller.badges.get(card_id) == ["⟳ queued"])
-        qtbot.waitUntil(lambda: "the next one sends it" in win.scene.card_items[card_id].toolTip())
+        qtbot.waitUntil(lambda: "the next sync sends it" in win.scene.card_items[card_id].toolTip())
         assert "OPS-1" in win.scene.card_items[card_id].toolTip()
     finally:
         win.close()
