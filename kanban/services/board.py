@@ -805,6 +805,8 @@ class BoardService:
             new_id = repo.insert_column(
                 conn,
                 values={
+                    # Never the id of a removed column: its cards' history still names it.
+                    "id": repo.unused_column_id(conn),
                     "name": name,
                     "kind": kind_e.value,
                     "order": order,

@@ -180,6 +180,25 @@ def insert_column(conn: Connection, *, values: dict[str, Any]) -> int:
     return int(conn.execute(insert(column_t).values(**values)).inserted_primary_key[0])
 
 
+def unused_column_id(conn: Connection) -> int:
+    """An id no column ever had: above the columns now and every one the history names.
+
+    SQLite hands out the highest id plus one, so after the newest column is
+    removed the next one would get its id, and the cards' history of the old
+    column (events keep column ids) would read as history of the new one.
+    """
+    used = [
+        conn.execute(select(func.max(column_t.c.id))).scalar(),
+        *conn.execute(
+            select(
+                func.max(event_t.c.before["column_id"].as_integer()),
+                func.max(event_t.c.after["column_id"].as_integer()),
+            )
+        ).one(),
+    ]
+    return max((int(v) for v in used if v is not None), default=0) + 1
+
+
 def update_column(conn: Connection, *, column_id: int, values: dict[str, Any]) -> None:
     conn.execute(update(column_t).where(column_t.c.id == column_id).values(**values))
 

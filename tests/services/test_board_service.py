@@ -329,3 +329,17 @@ def test_restoring_into_a_full_column_goes_through_the_wip_rule(board: BoardServ
         ("wip_limits",),
     )
     assert not board.card(first.id).archived
+
+
+def test_a_new_column_never_takes_the_id_of_a_removed_one(board: BoardService) -> None:
+    testing = board.add_column("Testing", position=2)
+    card = board.add_card("Patch the staging cluster").card
+    board.move_card(card.id, column="Testing", person="bob")
+    board.move_card(card.id, column="Done", person="bob")
+    board.remove_column("Testing")
+    later = board.add_column("Verification", position=2)
+    assert later.id != testing.id
+    moved_in = next(e for e in board.history(card.id) if e.after.get("column_id") == testing.id)
+    # The card's past stays in the removed column, not in the new one.
+    assert all(e.after.get("column_id") != later.id for e in board.history(card.id))
+    assert moved_in.kind.value == "moved"
