@@ -450,6 +450,7 @@ class BoardService:
         at: datetime | None = None,
         block_reason: str | None = None,
         unblock: bool = False,
+        project: str | None | type[Ellipsis] = ...,  # type: ignore[valid-type]
     ) -> ChangeResult:
         """Move a card to another column, lane or position.
 
@@ -457,7 +458,8 @@ class BoardService:
         the pool always clears the person, since pool cards belong to no lane.
         ``block_reason`` also marks the card not ready, and ``unblock`` ready, in
         the same change: a drop into (or out of) the not-ready section is one
-        step to undo.
+        step to undo. ``project`` (None: no project; ``...``: unchanged) does the
+        same for a drop into another project's lane.
         """
         if block_reason is not None:
             block_reason = validate_reason(block_reason, "Marking a card not ready")
@@ -508,6 +510,21 @@ class BoardService:
                 moved = self._commit_change(
                     conn, card, values, kind, override_reason, violations, source, at=at
                 )
+            if project is not ...:
+                new_project = (project or "").strip() or None  # type: ignore[union-attr]
+                if new_project != moved.card.project:
+                    edited = self._commit_change(
+                        conn,
+                        moved.card,
+                        {"project": new_project},
+                        EventKind.EDITED,
+                        None,
+                        [],
+                        source,
+                        at=at,
+                        change_id=moved.change_id or None,
+                    )
+                    moved = ChangeResult(edited.card, edited.change_id, moved.overridden)
             if block_reason is not None:
                 marked = self._block_in(conn, moved.card, block_reason, source, at, moved.change_id)
             elif unblock and moved.card.not_ready:

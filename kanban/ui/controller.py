@@ -68,6 +68,8 @@ class DropPlan:
     move: bool
     block: bool = False
     unblock: bool = False
+    # A drop into another project's lane sets the card's project (None: no project).
+    project: str | None | type[Ellipsis] = ...  # type: ignore[valid-type]
 
 
 def now() -> datetime:
@@ -299,6 +301,7 @@ class BoardController(QObject):
         pool_id = snap.pool.id
         grouping = self.grouping or snap.grouping
         block = unblock = False
+        project: str | None | type[Ellipsis] = ...  # type: ignore[valid-type]
         if zone.kind == POOL:
             column_id, person_id = pool_id, None
             unblock = card.not_ready
@@ -313,6 +316,8 @@ class BoardController(QObject):
                 person_id = lane[1] if lane[0] == "person" else None  # type: ignore[assignment]
             else:
                 person_id = card.person_id
+                if zone.lane and zone.lane[0] == "project" and zone.lane[1] != card.project:
+                    project = zone.lane[1]  # type: ignore[assignment]
             # Leaving the not-ready section means the card is ready to start.
             unblock = card.not_ready and card.column_id == pool_id
         position: int | None = None
@@ -329,9 +334,11 @@ class BoardController(QObject):
             move = card.position != size - 1
         else:
             move = not same_cell or position != card.position
+        if project is not ...:
+            move = True  # the project goes with the move, as one change
         if not (move or block or unblock):
             return None
-        return DropPlan(card, column_id, person_id, position, move, block, unblock)
+        return DropPlan(card, column_id, person_id, position, move, block, unblock, project)
 
     def drop(self, card_id: str, zone: Zone, before: str | None) -> None:
         """A card was dropped on ``zone`` before the card ``before`` (None or "": at the end)."""
@@ -375,6 +382,8 @@ class BoardController(QObject):
             changes.update(not_ready=True, not_ready_reason=reason)
         if plan.unblock:
             changes.update(not_ready=False, not_ready_reason=None)
+        if plan.project is not ...:
+            changes.update(project=plan.project)
         self._generation += 1
         self.set_snapshot(
             apply_local_move(
@@ -405,6 +414,7 @@ class BoardController(QObject):
                         override_reason=override,
                         block_reason=reason if plan.block else None,
                         unblock=plan.unblock,
+                        project=plan.project,
                     )
                 )
             elif plan.block and reason:

@@ -343,3 +343,15 @@ def test_a_new_column_never_takes_the_id_of_a_removed_one(board: BoardService) -
     # The card's past stays in the removed column, not in the new one.
     assert all(e.after.get("column_id") != later.id for e in board.history(card.id))
     assert moved_in.kind.value == "moved"
+
+
+def test_a_move_with_a_new_project_is_one_change(board: BoardService) -> None:
+    card = board.add_card("Swap the core switch", project="NET").card
+    result = board.move_card(card.id, column="In progress", person="bob", project=" DC ")
+    assert (result.card.project, board.history(card.id)[-1].kind) == ("DC", EventKind.EDITED)
+    assert len({e.change_id for e in board.history(card.id)[-2:]}) == 1
+    board.undo()
+    back = board.card(card.id)
+    assert (back.project, back.person_id) == ("NET", None)
+    # Only the project, in the same cell: still one change, and "" means no project.
+    assert board.move_card(card.id, project="").card.project is None

@@ -169,6 +169,36 @@ def test_project_lanes_take_drops_by_column(qtbot, window, service: BoardService
     assert (card.column_id, card.person_id) == (team.review, team.alice.id)
 
 
+def test_a_drop_into_another_project_lane_sets_the_project_in_one_change(
+    qtbot, window, service: BoardService, team
+) -> None:
+    from kanban.domain.model import Grouping
+
+    service.add_card("Harden SSH", column="In progress", person="Bob Jones", project="INFRA")
+    window.controller.reload()
+    wait_idle(qtbot, window)
+    window.group_box.setCurrentIndex(window.group_box.findData(Grouping.PROJECT))
+    wait_idle(qtbot, window)
+    card_id = team.cards["Fix DNS forwarders"]  # Alice's, in progress, no project
+    zone = next(
+        z
+        for z in window.controller.layout.zones
+        if z.column_id == team.progress and z.lane == ("project", "INFRA")
+    )
+    window.controller.drop(card_id, zone, None)
+    wait_idle(qtbot, window)
+    card = service.card(card_id)
+    assert (card.project, card.column_id, card.person_id) == (
+        "INFRA",
+        team.progress,
+        team.alice.id,
+    )
+    assert window.controller.card(card_id).project == "INFRA"  # shown at once, too
+    window.controller.undo()  # one step takes the project back
+    qtbot.waitUntil(lambda: service.card(card_id).project is None)
+    assert service.card(card_id).column_id == team.progress
+
+
 def test_under_minimum_column_is_marked(qtbot, window, service: BoardService, team) -> None:
     service.update_column("Review", wip_min=3)
     window.controller.reload()
