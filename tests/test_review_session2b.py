@@ -1,7 +1,8 @@
-"""Review of the last board, CLI, column-id and sync tooltip changes: failing tests.
+"""Review of the last board, CLI, column-id and sync tooltip changes.
 
-Each test shows something a user would meet, on a real SQLite board through
-the real services and the real sync against the loopback JIRA of tests/sync.
+Each test showed something a user would meet (fixed since), on a real SQLite
+board through the real services and the real sync against the loopback JIRA
+of tests/sync.
 """
 
 from __future__ import annotations
@@ -34,10 +35,6 @@ def sync(fake: FakeJira, service: BoardService) -> SyncService:
     return syncer
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review: after 'keep JIRA's value' the tooltip says the next sync sends the board's",
-)
 def test_keeping_jiras_value_does_not_promise_to_send_the_boards(
     fake: FakeJira, service: BoardService, sync: SyncService
 ) -> None:
@@ -56,10 +53,6 @@ def test_keeping_jiras_value_does_not_promise_to_send_the_boards(
     assert PROMISE not in note
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="review: a JIRA card dropped in another project's lane is said to be sent; never is",
-)
 def test_a_project_lane_drop_of_a_jira_card_is_not_promised_to_jira(
     fake: FakeJira, service: BoardService, sync: SyncService
 ) -> None:

@@ -62,6 +62,7 @@ from kanban.sync.engine import (
     Pair,
     Prefer,
     RemoteItem,
+    changed_here,
     decide,
     normalize_all,
 )
@@ -248,11 +249,12 @@ def card_badges(board: BoardService) -> dict[str, str]:
         links = state.load_links(conn)
         items = state.list_items(conn)
         revisions = state.card_revisions(conn)
+        unsent = _unsent_cards(conn, links, revisions)
     out: dict[str, str] = {}
     for link in links.values():
         if link.card_id not in revisions:
             continue
-        if link.issue_key is None or revisions[link.card_id] != link.card_revision:
+        if link.issue_key is None or link.card_id in unsent:
             out[link.card_id] = "⟳ queued"
         else:
             out[link.card_id] = f"⇄ {link.issue_key}"
@@ -263,6 +265,37 @@ def card_badges(board: BoardService) -> dict[str, str]:
             retryable = item.values.get("retryable", False)
             out[item.card_id] = "⟳ queued" if retryable else "✖ error"
     return out
+
+
+def _unsent_cards(
+    conn: Connection, links: Mapping[str, state.Link], revisions: Mapping[str, int]
+) -> set[str]:
+    """Linked cards with a change to a synced field that the next sync sends.
+
+    A newer revision alone is not enough: a new size, a reorder, a project
+    (JIRA owns it) or a conflict settled with JIRA's value sends nothing.
+    Only cards changed since their last sync are read, usually a handful.
+    """
+    candidates = [
+        link
+        for link in links.values()
+        if link.issue_key
+        and link.card_id in revisions
+        and revisions[link.card_id] != link.card_revision
+    ]
+    if not candidates:
+        return set()
+    pool_id = next(c.id for c in repo.list_columns(conn) if c.kind is ColumnKind.POOL)
+    people = {p.id: p for p in repo.list_people(conn)}
+    unsent: set[str] = set()
+    for link in candidates:
+        card = repo.get_card(conn, card_id=link.card_id)
+        if card is None:
+            continue
+        values = local_values(card, people, pool_id, link.base, "flagged" in link.base)
+        if changed_here(values, link.base):
+            unsent.add(card.id)
+    return unsent
 
 
 FIELD_WORDS = {
@@ -283,13 +316,13 @@ def card_sync_notes(board: BoardService) -> dict[str, str]:
         links = state.load_links(conn)
         items = state.list_items(conn)
         revisions = state.card_revisions(conn)
+        unsent = _unsent_cards(conn, links, revisions)
     notes: dict[str, list[str]] = {}
     for link in links.values():
         if link.issue_key:
             status = link.info.get("status")
             notes[link.card_id] = [f"{link.issue_key}" + (f" ({status} in JIRA)" if status else "")]
-            if link.card_id in revisions and revisions[link.card_id] != link.card_revision:
-                # The same test as the "⟳ queued" badge of card_badges.
+            if link.card_id in unsent:  # the same test as card_badges' "⟳ queued"
                 notes[link.card_id].append(
                     "Changed here since the last sync; the next sync sends it"
                 )

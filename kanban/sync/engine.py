@@ -245,6 +245,12 @@ def _merge(pair: Pair) -> Action:
     )
 
 
+def changed_here(values: Mapping[str, Any], base: Mapping[str, Any]) -> bool:
+    """Whether a card's synced fields differ from what was agreed with JIRA
+    (what the next sync pushes); fields JIRA owns do not count."""
+    return _changed(values, base)
+
+
 def _changed(values: Mapping[str, Any], base: Mapping[str, Any]) -> bool:
     norm = normalize_all(values)
     return any(
