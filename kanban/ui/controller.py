@@ -18,6 +18,7 @@ Signals:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import traceback
 from collections.abc import Callable, Sequence
@@ -41,6 +42,7 @@ from kanban.ui.board_data import (
     apply_local_move,
     build_board_data,
     cell_cards,
+    lane_key_of,
     replace_cards,
 )
 from kanban.ui.layout import CELL, NOT_READY, POOL, BoardLayout, Metrics, Zone, compute_layout
@@ -347,6 +349,16 @@ class BoardController(QObject):
         if card is None or self.snapshot is None:
             return
         plan = self.plan_drop(card, zone, before)
+        if plan is not None and plan.project is not ... and card.jira_key:
+            # A JIRA issue's project is JIRA's (the sync never pushes it): a new one
+            # here would stay on the board only. The column still moves.
+            self.bubble(
+                card_id,
+                f"'{card.title}' stays in project {card.project or '(none)'}: "
+                f"{card.jira_key}'s project is set in JIRA.",
+            )
+            own_lane = dataclasses.replace(zone, lane=lane_key_of(card, Grouping.PROJECT))
+            plan = self.plan_drop(card, own_lane, before)
         if plan is None:
             self.relayout()
             return

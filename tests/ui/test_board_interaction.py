@@ -179,7 +179,7 @@ def test_a_drop_into_another_project_lane_sets_the_project_in_one_change(
     wait_idle(qtbot, window)
     window.group_box.setCurrentIndex(window.group_box.findData(Grouping.PROJECT))
     wait_idle(qtbot, window)
-    card_id = team.cards["Fix DNS forwarders"]  # Alice's, in progress, no project
+    card_id = team.cards["Rotate backups"]  # Bob's, in progress, no project, no JIRA key
     zone = next(
         z
         for z in window.controller.layout.zones
@@ -191,12 +191,35 @@ def test_a_drop_into_another_project_lane_sets_the_project_in_one_change(
     assert (card.project, card.column_id, card.person_id) == (
         "INFRA",
         team.progress,
-        team.alice.id,
+        team.bob.id,
     )
     assert window.controller.card(card_id).project == "INFRA"  # shown at once, too
     window.controller.undo()  # one step takes the project back
     qtbot.waitUntil(lambda: service.card(card_id).project is None)
     assert service.card(card_id).column_id == team.progress
+
+
+def test_a_jira_cards_project_stays_jiras_when_dropped_in_another_project_lane(
+    qtbot, window, service: BoardService, team
+) -> None:
+    from kanban.domain.model import Grouping
+
+    service.add_card("Harden SSH", column="In progress", person="Bob Jones", project="INFRA")
+    window.controller.reload()
+    wait_idle(qtbot, window)
+    window.group_box.setCurrentIndex(window.group_box.findData(Grouping.PROJECT))
+    wait_idle(qtbot, window)
+    card_id = team.cards["Fix DNS forwarders"]  # OPS-7, no project
+    zone = next(
+        z
+        for z in window.controller.layout.zones
+        if z.column_id == team.review and z.lane == ("project", "INFRA")
+    )
+    window.controller.drop(card_id, zone, None)
+    wait_idle(qtbot, window)
+    card = service.card(card_id)
+    assert (card.column_id, card.project) == (team.review, None)  # moved; project kept
+    assert any("OPS-7's project is set in JIRA" in b.text for b in window.scene.bubbles)
 
 
 def test_under_minimum_column_is_marked(qtbot, window, service: BoardService, team) -> None:
