@@ -540,7 +540,12 @@ def _print_links(links: dict[str, Any]) -> None:
     if prs:
         print("\nPull requests:")
         for pr in prs:
-            print(f"  {pr.get('state', '?'):<9} {pr.get('approvals', ''):<5} {pr.get('title', '')}")
+            closed = pr.get("closed")
+            when = f"{closed:%Y-%m-%d}" if closed and pr.get("state") != "OPEN" else ""
+            print(
+                f"  {pr.get('state', '?'):<9} {when:<10} {pr.get('approvals', ''):<5} "
+                f"{pr.get('title', '')}"
+            )
             if pr.get("url"):
                 print(f"            {pr['url']}")
     if commits:

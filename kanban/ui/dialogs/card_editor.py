@@ -938,8 +938,11 @@ def links_html(links: dict[str, Any], key: str) -> str:
             esc(str(r.get("name", ""))) + (" ✓" if r.get("approved") else "")
             for r in pr.get("reviewers") or []
         )
+        state = str(pr.get("state", "")).lower()
+        closed = pr.get("closed")
+        when = f" {closed.astimezone():%Y-%m-%d}" if closed and state != "open" else ""
         parts.append(
-            f"<p><b>PR {esc(str(pr.get('state', '')).lower())}</b> "
+            f"<p><b>PR {esc(state)}{esc(when)}</b> "
             f"{esc(str(pr.get('approvals') or ''))} {title}"
             + (f"<br><span style='color:#555'>reviewers: {reviewers}</span>" if reviewers else "")
             + "</p>"
