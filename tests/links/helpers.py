@@ -60,18 +60,30 @@ class GitRepo:
         self.git("commit", "-q", "--allow-empty", "--cleanup=verbatim", "-F", "-", stdin=raw, **who)
         return self.git("rev-parse", "HEAD")
 
-    def fast_import(self, messages: list[str], branch: str = "main") -> None:
-        """Many commits in one ``git fast-import`` run (seconds instead of minutes)."""
+    def fast_import(
+        self,
+        messages: list[str],
+        branch: str = "main",
+        *,
+        parent: str | None = None,
+        start: int = 1_700_000_000,
+    ) -> None:
+        """Many commits in one ``git fast-import`` run (seconds instead of minutes).
+
+        ``parent`` (a sha) is where a new ``branch`` starts; ``start`` the first date.
+        """
         stream: list[bytes] = []
         for n, message in enumerate(messages, start=1):
             raw = message.encode()
-            who = f"Dev <dev@example.com> {1_700_000_000 + n * 60} +0000".encode()
+            who = f"Dev <dev@example.com> {start + n * 60} +0000".encode()
             stream += [
                 f"commit refs/heads/{branch}\n".encode(),
                 b"author " + who + b"\n",
                 b"committer " + who + b"\n",
                 f"data {len(raw)}\n".encode() + raw + b"\n",
             ]
+            if n == 1 and parent is not None:
+                stream.append(f"from {parent}\n".encode())
         self.git("fast-import", "--quiet", stdin=b"".join(stream))
 
     def branch(self, name: str, start: str = "HEAD") -> None:

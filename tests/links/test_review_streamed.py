@@ -36,19 +36,7 @@ def links(service: BoardService) -> LinksService:
 
 def grow(repo: GitRepo, branch: str, parent: str, messages: list[str]) -> None:
     """Commits on ``branch`` starting from ``parent``, in one git fast-import run."""
-    stream: list[bytes] = []
-    for n, message in enumerate(messages, start=1):
-        raw = message.encode()
-        who = f"Dev <dev@example.com> {1_765_000_000 + n * 60} +0000".encode()
-        stream += [
-            f"commit refs/heads/{branch}\n".encode(),
-            b"author " + who + b"\n",
-            b"committer " + who + b"\n",
-            f"data {len(raw)}\n".encode() + raw + b"\n",
-        ]
-        if n == 1:
-            stream.append(f"from {parent}\n".encode())
-    repo.git("fast-import", "--quiet", stdin=b"".join(stream))
+    repo.fast_import(messages, branch, parent=parent, start=1_765_000_000)
 
 
 def fail_after_walk(monkeypatch: pytest.MonkeyPatch) -> None:
