@@ -24,6 +24,7 @@ from kanban.cli.output import (
 from kanban.domain.model import BoardSnapshot, Card, ColumnKind
 from kanban.domain.rules import is_oversized
 from kanban.domain.wip import count_wip
+from kanban.domain.words import plural
 from kanban.errors import InvalidInput
 from kanban.services.board import CardFilter, ChangeResult
 from kanban.services.history_text import change_summary, names_of
@@ -402,7 +403,7 @@ def render_board(snap: BoardSnapshot, cards: Sequence[Card]) -> str:
     ready = [c for c in pool if not c.not_ready]
     waiting = [c for c in pool if c.not_ready]
     archived = [c for c in cards if c.archived]
-    out: list[str] = [f"{snap.name}: {len(cards)} card{'s' if len(cards) != 1 else ''}"]
+    out: list[str] = [f"{snap.name}: {plural(len(cards), 'card')}"]
     widths = {2: TITLE_WIDTH}
     if ready:
         out += ["", f"TASK POOL ({len(ready)})"]

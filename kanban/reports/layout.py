@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from kanban.domain.words import plural
 from kanban.reports.model import CardLine, ReportData, Stats
 
 
@@ -67,10 +68,6 @@ def when(moment: datetime | None, tz: object = None) -> str:
 
 def card_name(line: CardLine) -> str:
     return f"{line.key} {line.title}" if line.key else line.title
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _stats_row(name: str, cycle: Stats, lead: Stats) -> tuple[str, ...]:

@@ -46,6 +46,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from kanban import APP_NAME
 from kanban.domain.model import Card, Column, ColumnKind, Person, Source
+from kanban.domain.words import plural
 from kanban.errors import InvalidInput, NotFound, RuleViolationError, UserError
 from kanban.links.bitbucket import BitbucketServer
 from kanban.links.devstatus import DevInfo, DevStatusClient
@@ -354,7 +355,7 @@ class LinkSummary:
                 text += f" {self.approvals}/{self.reviewers}"
             out.append(text)
         if self.commits:
-            out.append(f"{self.commits} commit{'s' if self.commits != 1 else ''}")
+            out.append(plural(self.commits, "commit"))
         if self.branches_without_pr:
             out.append("branch, no PR")
         return out
@@ -374,18 +375,13 @@ class LinkSummary:
             else:
                 text = f"{self.pr_count} pull requests, all declined"
             if self.pr_state == PrState.OPEN and self.reviewers:
-                text += f": {self.approvals} of {_plural(self.reviewers, 'reviewer')} approved"
+                text += f": {self.approvals} of {plural(self.reviewers, 'reviewer')} approved"
             out.append(text)
         if self.commits:
-            out.append(f"{_plural(self.commits, 'commit')} naming {self.key}")
+            out.append(f"{plural(self.commits, 'commit')} naming {self.key}")
         if self.branches_without_pr:
-            out.append(f"{_plural(self.branches_without_pr, 'branch')} without a pull request")
+            out.append(f"{plural(self.branches_without_pr, 'branch')} without a pull request")
         return out
-
-
-def _plural(count: int, noun: str) -> str:
-    ending = "es" if noun.endswith("ch") else "s"
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}{ending}"
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from kanban.domain.model import Card, Person
 from kanban.domain.wip import WipState
+from kanban.domain.words import plural
 from kanban.ui.board_data import Lane, days_in_column
 from kanban.ui.layout import Metrics, lane_header_texts
 
@@ -161,7 +162,7 @@ class CardItem(QGraphicsItem):
         if self.card.not_ready_reason:
             parts.append(f"Not ready: {self.card.not_ready_reason}")
         days = days_in_column(self.card, self.now)
-        parts.append(f"{days} day{'s' if days != 1 else ''} in this column")
+        parts.append(f"{plural(days, 'day')} in this column")
         parts.extend(self.notes)
         return "\n".join(parts)
 

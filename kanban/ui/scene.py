@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 from kanban.domain.model import Person
 from kanban.domain.rules import is_oversized
 from kanban.domain.wip import WipState
+from kanban.domain.words import plural
 from kanban.ui import items as it
 from kanban.ui.board_data import BoardData, LaneKey
 from kanban.ui.layout import BoardLayout, Metrics, column_header_texts
@@ -151,7 +152,7 @@ class BoardScene(QGraphicsScene):
                             it.BoxItem(
                                 layout.cells[(col.id, lane.key)],
                                 QColor(0, 0, 0, 0),
-                                [f"{count} card{'s' if count != 1 else ''}"],
+                                [plural(count, "card")],
                                 [m.small_font],
                                 z=-1,
                             )
