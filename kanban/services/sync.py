@@ -238,27 +238,51 @@ class PendingItem:
     updated_at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class _SyncView:
+    """What the badges and their tooltips are made from, read in one transaction."""
+
+    links: dict[str, state.Link]
+    items: list[state.Item]
+    revisions: dict[str, int]
+    unsent: set[str]
+
+
+def _read_view(board: BoardService) -> _SyncView:
+    with board._read() as conn:
+        links = state.load_links(conn)
+        revisions = state.card_revisions(conn)
+        return _SyncView(
+            links, state.list_items(conn), revisions, _unsent_cards(conn, links, revisions)
+        )
+
+
 def card_badges(board: BoardService) -> dict[str, str]:
     """card id → a short badge for the board: "⇄ OPS-12" (linked, in step),
     "⟳ queued" (a change waits to be pushed), "⚠ conflict", "✖ error" (JIRA refused).
 
-    Cheap (three queries) and needs no JIRA settings, so the board's loader
+    Cheap (a few queries) and needs no JIRA settings, so the board's loader
     thread can call it with every reload.
     """
-    with board._read() as conn:
-        links = state.load_links(conn)
-        items = state.list_items(conn)
-        revisions = state.card_revisions(conn)
-        unsent = _unsent_cards(conn, links, revisions)
+    return _badges(_read_view(board))
+
+
+def card_badges_and_notes(board: BoardService) -> tuple[dict[str, str], dict[str, str]]:
+    """:func:`card_badges` and :func:`card_sync_notes` from one read of the sync state."""
+    view = _read_view(board)
+    return _badges(view), _notes(view)
+
+
+def _badges(view: _SyncView) -> dict[str, str]:
     out: dict[str, str] = {}
-    for link in links.values():
-        if link.card_id not in revisions:
+    for link in view.links.values():
+        if link.card_id not in view.revisions:
             continue
-        if link.issue_key is None or link.card_id in unsent:
+        if link.issue_key is None or link.card_id in view.unsent:
             out[link.card_id] = "⟳ queued"
         else:
             out[link.card_id] = f"⇄ {link.issue_key}"
-    for item in items:
+    for item in view.items:
         if item.kind == state.CONFLICT:
             out[item.card_id] = "⚠ conflict"
         elif out.get(item.card_id) != "⚠ conflict":
@@ -312,23 +336,22 @@ FIELD_WORDS = {
 def card_sync_notes(board: BoardService) -> dict[str, str]:
     """card id → a tooltip for the badge: the issue, its JIRA status, and what waits (with
     JIRA's own reason for a refused push, both values for a conflict)."""
-    with board._read() as conn:
-        links = state.load_links(conn)
-        items = state.list_items(conn)
-        revisions = state.card_revisions(conn)
-        unsent = _unsent_cards(conn, links, revisions)
+    return _notes(_read_view(board))
+
+
+def _notes(view: _SyncView) -> dict[str, str]:
     notes: dict[str, list[str]] = {}
-    for link in links.values():
+    for link in view.links.values():
         if link.issue_key:
             status = link.info.get("status")
             notes[link.card_id] = [f"{link.issue_key}" + (f" ({status} in JIRA)" if status else "")]
-            if link.card_id in unsent:  # the same test as card_badges' "⟳ queued"
+            if link.card_id in view.unsent:  # the same test as the "⟳ queued" badge
                 notes[link.card_id].append(
                     "Changed here since the last sync; the next sync sends it"
                 )
         else:
             notes[link.card_id] = ["New issue being created in JIRA"]
-    for item in items:
+    for item in view.items:
         what = FIELD_WORDS.get(item.field, item.field)
         if item.kind == state.CONFLICT:
             line = (
@@ -1945,5 +1968,6 @@ __all__ = [
     "SyncStatus",
     "card_badges",
     "card_sync_notes",
+    "card_badges_and_notes",
     "check_connection",
 ]

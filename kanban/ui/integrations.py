@@ -249,11 +249,12 @@ class SyncWatcher(QObject):
 
     def refresh_badges(self) -> None:
         def job() -> CardBadges:
-            from kanban.services.sync import card_badges, card_sync_notes
+            from kanban.services.sync import card_badges_and_notes
 
+            badges, notes = card_badges_and_notes(self.service)
             return CardBadges(
-                {cid: [text] for cid, text in card_badges(self.service).items()},
-                {cid: note.split("\n") for cid, note in card_sync_notes(self.service).items()},
+                {cid: [text] for cid, text in badges.items()},
+                {cid: note.split("\n") for cid, note in notes.items()},
             )
 
         self.executor.submit(job, self._badges_done)
