@@ -768,13 +768,13 @@ class LinksService:
 
     def badges(self) -> dict[str, list[str]]:
         """Per card id, the badge texts (e.g. ``["PR open 1/2", "3 commits"]``)."""
-        return {cid: s.badges() for cid, s in self.summaries().items() if s.badges()}
+        return _badge_texts(self.summaries())
 
     def badges_with_notes(self) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
         """The badge texts and, per card id, the same in sentences for its tooltip."""
         summaries = self.summaries()
-        badges = {cid: s.badges() for cid, s in summaries.items() if s.badges()}
-        return badges, {cid: summaries[cid].notes() for cid in badges}
+        texts = _badge_texts(summaries)
+        return texts, {cid: summaries[cid].notes() for cid in texts}
 
     def card_links(self, card_ref: str) -> dict[str, Any]:
         """The commits, branches and PRs of one card (by id, id prefix or key)."""
@@ -1052,6 +1052,11 @@ def _delete_commits(conn: Connection, sid: int, shas: Iterable[str] | None) -> i
             delete(commit_t).where(commit_t.c.source_id == sid, commit_t.c.sha.in_(chunk))
         ).rowcount
     return removed
+
+
+def _badge_texts(summaries: Mapping[str, LinkSummary]) -> dict[str, list[str]]:
+    """Per card id with something to show, its badge texts."""
+    return {cid: texts for cid, summary in summaries.items() if (texts := summary.badges())}
 
 
 class _SourceForgotten(UserError):
