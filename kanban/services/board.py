@@ -356,7 +356,7 @@ class BoardService:
                 "not_ready_since": at if reason else None,
                 "size_days": size,
                 "labels": label_list,
-                "project": (project or "").strip() or None,
+                "project": _clean_project(project),
                 "due_date": due_date,
                 "jira_key": key,
                 "created_at": at,
@@ -410,7 +410,7 @@ class BoardService:
             elif name == "jira_key":
                 clean[name] = validate_jira_key(value)
             elif name == "project":
-                clean[name] = (value or "").strip() or None
+                clean[name] = _clean_project(value)
             elif name == "description":
                 if len(value or "") > DESCRIPTION_MAX:
                     raise InvalidInput(f"The description is over {DESCRIPTION_MAX:,} characters.")
@@ -511,7 +511,7 @@ class BoardService:
                     conn, card, values, kind, override_reason, violations, source, at=at
                 )
             if project is not ...:
-                new_project = (project or "").strip() or None  # type: ignore[union-attr]
+                new_project = _clean_project(project)  # type: ignore[arg-type]
                 if new_project != moved.card.project:
                     edited = self._commit_change(
                         conn,
@@ -1286,6 +1286,11 @@ def _clean_name(name: str, what: str) -> str:
     if len(cleaned) > 100:
         raise InvalidInput(f"The {what} name is over 100 characters.")
     return cleaned
+
+
+def _clean_project(project: str | None) -> str | None:
+    """A project name as stored: trimmed, and None for none."""
+    return (project or "").strip() or None
 
 
 def _clean_colour(colour: str) -> str:

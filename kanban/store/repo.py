@@ -8,6 +8,7 @@ ORM objects costs several times more than reading rows.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
@@ -473,16 +474,8 @@ def events(
 
 
 def insert_limit_change(conn: Connection, change: LimitChange) -> None:
-    conn.execute(
-        insert(limit_change_t).values(
-            at=change.at,
-            actor=change.actor,
-            scope=change.scope,
-            target_id=change.target_id,
-            before=change.before,
-            after=change.after,
-        )
-    )
+    # The dataclass's fields are the table's columns (its id aside).
+    conn.execute(insert(limit_change_t).values(**dataclasses.asdict(change)))
 
 
 def delete_limit_changes(conn: Connection, *, scope: str, target_id: int) -> None:
