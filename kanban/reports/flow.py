@@ -362,9 +362,7 @@ def _new_limit(
     column = change.scope == "column"
     limits = limits_col if column else limits_person
     names = names_col if column else names_person
-    key = change.target_id
-    if key not in names:  # a column removed since, or a person not reported on
-        return
+    key = change.target_id  # one of names: sweep keeps only changes of those
     if change.after is None:
         limits.pop(key, None)
     else:

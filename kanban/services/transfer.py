@@ -32,6 +32,8 @@ from kanban.store import bulk, db
 
 FORMAT = "kanban-team-board"
 FORMAT_VERSION = 1
+# The board's tables besides its one settings row, in the export's order.
+_CONTENT = tuple(name for name, _table in bulk.TABLES if name != "board")
 CSV_MAX_BYTES = 50_000_000
 
 
@@ -49,7 +51,7 @@ def export_board(service: BoardService) -> dict[str, Any]:
             "schema": schema,
             "board": board[0] if board else None,
         }
-        for name in ("columns", "people", "cards", "events", "limit_changes"):
+        for name in _CONTENT:
             doc[name] = bulk.dump_rows(conn, name)
     return doc
 
@@ -138,8 +140,8 @@ def _check_document(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     if not isinstance(data.get("board"), dict):
         raise ImportFailed("board: the board's settings are missing; nothing was imported.")
     rows = {"board": bulk.rows_from_json("board", [data["board"]])}
-    # limit_changes came later: a file without them imports with none.
-    for name in ("columns", "people", "cards", "events", "limit_changes"):
+    # A table added later (limit_changes) may be missing from an older file: none.
+    for name in _CONTENT:
         rows[name] = bulk.rows_from_json(name, data.get(name, []))
 
     def bad(where: str, what: str) -> ImportFailed:

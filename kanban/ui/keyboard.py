@@ -34,7 +34,6 @@ class TouchKeyboard(QWidget):
     def __init__(self, target: QLineEdit, scale: float = 1.0, parent: QWidget | None = None):
         super().__init__(parent)
         self.target = target
-        self.shift = False
         self.letter_keys: list[QPushButton] = []
         grid = QGridLayout(self)
         grid.setSpacing(max(2, round(4 * scale)))
@@ -75,7 +74,6 @@ class TouchKeyboard(QWidget):
         self.shift_key.setChecked(False)  # Shift holds for one letter
 
     def _set_shift(self, on: bool) -> None:
-        self.shift = on
         for button in self.letter_keys:
             text = button.text()
             button.setText(text.upper() if on else text.lower())
