@@ -1,4 +1,4 @@
-"""Review findings on opening a database: a backup that cannot be written is a clear error."""
+"""Opening a database: a backup that cannot be written is a clear error."""
 
 from __future__ import annotations
 

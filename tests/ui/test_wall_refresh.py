@@ -1,4 +1,4 @@
-"""Review: the wall follows changes it did not make, and never keeps showing a failed write."""
+"""The wall follows changes it did not make, and never keeps showing a failed write."""
 
 from __future__ import annotations
 

@@ -1,31 +1,18 @@
-"""Review of the last board, CLI, column-id and sync tooltip changes.
-
-Each test showed something a user would meet (fixed since), on a real SQLite
-board through the real services and the real sync against the loopback JIRA
-of tests/sync.
-"""
+"""A card's sync tooltip promises only what the next sync will really send."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from sync.conftest import make_settings, map_default_columns
-from sync.fake_jira import FakeJira
 
 from kanban.services.board import BoardService
 from kanban.services.sync import SyncService, card_sync_notes
+from sync.conftest import make_settings, map_default_columns
+from sync.fake_jira import FakeJira
 
 PROMISE = "the next sync sends it"
 
 
-@pytest.fixture
-def fake() -> Iterator[FakeJira]:
-    server = FakeJira().start()
-    yield server
-    server.stop()
-
-
+# Unlike the conftest's ``sync``: one issue pulled already, its columns mapped.
 @pytest.fixture
 def sync(fake: FakeJira, service: BoardService) -> SyncService:
     map_default_columns(service)

@@ -1,8 +1,8 @@
-"""Review of the streamed first scan (#5): failing tests for the bugs found.
+"""A streamed scan that fails or races stores nothing wrong.
 
-Each test showed a bug in the commits that store a scan while git prints it;
-they pass since the fixes (a half-stored scan makes the next one full, dates git
-cannot fit are unknown, a source forgotten mid-scan stores nothing).
+Commits are stored while git prints them; a half-stored scan makes the next one
+full, dates git cannot fit are unknown, and a source forgotten mid-scan keeps no
+links.
 """
 
 from __future__ import annotations

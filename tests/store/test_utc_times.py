@@ -1,4 +1,4 @@
-"""Review findings on the repository: times are stored as UTC whatever zone they come in."""
+"""Times are stored as UTC whatever zone they come in, and compared as instants."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Review: the start paths `kanban --wall`, `kanban --me NAME` and `kanban --db X`."""
+"""The start paths `kanban --wall`, `kanban --me NAME` and `kanban --db X`."""
 
 from __future__ import annotations
 
@@ -26,19 +26,3 @@ def test_me_with_a_name_opens_the_window_not_the_cli() -> None:
     assert wants_gui(["--db", "board.db"])
     assert not wants_gui(["--db", "board.db", "list"])
     assert not wants_gui(["list", "--me"])
-
-
-def test_changing_who_i_am_updates_my_board_at_once(qtbot, window, team) -> None:
-    from kanban.ui.dialogs.settings import MeDialog
-
-    window.my_board_button.setChecked(True)
-    assert [lane.title for lane in window.controller.data.lanes] == ["Alice Smith"]
-    window.open_settings("MeDialog")
-    dialog = window._dialog
-    assert isinstance(dialog, MeDialog)
-    dialog.person_combo.setCurrentIndex(dialog.person_combo.findData("Bob Jones"))
-    dialog.save_button.click()
-    qtbot.waitUntil(lambda: window.me is not None and window.me.id == team.bob.id)
-    qtbot.waitUntil(lambda: [lane.title for lane in window.controller.data.lanes] == ["Bob Jones"])
-    assert team.cards["Rotate backups"] in window.scene.card_items
-    assert team.cards["Fix DNS forwarders"] not in window.scene.card_items

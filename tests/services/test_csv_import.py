@@ -1,4 +1,4 @@
-"""Review findings on the CSV import: no cell of a row is dropped without a word."""
+"""The CSV import: no cell of a row is dropped without a word."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Review: a card dragged again before its first move is written is not a conflict."""
+"""A card dragged again before its first move is written is not a conflict."""
 
 from __future__ import annotations
 
@@ -36,18 +36,3 @@ def test_second_drag_of_a_card_while_the_first_waits_for_the_database(
     assert service.card(card_id).column_id == team.review
     assert "someone else" not in window.statusBar().currentMessage()
     assert card_of(window, card_id).column_id == team.review
-
-
-def test_standup_switched_off_while_loading_leaves_no_highlight(
-    qtbot, window, service: BoardService, team: Team
-) -> None:
-    card_id = team.cards["Patch file servers"]
-    service.move_card(card_id, column="In progress", person="Bob Jones")
-    wait_idle(qtbot, window)
-    window.set_wall(True, full_screen=False)
-    # A quick double tap on the wall's toggle: on, then off before the load is back.
-    window.wall_standup.setChecked(True)
-    window.wall_standup.setChecked(False)
-    wait_idle(qtbot, window)
-    assert window.controller.highlighted == set()
-    assert not window.scene.card_items[card_id].highlighted
