@@ -410,7 +410,7 @@ def _event_record(
     ev: Event, title: str, col_names: dict[int, str], people: dict[int, Person]
 ) -> EventRecord:
     def col(value: object) -> str | None:
-        return col_names.get(value) if isinstance(value, int) else None  # type: ignore[arg-type]
+        return col_names.get(value) if isinstance(value, int) else None
 
     def person(value: object) -> str | None:
         return people[value].name if isinstance(value, int) and value in people else None

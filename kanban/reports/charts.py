@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import io
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
+from typing import cast
 
 import matplotlib.dates as mdates
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
+from numpy.typing import ArrayLike
 
 from kanban.reports.model import FlowData, ReportData
 
@@ -37,7 +42,7 @@ def _figure(size: tuple[float, float] = SIZE) -> Figure:
     return fig
 
 
-def _style(ax, title: str, ylabel: str) -> None:  # type: ignore[no-untyped-def]
+def _style(ax: Axes, title: str, ylabel: str) -> None:
     ax.set_title(title, fontsize=11, loc="left", fontweight="bold")
     ax.set_ylabel(ylabel, fontsize=9)
     ax.tick_params(labelsize=8)
@@ -47,10 +52,26 @@ def _style(ax, title: str, ylabel: str) -> None:  # type: ignore[no-untyped-def]
         ax.spines[side].set_visible(False)
 
 
-def _date_axis(ax) -> None:  # type: ignore[no-untyped-def]
+def _date_axis(ax: Axes) -> None:
     locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+def _dates(moments: Sequence[datetime]) -> ArrayLike:
+    """Datetimes as x values: matplotlib's date converter takes them as they are.
+
+    Its stubs only know numbers and arrays, not the units registry that converts
+    datetimes, so this is the one place that says so.
+    """
+    return cast("ArrayLike", list(moments))
+
+
+def _whole_numbers(ax: Axes) -> None:
+    """Ticks of the y axis on whole numbers only (counts of cards)."""
+    locator = ax.yaxis.get_major_locator()
+    if isinstance(locator, MaxNLocator):  # the default AutoLocator is one
+        locator.set_params(integer=True)
 
 
 def cumulative_flow(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | None:
@@ -63,7 +84,7 @@ def cumulative_flow(data: ReportData, size: tuple[float, float] = SIZE) -> Figur
     bands = list(reversed(flow.cfd))
     colours = [PALETTE[i % len(PALETTE)] for i in range(len(bands))]
     ax.stackplot(
-        list(flow.days),
+        _dates(flow.days),
         [list(s.values) for s in bands],
         labels=[s.name for s in bands],
         colors=colours,
@@ -79,17 +100,21 @@ def cumulative_flow(data: ReportData, size: tuple[float, float] = SIZE) -> Figur
 
 def cycle_time_scatter(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | None:
     flow = data.flow
-    dots = [r for r in flow.finished if r.cycle_days is not None]
+    dots = [
+        (r.done_at, r.cycle_days, r.blocked_days > 0)
+        for r in flow.finished
+        if r.cycle_days is not None
+    ]
     if not dots:
         return None
     fig = _figure(size)
     ax = fig.add_subplot()
-    smooth = [r for r in dots if r.blocked_days <= 0]
-    held = [r for r in dots if r.blocked_days > 0]
-    ax.scatter([r.done_at for r in smooth], [r.cycle_days for r in smooth], s=18,
+    smooth = [(at, days) for at, days, blocked in dots if not blocked]
+    held = [(at, days) for at, days, blocked in dots if blocked]
+    ax.scatter(_dates([at for at, _ in smooth]), [days for _, days in smooth], s=18,
                color=PALETTE[0], label="finished card", zorder=3)  # fmt: skip
     if held:
-        ax.scatter([r.done_at for r in held], [r.cycle_days for r in held], s=18,
+        ax.scatter(_dates([at for at, _ in held]), [days for _, days in held], s=18,
                    color=PALETTE[2], marker="D", label="was blocked on the way",
                    zorder=3)  # fmt: skip
     _cycle_percentile_lines(ax, flow, "")
@@ -111,7 +136,7 @@ def throughput(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | N
     ax.bar_label(bars, fontsize=8, padding=1)
     _style(ax, "Throughput per week (cards finished, week starting)", "cards")
     ax.tick_params(axis="x", labelrotation=45)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    _whole_numbers(ax)
     return fig
 
 
@@ -123,11 +148,11 @@ def wip_per_person(data: ReportData, size: tuple[float, float] = SIZE) -> Figure
     fig = _figure(size)
     ax = fig.add_subplot()
     for i, s in enumerate(series):
-        ax.step(list(flow.days), list(s.values), where="post", label=s.name, linewidth=1.6,
+        ax.step(_dates(flow.days), list(s.values), where="post", label=s.name, linewidth=1.6,
                 color=s.colour or PALETTE[i % len(PALETTE)])  # fmt: skip
     _style(ax, "Work in progress per person", "cards in progress")
     ax.set_ylim(bottom=0)
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    _whole_numbers(ax)
     _date_axis(ax)
     # Outside the axes: with several people the lines fill the whole plot.
     fig.legend(fontsize=8, loc="outside right upper", frameon=False)
@@ -199,7 +224,7 @@ def to_png(fig: Figure, dpi: int = 150) -> bytes:
     return buf.getvalue()
 
 
-def _cycle_percentile_lines(ax, flow: FlowData, prefix: str) -> None:  # type: ignore[no-untyped-def]
+def _cycle_percentile_lines(ax: Axes, flow: FlowData, prefix: str) -> None:
     """Dashed median and dotted 85th-percentile cycle-time lines, labelled at the right."""
     for value, name, style in (
         (flow.window_cycle.median, "median", "--"),

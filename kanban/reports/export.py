@@ -49,8 +49,8 @@ def format_for(path: Path, explicit: str | None = None) -> str:
         if fmt not in FORMATS:
             raise InvalidInput(f"Unknown report format '{explicit}'; use {', '.join(FORMATS)}.")
         return fmt
-    fmt = EXTENSIONS.get(path.suffix.lower())
-    if fmt is None:
+    named = EXTENSIONS.get(path.suffix.lower())
+    if named is None:
         if path.suffix.lower() == ".csv":
             raise InvalidInput(
                 f"'{path.name}': the CSV export holds two tables (cards and events) in one "
@@ -60,7 +60,7 @@ def format_for(path: Path, explicit: str | None = None) -> str:
             f"Cannot tell the report format from '{path.name}'; end the name with "
             ".pdf, .html, .md, .zip (CSV tables) or .json."
         )
-    return fmt
+    return named
 
 
 def _plain(value: Any) -> Any:
@@ -79,7 +79,8 @@ def to_jsonable(data: ReportData) -> dict[str, Any]:
             return {str(k): convert(v) for k, v in obj.items()}
         return _plain(obj)
 
-    return convert(data)  # type: ignore[no-any-return]
+    converted: dict[str, Any] = convert(data)  # a dataclass converts to a dict
+    return converted
 
 
 def render_json(data: ReportData) -> str:

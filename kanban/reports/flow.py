@@ -25,9 +25,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import pairwise
 from operator import attrgetter, itemgetter
+from typing import TypeVar
 
 from kanban.domain.model import Card, Column, ColumnKind, Event, LimitChange, Person
 from kanban.reports.model import Breach, Period, Series, Stats
+
+_V = TypeVar("_V")
+_D = TypeVar("_D")
 
 DAY = 86_400.0
 
@@ -76,7 +80,7 @@ class Timeline:
     synthetic: bool = False
 
     @staticmethod
-    def _at(steps: Sequence[tuple], moment: datetime, default: object) -> object:
+    def _at(steps: Sequence[tuple[datetime, _V]], moment: datetime, default: _D) -> _V | _D:
         # Steps are few per card, so a linear scan from the end beats building keys.
         for step in reversed(steps):
             if step[0] <= moment:
@@ -84,10 +88,10 @@ class Timeline:
         return default
 
     def column_at(self, moment: datetime) -> int | None:
-        return self._at(self.columns, moment, None)  # type: ignore[return-value]
+        return self._at(self.columns, moment, None)
 
     def person_at(self, moment: datetime) -> int | None:
-        return self._at(self.people, moment, None)  # type: ignore[return-value]
+        return self._at(self.people, moment, None)
 
     def archived_at(self, moment: datetime) -> bool:
         return bool(self._at(self.archived, moment, False))
@@ -216,6 +220,16 @@ def build_timelines(
     return timelines
 
 
+@dataclass(slots=True)
+class _Spell:
+    """A running WIP breach: whose limit, which limit, the peak so far, since when."""
+
+    name: str
+    limit: int
+    peak: int
+    start: datetime
+
+
 @dataclass(frozen=True, slots=True)
 class Sweep:
     """What one pass over all placement changes yields."""
@@ -293,7 +307,7 @@ def sweep(
     person_wip: dict[int, int] = {}
     cfd: dict[int, list[int]] = {cid: [] for cid in kinds}
     wip_series: dict[int, list[int]] = {p.id: [] for p in people}
-    open_breach: dict[tuple[str, int], list] = {}
+    open_breach: dict[tuple[str, int], _Spell] = {}
     breaches: list[Breach] = []
     done_kind, active_kind = ColumnKind.DONE, ColumnKind.ACTIVE
 
@@ -324,20 +338,20 @@ def sweep(
         # Only the cells the card left or entered can have crossed a limit.
         for c in (old_col, col) if col != old_col else (col,):
             if c in limits_col:
-                _track(open_breach, breaches, "column", c, names_col[c], visible[c],  # type: ignore[index]
-                       limits_col[c], at)  # type: ignore[index]  # fmt: skip
+                _track(open_breach, breaches, "column", c, names_col[c], visible[c],
+                       limits_col[c], at)  # fmt: skip
         for p in (old_pid, pid) if pid != old_pid else (pid,):
             if p in limits_person:
-                _track(open_breach, breaches, "person", p, names_person[p],  # type: ignore[index]
-                       person_wip.get(p, 0), limits_person[p], at)  # type: ignore[index]  # fmt: skip
+                _track(open_breach, breaches, "person", p, names_person[p],
+                       person_wip.get(p, 0), limits_person[p], at)  # fmt: skip
     while day_index < n_days:
         _sample(visible, archived_done, person_wip, cfd, wip_series)
         day_index += 1
     for change in changes[change_index:]:
         _new_limit(change, limits_col, limits_person, names_col, names_person, visible,
                    person_wip, open_breach, breaches)  # fmt: skip
-    for (scope, _key), (name, limit, peak, start) in open_breach.items():
-        breaches.append(Breach(scope, name, limit, peak, start, None))
+    for (scope, _key), spell in open_breach.items():
+        breaches.append(Breach(scope, spell.name, spell.limit, spell.peak, spell.start, None))
     in_period = [
         b
         for b in breaches
@@ -355,7 +369,7 @@ def _new_limit(
     names_person: Mapping[int, str],
     visible: Mapping[int, int],
     person_wip: Mapping[int, int],
-    open_breach: dict[tuple[str, int], list],
+    open_breach: dict[tuple[str, int], _Spell],
     breaches: list[Breach],
 ) -> None:
     """Apply a limit change at its moment: end the running breach, maybe start one."""
@@ -369,7 +383,9 @@ def _new_limit(
         limits[key] = change.after
     spell = open_breach.pop((change.scope, key), None)
     if spell is not None:
-        breaches.append(Breach(change.scope, spell[0], spell[1], spell[2], spell[3], change.at))
+        breaches.append(
+            Breach(change.scope, spell.name, spell.limit, spell.peak, spell.start, change.at)
+        )
     if change.after is not None:
         count = visible.get(key, 0) if column else person_wip.get(key, 0)
         _track(open_breach, breaches, change.scope, key, names[key], count, change.after,
@@ -377,7 +393,7 @@ def _new_limit(
 
 
 def _track(
-    open_breach: dict[tuple[str, int], list],
+    open_breach: dict[tuple[str, int], _Spell],
     breaches: list[Breach],
     scope: str,
     key: int,
@@ -389,12 +405,12 @@ def _track(
     spell = open_breach.get((scope, key))
     if count > limit:
         if spell is None:
-            open_breach[(scope, key)] = [name, limit, count, at]
+            open_breach[(scope, key)] = _Spell(name, limit, count, at)
         else:
-            spell[2] = max(spell[2], count)
+            spell.peak = max(spell.peak, count)
     elif spell is not None:
         del open_breach[(scope, key)]
-        breaches.append(Breach(scope, spell[0], spell[1], spell[2], spell[3], at))
+        breaches.append(Breach(scope, spell.name, spell.limit, spell.peak, spell.start, at))
 
 
 def _sample(

@@ -9,7 +9,7 @@ sentence, never an empty table.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, tzinfo
 
 from kanban.domain.words import plural
 from kanban.reports.model import CardLine, ReportData, Stats
@@ -59,10 +59,10 @@ def days(value: float | None) -> str:
     return f"{value:.1f} d"
 
 
-def when(moment: datetime | None, tz: object = None) -> str:
+def when(moment: datetime | None, tz: tzinfo | None = None) -> str:
     if moment is None:
         return "–"
-    local = moment.astimezone(tz) if tz is not None else moment  # type: ignore[arg-type]
+    local = moment.astimezone(tz) if tz is not None else moment
     return f"{local:%a %d %b %Y}"
 
 
@@ -137,8 +137,8 @@ def build_blocks(data: ReportData) -> list[Block]:
         limit = f" (limit {person.wip_limit})" if person.wip_limit is not None else " (no limit)"
         head = f"{person.name} – {plural(person.wip, 'card')} in progress{limit}"
         blocks: list[Block] = [Heading(3, head)]
-        if person.over_limit:
-            blocks.append(Para(f"Over the WIP limit by {person.wip - person.wip_limit}.", "alert"))  # type: ignore[operator]
+        if person.over_limit and person.wip_limit is not None:  # over_limit needs a limit
+            blocks.append(Para(f"Over the WIP limit by {person.wip - person.wip_limit}.", "alert"))
         if person.doing:
             blocks.append(Table(
                 ("Doing now", "Column", "In progress"),
