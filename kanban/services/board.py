@@ -9,15 +9,16 @@ Undo and redo replay the caller's own history (see ``kanban.domain.history``).
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import logging
 import re
-import uuid
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from types import EllipsisType
+from typing import Any, Self
 
 from sqlalchemy import Connection, Engine
 
@@ -41,6 +42,7 @@ from kanban.domain.model import (
     RuleSettings,
     Source,
 )
+from kanban.domain.placement import placement_values
 from kanban.domain.rules import Violation
 from kanban.domain.wip import WipSummary, count_wip, summarize
 from kanban.errors import (
@@ -51,6 +53,7 @@ from kanban.errors import (
     RuleViolationError,
     UserError,
 )
+from kanban.services.unit_of_work import ChangeResult, UnitOfWork, card_values
 from kanban.store import db, repo
 
 log = logging.getLogger(__name__)
@@ -58,27 +61,11 @@ log = logging.getLogger(__name__)
 JIRA_KEY_RE = re.compile(r"^[A-Z][A-Z0-9_]+-[1-9][0-9]*$")
 COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 UNDO_WINDOW = 2000
-DEFAULT_COLUMNS: tuple[tuple[str, ColumnKind], ...] = (
-    ("Task pool", ColumnKind.POOL),
-    ("In progress", ColumnKind.ACTIVE),
-    ("Review", ColumnKind.ACTIVE),
-    ("Done", ColumnKind.DONE),
-)
 # Fields a plain edit may change; placement has its own use cases.
 EDITABLE = ("title", "description", "size_days", "labels", "project", "due_date", "jira_key")
-PLACEMENT = ("column_id", "person_id", "position", "archived")
 # Position drifts when neighbours move, so it is not proof that someone else
 # changed the card since the change we are about to undo.
 _NOT_COMPARED_FOR_UNDO = frozenset({"position"})
-
-
-@dataclass(frozen=True, slots=True)
-class ChangeResult:
-    """What a use case did: the card as written and the violations overridden."""
-
-    card: Card
-    change_id: str
-    overridden: tuple[Violation, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,15 +132,12 @@ def validate_jira_key(key: str | None) -> str | None:
     return cleaned
 
 
-def _jsonable_card_values(card: Card, fields: Iterable[str]) -> dict[str, Any]:
-    return {f: repo.jsonable(getattr(card, f)) for f in fields}
-
-
 class BoardService:
     """The board's use cases over one database.
 
     Args:
-        engine: from :func:`kanban.store.db.open_database`.
+        engine: from :func:`kanban.store.db.open_database` (which seeds a new
+            board, so constructing a service writes nothing).
         actor: who is making the changes (a person's name or the OS user).
         url: the database URL, used in error messages.
     """
@@ -162,9 +146,11 @@ class BoardService:
         self.engine = engine
         self.actor = actor
         self.url = url or str(engine.url)
-        with self._write() as conn:
-            if not repo.board_exists(conn):
-                self._seed(conn)
+        # Set only on the copy that batch() yields, never on a shared instance.
+        self._batch: _Batch | None = None
+        # Transitional (#10): the batch connection the private _write()/_read() of
+        # services/sync.py join; remove with them.
+        self._batch_conn: Connection | None = None
 
     @classmethod
     def open(cls, url: str, actor: str) -> BoardService:
@@ -176,38 +162,107 @@ class BoardService:
     # --- transactions -------------------------------------------------------
 
     @contextlib.contextmanager
-    def _write(self) -> Iterator[Connection]:
-        """A write transaction; database failures the user can fix become StorageError."""
-        if getattr(self, "_batch_conn", None) is not None:
-            with self._in_batch() as conn:
-                yield conn
-            return
-        with db.known_errors(self.url), db.write_transaction(self.engine) as conn:
-            yield conn
-
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[Connection]:
-        if getattr(self, "_batch_conn", None) is not None:
-            with self._in_batch() as conn:
+    def reading(self) -> Iterator[Connection]:
+        """A read transaction: one consistent view for several ``repo`` queries."""
+        if self._batch is not None:
+            with self._batch.savepoint(self.url) as conn:
                 yield conn
             return
         with db.known_errors(self.url), db.read_transaction(self.engine) as conn:
             yield conn
 
-    def _seed(self, conn: Connection) -> None:
-        repo.save_board(conn)
-        for order, (name, kind) in enumerate(DEFAULT_COLUMNS):
-            repo.insert_column(conn, values={"name": name, "kind": kind.value, "order": order})
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[UnitOfWork]:
+        """A write transaction, as a :class:`UnitOfWork` acting as this service's actor.
+
+        Database failures the user can fix (locked, read-only, full) become
+        :class:`~kanban.errors.StorageError`. Inside :meth:`batch` it is a
+        savepoint of the batch's transaction.
+        """
+        if self._batch is not None:
+            with self._batch.savepoint(self.url) as conn:
+                yield UnitOfWork(conn, self.actor, self.url)
+            return
+        with db.known_errors(self.url), db.write_transaction(self.engine) as conn:
+            yield UnitOfWork(conn, self.actor, self.url)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Self]:
+        """Several use cases in one write transaction: ``with board.batch() as b:``.
+
+        Yields a copy of this service bound to the one transaction; call the use
+        cases on it. Either all of them are stored or, if the block raises, none.
+        Each use case inside runs in a savepoint, so one that fails (a rule
+        refusing a row) leaves the others in place when the caller catches its
+        error. This service itself is untouched: other threads using it meanwhile
+        open their own transactions. Inside a batch, ``batch()`` joins it. Used
+        by the CSV import, board replacement, the demo generator and JIRA sync.
+        """
+        if self._batch is not None:
+            yield self
+            return
+        with db.known_errors(self.url), db.write_transaction(self.engine) as conn:
+            bound = copy.copy(self)
+            bound._batch = _Batch(conn)
+            self._batch_conn = conn  # transitional (#10), for services/sync.py
+            try:
+                yield bound
+            finally:
+                self._batch_conn = None
+                bound._batch.close()
+
+    # Transitional (#10): services/sync.py and tests/reports still call these
+    # private names; they go once those switch to reading()/writing().
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Connection]:
+        if self._batch_conn is not None:
+            with _Batch(self._batch_conn).savepoint(self.url) as conn:
+                yield conn
+            return
+        with self.reading() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        if self._batch_conn is not None:
+            with _Batch(self._batch_conn).savepoint(self.url) as conn:
+                yield conn
+            return
+        with self.writing() as uow:
+            yield uow.conn
+
+    def _commit_change(
+        self,
+        conn: Connection,
+        card: Card,
+        values: dict[str, Any],
+        kind: EventKind,
+        override_reason: str | None,
+        violations: Sequence[Violation],
+        source: Source,
+        at: datetime | None = None,
+        change_id: str | None = None,
+    ) -> ChangeResult:
+        return UnitOfWork(conn, self.actor, self.url).commit_change(
+            card,
+            values,
+            kind,
+            source=source,
+            override_reason=override_reason,
+            violations=violations,
+            at=at,
+            change_id=change_id,
+        )
 
     # --- reading ------------------------------------------------------------
 
     def snapshot(self) -> BoardSnapshot:
-        with self._read() as conn:
+        with self.reading() as conn:
             return repo.load_snapshot(conn)
 
     def last_event_id(self) -> int:
         """A cheap change marker: the wall polls it and reloads when it moves."""
-        with self._read() as conn:
+        with self.reading() as conn:
             return repo.last_event_id(conn)
 
     def wip(self, snapshot: BoardSnapshot | None = None) -> WipSummary:
@@ -215,11 +270,11 @@ class BoardService:
         return count_wip(snap.columns, snap.cards)
 
     def card(self, ref: str) -> Card:
-        with self._read() as conn:
+        with self.reading() as conn:
             return repo.find_card(conn, ref=ref)
 
     def history(self, ref: str | None = None) -> list[Event]:
-        with self._read() as conn:
+        with self.reading() as conn:
             if ref is None:
                 return repo.events(conn)
             card = repo.find_card(conn, ref=ref)
@@ -231,28 +286,28 @@ class BoardService:
         until: datetime | None = None,
         after_id: int | None = None,
     ) -> list[Event]:
-        with self._read() as conn:
+        with self.reading() as conn:
             return repo.events(conn, since=since, until=until, after_id=after_id)
 
     def cards_moved_since(self, since: datetime) -> set[str]:
-        with self._read() as conn:
+        with self.reading() as conn:
             return repo.moved_cards_since(conn, since=since)
 
     def columns(self) -> list[Column]:
-        with self._read() as conn:
+        with self.reading() as conn:
             return repo.list_columns(conn)
 
     def people(self, include_inactive: bool = True) -> list[Person]:
-        with self._read() as conn:
+        with self.reading() as conn:
             return repo.list_people(conn, include_inactive=include_inactive)
 
     def rules(self) -> RuleSettings:
-        with self._read() as conn:
+        with self.reading() as conn:
             return repo.load_rules(conn)[2]
 
     def list_cards(self, flt: CardFilter | None = None) -> list[Card]:
         flt = flt or CardFilter()
-        with self._read() as conn:
+        with self.reading() as conn:
             cards = repo.list_cards(conn, include_archived=flt.include_archived)
             columns = repo.list_columns(conn)
             people = repo.list_people(conn)
@@ -279,11 +334,11 @@ class BoardService:
         return result
 
     def resolve_column(self, ref: str | int) -> Column:
-        with self._read() as conn:
+        with self.reading() as conn:
             return _match_column(repo.list_columns(conn), ref)
 
     def resolve_person(self, ref: str | int) -> Person:
-        with self._read() as conn:
+        with self.reading() as conn:
             return _match_person(repo.list_people(conn), ref)
 
     # --- card use cases -----------------------------------------------------
@@ -319,7 +374,8 @@ class BoardService:
         key = validate_jira_key(jira_key)
         reason = validate_reason(not_ready_reason, "Not ready") if not_ready_reason else None
         at = created_at or repo.now()
-        with self._write() as conn:
+        with self.writing() as uow:
+            conn = uow.conn
             snap = repo.load_frame(conn)
             col = snap.pool if column is None else _match_column(snap.columns, column)
             person_obj = _match_person(snap.people, person) if person is not None else None
@@ -337,9 +393,9 @@ class BoardService:
                     wip=wip,
                     settings=snap.rules,
                 )
-            self._check_rules(title, violations, override_reason)
+            _check_rules(title, violations, override_reason)
             if key:
-                self._ensure_key_free(conn, key, None)
+                _ensure_key_free(conn, key, None)
             person_id = person_obj.id if person_obj else None
             n = repo.cell_size(conn, column_id=col.id, person_id=person_id)
             pos = n if position is None else max(0, min(position, n))
@@ -368,12 +424,10 @@ class BoardService:
                 "archived": False,
             }
             repo.insert_card(conn, values=values)
-            card = repo.get_card(conn, card_id=values["id"])
-            assert card is not None  # noqa: S101 - just inserted in this transaction
-            change_id = str(uuid.uuid4())
-            after = _jsonable_card_values(card, repo.CARD_FIELDS)
-            self._append(
-                conn,
+            card = uow.written(values["id"])
+            change_id = uow.new_change_id()
+            after = card_values(card, repo.CARD_FIELDS)
+            uow.append_event(
                 card,
                 change_id,
                 EventKind.CREATED,
@@ -417,8 +471,9 @@ class BoardService:
                 clean[name] = value or ""
             else:
                 clean[name] = value
-        with self._write() as conn:
-            card = self._load(conn, ref, expected_revision)
+        with self.writing() as uow:
+            conn = uow.conn
+            card = _load(conn, ref, expected_revision)
             changed = {
                 k: v
                 for k, v in clean.items()
@@ -429,11 +484,16 @@ class BoardService:
             violations: list[Violation] = []
             if "size_days" in changed and changed["size_days"] > card.size_days:
                 violations = rules_mod.check_size(changed["size_days"], repo.load_rules(conn)[2])
-            self._check_rules(card.title, violations, override_reason)
+            _check_rules(card.title, violations, override_reason)
             if changed.get("jira_key"):
-                self._ensure_key_free(conn, changed["jira_key"], card.id)
-            return self._commit_change(
-                conn, card, changed, EventKind.EDITED, override_reason, violations, source
+                _ensure_key_free(conn, changed["jira_key"], card.id)
+            return uow.commit_change(
+                card,
+                changed,
+                EventKind.EDITED,
+                source=source,
+                override_reason=override_reason,
+                violations=violations,
             )
 
     def move_card(
@@ -450,7 +510,7 @@ class BoardService:
         at: datetime | None = None,
         block_reason: str | None = None,
         unblock: bool = False,
-        project: str | None | type[Ellipsis] = ...,  # type: ignore[valid-type]
+        project: str | None | EllipsisType = ...,
     ) -> ChangeResult:
         """Move a card to another column, lane or position.
 
@@ -463,8 +523,9 @@ class BoardService:
         """
         if block_reason is not None:
             block_reason = validate_reason(block_reason, "Marking a card not ready")
-        with self._write() as conn:
-            card = self._load(conn, ref, expected_revision)
+        with self.writing() as uow:
+            conn = uow.conn
+            card = _load(conn, ref, expected_revision)
             if card.archived:
                 raise UserError(
                     f"Card '{card.title}' is archived, so it has no place on the board; "
@@ -490,8 +551,8 @@ class BoardService:
                 wip=summarize(snap.columns, repo.cell_counts(conn)),
                 settings=snap.rules,
             )
-            self._check_rules(card.title, violations, override_reason)
-            values = _placement_values(
+            _check_rules(card.title, violations, override_reason)
+            values = placement_values(
                 card,
                 target,
                 person_obj.id if person_obj else None,
@@ -507,28 +568,31 @@ class BoardService:
                 kind = EventKind.MOVED
                 if values["column_id"] == card.column_id and values["person_id"] != card.person_id:
                     kind = EventKind.ASSIGNED
-                moved = self._commit_change(
-                    conn, card, values, kind, override_reason, violations, source, at=at
+                moved = uow.commit_change(
+                    card,
+                    values,
+                    kind,
+                    source=source,
+                    override_reason=override_reason,
+                    violations=violations,
+                    at=at,
                 )
             if project is not ...:
-                new_project = _clean_project(project)  # type: ignore[arg-type]
+                new_project = _clean_project(project)
                 if new_project != moved.card.project:
-                    edited = self._commit_change(
-                        conn,
+                    edited = uow.commit_change(
                         moved.card,
                         {"project": new_project},
                         EventKind.EDITED,
-                        None,
-                        [],
-                        source,
+                        source=source,
                         at=at,
                         change_id=moved.change_id or None,
                     )
                     moved = ChangeResult(edited.card, edited.change_id, moved.overridden)
             if block_reason is not None:
-                marked = self._block_in(conn, moved.card, block_reason, source, at, moved.change_id)
+                marked = _block_in(uow, moved.card, block_reason, source, at, moved.change_id)
             elif unblock and moved.card.not_ready:
-                marked = self._unblock_in(conn, moved.card, source, at, moved.change_id)
+                marked = _unblock_in(uow, moved.card, source, at, moved.change_id)
             else:
                 return moved
             return ChangeResult(marked.card, marked.change_id or moved.change_id, moved.overridden)
@@ -547,7 +611,7 @@ class BoardService:
         A pool card has no lane, so assigning it starts it: it moves into the
         person's lane in the first active column, through the board's rules.
         """
-        with self._read() as conn:
+        with self.reading() as conn:
             snap = repo.load_frame(conn)
             card = repo.find_card(conn, ref=ref)
         column: int | None = None
@@ -577,27 +641,9 @@ class BoardService:
     ) -> ChangeResult:
         """Mark a card not ready, with the reason it waits (``at`` backdates, as in move_card)."""
         cleaned = validate_reason(reason, "Marking a card not ready")
-        with self._write() as conn:
-            card = self._load(conn, ref, expected_revision)
-            return self._block_in(conn, card, cleaned, source, at)
-
-    def _block_in(
-        self,
-        conn: Connection,
-        card: Card,
-        reason: str,
-        source: Source,
-        at: datetime | None,
-        change_id: str | None = None,
-    ) -> ChangeResult:
-        if card.not_ready and card.not_ready_reason == reason:
-            return ChangeResult(card, "")
-        values: dict[str, Any] = {"not_ready": True, "not_ready_reason": reason}
-        if not card.not_ready:
-            values["not_ready_since"] = at or repo.now()
-        return self._commit_change(
-            conn, card, values, EventKind.BLOCKED, None, [], source, at=at, change_id=change_id
-        )
+        with self.writing() as uow:
+            card = _load(uow.conn, ref, expected_revision)
+            return _block_in(uow, card, cleaned, source, at)
 
     def unblock(
         self,
@@ -607,35 +653,20 @@ class BoardService:
         source: Source = Source.LOCAL,
         at: datetime | None = None,
     ) -> ChangeResult:
-        with self._write() as conn:
-            card = self._load(conn, ref, expected_revision)
+        with self.writing() as uow:
+            card = _load(uow.conn, ref, expected_revision)
             if not card.not_ready:
                 raise UserError(f"Card '{card.title}' is not marked not ready; nothing to do.")
-            return self._unblock_in(conn, card, source, at)
-
-    def _unblock_in(
-        self,
-        conn: Connection,
-        card: Card,
-        source: Source,
-        at: datetime | None,
-        change_id: str | None = None,
-    ) -> ChangeResult:
-        values = {"not_ready": False, "not_ready_reason": None, "not_ready_since": None}
-        return self._commit_change(
-            conn, card, values, EventKind.UNBLOCKED, None, [], source, at=at, change_id=change_id
-        )
+            return _unblock_in(uow, card, source, at)
 
     def archive(
         self, ref: str, *, expected_revision: int | None = None, source: Source = Source.LOCAL
     ) -> ChangeResult:
-        with self._write() as conn:
-            card = self._load(conn, ref, expected_revision)
+        with self.writing() as uow:
+            card = _load(uow.conn, ref, expected_revision)
             if card.archived:
                 raise UserError(f"Card '{card.title}' is already archived.")
-            return self._commit_change(
-                conn, card, {"archived": True}, EventKind.ARCHIVED, None, [], source
-            )
+            return uow.commit_change(card, {"archived": True}, EventKind.ARCHIVED, source=source)
 
     def restore(
         self,
@@ -651,8 +682,9 @@ class BoardService:
         full column or a person at their limit refuses it (enforce) or wants a
         reason (warn).
         """
-        with self._write() as conn:
-            card = self._load(conn, ref, expected_revision)
+        with self.writing() as uow:
+            conn = uow.conn
+            card = _load(conn, ref, expected_revision)
             if not card.archived:
                 raise UserError(f"Card '{card.title}' is not archived.")
             snap = repo.load_frame(conn)
@@ -672,10 +704,15 @@ class BoardService:
                 )
                 if v.rule is Rule.WIP_LIMITS
             ]
-            self._check_rules(card.title, violations, override_reason)
+            _check_rules(card.title, violations, override_reason)
             values = {"archived": False, "position": None}
-            return self._commit_change(
-                conn, card, values, EventKind.RESTORED, override_reason, violations, source
+            return uow.commit_change(
+                card,
+                values,
+                EventKind.RESTORED,
+                source=source,
+                override_reason=override_reason,
+                violations=violations,
             )
 
     # --- undo / redo ---------------------------------------------------------
@@ -690,80 +727,31 @@ class BoardService:
         return undo, redo, dict(groups)
 
     def can_undo(self) -> tuple[bool, bool]:
-        with self._read() as conn:
+        with self.reading() as conn:
             undo, redo, _ = self._stacks(conn)
         return bool(undo), bool(redo)
 
     def undo(self) -> list[Card]:
         """Undo the caller's last change that is not undone yet."""
-        with self._write() as conn:
+        with self.writing() as uow:
+            conn = uow.conn
             undo, _redo, groups = self._stacks(conn)
             if not undo:
                 raise NothingToUndo("Nothing to undo: you have made no change since the last undo.")
             target = undo[-1]
             events = groups.get(target) or repo.change_events(conn, change_id=target)
-            return self._replay(conn, events, EventKind.UNDO, target)
+            return _replay(uow, events, EventKind.UNDO, target)
 
     def redo(self) -> list[Card]:
         """Redo the last change undone, if nothing new was done since."""
-        with self._write() as conn:
+        with self.writing() as uow:
+            conn = uow.conn
             _undo, redo, groups = self._stacks(conn)
             if not redo:
                 raise NothingToUndo("Nothing to redo.")
             undo_change = redo[-1]
             events = groups.get(undo_change) or repo.change_events(conn, change_id=undo_change)
-            return self._replay(conn, events, EventKind.REDO, undo_change)
-
-    def _replay(
-        self,
-        conn: Connection,
-        events: list[Event],
-        kind: EventKind,
-        target_change: str,
-    ) -> list[Card]:
-        """Write back each event's ``before`` (newest first), if the card is still as it left it.
-
-        Undo replays the target change; redo replays the undo change, whose
-        ``before`` is the state the undo started from.
-        """
-        change_id = str(uuid.uuid4())
-        cards: list[Card] = []
-        for ev in reversed(events):
-            card = repo.get_card(conn, card_id=ev.card_id)
-            if card is None:
-                raise NotFound(f"The card of that change ({ev.card_id}) no longer exists.")
-            expected = ev.after
-            for name, value in expected.items():
-                if name in _NOT_COMPARED_FOR_UNDO:
-                    continue
-                if repo.jsonable(getattr(card, name)) != value:
-                    raise UserError(
-                        f"Cannot {kind.value} on card '{card.title}': it was changed since "
-                        f"({name.replace('_', ' ')}). Change it by hand instead."
-                    )
-            values = {k: repo.from_jsonable(k, v) for k, v in ev.before.items()}
-            if values.get("jira_key"):
-                # Another card may have taken the key since; the UNIQUE index would fail.
-                try:
-                    self._ensure_key_free(conn, values["jira_key"], card.id)
-                except InvalidInput as exc:
-                    raise UserError(f"Cannot {kind.value} on card '{card.title}': {exc}") from None
-            fields = list(self._write_card(conn, card, values))
-            written = repo.get_card(conn, card_id=card.id)
-            assert written is not None  # noqa: S101
-            before_now = _jsonable_card_values(card, fields)
-            after_now = _jsonable_card_values(written, fields)
-            self._append(
-                conn,
-                written,
-                change_id,
-                kind,
-                before_now,
-                after_now,
-                target_change=target_change,
-            )
-            cards.append(written)
-        return cards
+            return _replay(uow, events, EventKind.REDO, undo_change)
 
     # --- board settings ------------------------------------------------------
 
@@ -775,7 +763,8 @@ class BoardService:
                 f"Unknown rule or mode ({rule} {mode}). Rules: "
                 f"{', '.join(r.value for r in Rule)}; modes: off, warn, enforce."
             ) from exc
-        with self._write() as conn:
+        with self.writing() as uow:
+            conn = uow.conn
             current = repo.load_rules(conn)[2]
             modes = dict(current.modes)
             modes[rule_e] = mode_e
@@ -785,14 +774,16 @@ class BoardService:
 
     def set_max_card_days(self, days: float) -> RuleSettings:
         value = validate_size(days)
-        with self._write() as conn:
+        with self.writing() as uow:
+            conn = uow.conn
             current = repo.load_rules(conn)[2]
             new = RuleSettings(dict(current.modes), value)
             repo.save_board(conn, rules=new)
             return new
 
     def set_board(self, *, name: str | None = None, grouping: Grouping | str | None = None) -> None:
-        with self._write() as conn:
+        with self.writing() as uow:
+            conn = uow.conn
             repo.save_board(
                 conn,
                 name=name.strip() if name else None,
@@ -812,7 +803,8 @@ class BoardService:
         name = _clean_name(name, "column")
         kind_e = _column_kind(kind)
         _check_limits(wip_min, wip_max)
-        with self._write() as conn:
+        with self.writing() as uow:
+            conn = uow.conn
             columns = repo.list_columns(conn)
             if any(c.name.lower() == name.lower() for c in columns):
                 raise InvalidInput(f"There is already a column named '{name}'.")
@@ -834,7 +826,7 @@ class BoardService:
             )
             ids = [c.id for c in columns]
             ids.insert(order, new_id)
-            self._renumber_columns(conn, ids)
+            _renumber_columns(conn, ids)
             return next(c for c in repo.list_columns(conn) if c.id == new_id)
 
     def update_column(
@@ -843,8 +835,8 @@ class BoardService:
         *,
         name: str | None = None,
         kind: ColumnKind | str | None = None,
-        wip_min: int | None | type[Ellipsis] = ...,  # type: ignore[valid-type]
-        wip_max: int | None | type[Ellipsis] = ...,  # type: ignore[valid-type]
+        wip_min: int | None | EllipsisType = ...,
+        wip_max: int | None | EllipsisType = ...,
         jira_statuses: Sequence[str] | None = None,
         position: int | None = None,
         at: datetime | None = None,
@@ -853,7 +845,8 @@ class BoardService:
 
         ``at`` dates a limit change in the past (the demo board's set-up); default now.
         """
-        with self._write() as conn:
+        with self.writing() as uow:
+            conn = uow.conn
             columns = repo.list_columns(conn)
             col = _match_column(columns, ref)
             values: dict[str, Any] = {}
@@ -875,22 +868,23 @@ class BoardService:
                     values["kind"] = kind_e.value
             new_min = col.wip_min if wip_min is ... else wip_min
             new_max = col.wip_max if wip_max is ... else wip_max
-            _check_limits(new_min, new_max)  # type: ignore[arg-type]
+            _check_limits(new_min, new_max)
             values["wip_min"] = new_min
             values["wip_max"] = new_max
             if jira_statuses is not None:
                 values["jira_statuses"] = list(jira_statuses)
             repo.update_column(conn, column_id=col.id, values=values)
             if new_max != col.wip_max:
-                self._limit_changed(conn, "column", col.id, col.wip_max, new_max, at)  # type: ignore[arg-type]
+                _limit_changed(uow, "column", col.id, col.wip_max, new_max, at)
             if position is not None:
                 ids = [c.id for c in columns if c.id != col.id]
                 ids.insert(max(0, min(position, len(ids))), col.id)
-                self._renumber_columns(conn, ids)
+                _renumber_columns(conn, ids)
             return next(c for c in repo.list_columns(conn) if c.id == col.id)
 
     def remove_column(self, ref: str | int) -> None:
-        with self._write() as conn:
+        with self.writing() as uow:
+            conn = uow.conn
             columns = repo.list_columns(conn)
             col = _match_column(columns, ref)
             if col.kind is ColumnKind.POOL:
@@ -904,24 +898,7 @@ class BoardService:
             repo.delete_column(conn, column_id=col.id)
             # SQLite may give its id to the next new column: no history may carry over.
             repo.delete_limit_changes(conn, scope="column", target_id=col.id)
-            self._renumber_columns(conn, [c.id for c in columns if c.id != col.id])
-
-    def _limit_changed(
-        self,
-        conn: Connection,
-        scope: str,
-        target_id: int,
-        before: int | None,
-        after: int | None,
-        at: datetime | None = None,
-    ) -> None:
-        repo.insert_limit_change(
-            conn, LimitChange(at or repo.now(), self.actor, scope, target_id, before, after)
-        )
-
-    def _renumber_columns(self, conn: Connection, ids: Sequence[int]) -> None:
-        for order, cid in enumerate(ids):
-            repo.update_column(conn, column_id=cid, values={"order": order})
+            _renumber_columns(conn, [c.id for c in columns if c.id != col.id])
 
     def add_person(
         self,
@@ -937,7 +914,8 @@ class BoardService:
         name = _clean_name(name, "person")
         if wip_limit is not None and wip_limit < 0:
             raise InvalidInput("A WIP limit cannot be negative.")
-        with self._write() as conn:
+        with self.writing() as uow:
+            conn = uow.conn
             people = repo.list_people(conn)
             if any(p.name.lower() == name.lower() for p in people):
                 raise InvalidInput(f"There is already a person named '{name}'.")
@@ -969,11 +947,12 @@ class BoardService:
         jira_user: str | None = None,
         email: str | None = None,
         colour: str | None = None,
-        wip_limit: int | None | type[Ellipsis] = ...,  # type: ignore[valid-type]
+        wip_limit: int | None | EllipsisType = ...,
         active: bool | None = None,
         position: int | None = None,
     ) -> Person:
-        with self._write() as conn:
+        with self.writing() as uow:
+            conn = uow.conn
             people = repo.list_people(conn)
             person = _match_person(people, ref)
             values: dict[str, Any] = {}
@@ -989,7 +968,7 @@ class BoardService:
             if colour is not None:
                 values["colour"] = _clean_colour(colour)
             if wip_limit is not ...:
-                if wip_limit is not None and wip_limit < 0:  # type: ignore[operator]
+                if wip_limit is not None and wip_limit < 0:
                     raise InvalidInput("A WIP limit cannot be negative.")
                 values["wip_limit"] = wip_limit
             if active is not None:
@@ -997,182 +976,13 @@ class BoardService:
             if values:
                 repo.update_person(conn, person_id=person.id, values=values)
             if "wip_limit" in values and values["wip_limit"] != person.wip_limit:
-                self._limit_changed(
-                    conn, "person", person.id, person.wip_limit, values["wip_limit"]
-                )
+                _limit_changed(uow, "person", person.id, person.wip_limit, values["wip_limit"])
             if position is not None:
                 ids = [p.id for p in people if p.id != person.id]
                 ids.insert(max(0, min(position, len(ids))), person.id)
                 for i, person_id in enumerate(ids):
                     repo.update_person(conn, person_id=person_id, values={"order": i})
             return next(p for p in repo.list_people(conn) if p.id == person.id)
-
-    # --- internals -----------------------------------------------------------
-
-    def _load(self, conn: Connection, ref: str, expected_revision: int | None) -> Card:
-        card = repo.find_card(conn, ref=ref)
-        if expected_revision is not None and card.revision != expected_revision:
-            raise ConflictError(card.title, card.id, expected_revision, card.revision)
-        return card
-
-    def _ensure_key_free(self, conn: Connection, key: str, card_id: str | None) -> None:
-        try:
-            other = repo.find_card(conn, ref=key)
-        except NotFound:
-            return
-        if other.id != card_id:
-            raise InvalidInput(
-                f"{key} is already on card '{other.title}'; a JIRA key links one card."
-            )
-
-    def _check_rules(
-        self, title: str, violations: Sequence[Violation], override_reason: str | None
-    ) -> None:
-        allowed, needs_reason = rules_mod.decide(violations, override_reason)
-        if not allowed:
-            raise RuleViolationError(title, violations, needs_reason)
-
-    def _write_card(self, conn: Connection, card: Card, values: dict[str, Any]) -> dict[str, Any]:
-        """Write values, keeping every cell's positions dense; return what was written."""
-        values = dict(values)
-        if any(k in values for k in PLACEMENT):
-            archived = values.get("archived", card.archived)
-            column_id = values.get("column_id", card.column_id)
-            person_id = values.get("person_id", card.person_id)
-            if not card.archived:
-                repo.shift_cell(
-                    conn,
-                    column_id=card.column_id,
-                    person_id=card.person_id,
-                    from_position=card.position + 1,
-                    delta=-1,
-                )
-            if archived:
-                values.setdefault("position", card.position)
-            else:
-                same_cell = (column_id, person_id) == card.cell and not card.archived
-                n = repo.cell_size(conn, column_id=column_id, person_id=person_id)
-                n -= 1 if same_cell else 0
-                wanted = values.get("position")
-                pos = n if wanted is None else max(0, min(int(wanted), n))
-                # Park the card out of the way so the shift below skips it.
-                if same_cell:
-                    repo.update_card_position(conn, card_id=card.id, position=-1)
-                repo.shift_cell(
-                    conn, column_id=column_id, person_id=person_id, from_position=pos, delta=1
-                )
-                values["position"] = pos
-        repo.update_card(conn, card=card, values=values, at=repo.now())
-        return values
-
-    def _commit_change(
-        self,
-        conn: Connection,
-        card: Card,
-        values: dict[str, Any],
-        kind: EventKind,
-        override_reason: str | None,
-        violations: Sequence[Violation],
-        source: Source,
-        at: datetime | None = None,
-        change_id: str | None = None,
-    ) -> ChangeResult:
-        """Write ``values`` and their event; ``change_id`` joins an earlier event of the
-        same transaction, so one undo takes both back."""
-        fields = list(self._write_card(conn, card, values))
-        written = repo.get_card(conn, card_id=card.id)
-        assert written is not None  # noqa: S101 - updated in this transaction
-        change_id = change_id or str(uuid.uuid4())
-        self._append(
-            conn,
-            written,
-            change_id,
-            kind,
-            _jsonable_card_values(card, fields),
-            _jsonable_card_values(written, fields),
-            # An automatic change (git, JIRA) always records why it happened; a
-            # local one only when the user overrode a rule.
-            reason=(
-                override_reason.strip()
-                if override_reason and (violations or source is not Source.LOCAL)
-                else None
-            ),
-            violations=violations,
-            source=source,
-            at=at,
-        )
-        if violations:
-            log.info(
-                "%s overrode %s on card %s: %s",
-                self.actor,
-                ",".join(sorted({v.rule.value for v in violations})),
-                card.id,
-                override_reason,
-            )
-        return ChangeResult(written, change_id, tuple(violations))
-
-    def _append(
-        self,
-        conn: Connection,
-        card: Card,
-        change_id: str,
-        kind: EventKind,
-        before: dict[str, Any],
-        after: dict[str, Any],
-        *,
-        reason: str | None = None,
-        violations: Sequence[Violation] = (),
-        source: Source = Source.LOCAL,
-        target_change: str | None = None,
-        at: datetime | None = None,
-    ) -> None:
-        rule_names = sorted({v.rule.value for v in violations})
-        repo.append_events(
-            conn,
-            events=[
-                {
-                    "card_id": card.id,
-                    "change_id": change_id,
-                    "actor": self.actor if source is Source.LOCAL else source.value,
-                    "at": at or repo.now(),
-                    "kind": kind.value,
-                    "before": before,
-                    "after": after,
-                    "reason": reason,
-                    "rules": ",".join(rule_names) or None,
-                    "source": source.value,
-                    "target_change": target_change,
-                }
-            ],
-        )
-
-    # --- batches: several use cases in one transaction ------------------------
-
-    @contextlib.contextmanager
-    def batch(self) -> Iterator[None]:
-        """Run the use cases called inside the block in one write transaction.
-
-        Either all of them are stored or, if the block raises, none. Used by the
-        CSV import (``--strict``) and the demo generator. Each use case inside
-        runs in a savepoint, so one that fails (a rule refusing a row) leaves the
-        others in place when the caller catches its error.
-        """
-        if getattr(self, "_batch_conn", None) is not None:
-            yield  # already inside a batch: join it
-            return
-        with db.known_errors(self.url), db.write_transaction(self.engine) as conn:
-            self._batch_conn: Connection | None = conn
-            try:
-                yield
-            finally:
-                self._batch_conn = None
-
-    @contextlib.contextmanager
-    def _in_batch(self) -> Iterator[Connection]:
-        conn = self._batch_conn
-        assert conn is not None  # noqa: S101 - only called inside batch()
-        with db.known_errors(self.url), conn.begin_nested():
-            yield conn
 
 
 PALETTE = (
@@ -1189,27 +999,8 @@ PALETTE = (
 )
 
 
-def _placement_values(
-    card: Card,
-    target: Column,
-    person_id: int | None,
-    position: int | None,
-    at: datetime,
-) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "column_id": target.id,
-        "person_id": None if target.kind is ColumnKind.POOL else person_id,
-        "position": position,
-    }
-    if target.id != card.column_id:
-        values["column_since"] = at
-        if target.kind is not ColumnKind.POOL and card.started_at is None:
-            values["started_at"] = at
-        if target.kind is ColumnKind.DONE:
-            values["done_at"] = at
-        elif card.done_at is not None:
-            values["done_at"] = None
-    return values
+# Transitional (#10): services/sync.py imports the old private name.
+_placement_values = placement_values
 
 
 def _probe_card(pool_id: int, size: float) -> Card:
@@ -1312,3 +1103,145 @@ def _check_limits(wip_min: int | None, wip_max: int | None) -> None:
             raise InvalidInput("WIP limits cannot be negative.")
     if wip_min is not None and wip_max is not None and wip_min > wip_max:
         raise InvalidInput(f"The WIP minimum ({wip_min}) is above the maximum ({wip_max}).")
+
+
+def _block_in(
+    uow: UnitOfWork,
+    card: Card,
+    reason: str,
+    source: Source,
+    at: datetime | None,
+    change_id: str | None = None,
+) -> ChangeResult:
+    if card.not_ready and card.not_ready_reason == reason:
+        return ChangeResult(card, "")
+    values: dict[str, Any] = {"not_ready": True, "not_ready_reason": reason}
+    if not card.not_ready:
+        values["not_ready_since"] = at or repo.now()
+    return uow.commit_change(
+        card, values, EventKind.BLOCKED, source=source, at=at, change_id=change_id
+    )
+
+
+def _unblock_in(
+    uow: UnitOfWork,
+    card: Card,
+    source: Source,
+    at: datetime | None,
+    change_id: str | None = None,
+) -> ChangeResult:
+    values = {"not_ready": False, "not_ready_reason": None, "not_ready_since": None}
+    return uow.commit_change(
+        card, values, EventKind.UNBLOCKED, source=source, at=at, change_id=change_id
+    )
+
+
+def _load(conn: Connection, ref: str, expected_revision: int | None) -> Card:
+    card = repo.find_card(conn, ref=ref)
+    if expected_revision is not None and card.revision != expected_revision:
+        raise ConflictError(card.title, card.id, expected_revision, card.revision)
+    return card
+
+
+def _ensure_key_free(conn: Connection, key: str, card_id: str | None) -> None:
+    try:
+        other = repo.find_card(conn, ref=key)
+    except NotFound:
+        return
+    if other.id != card_id:
+        raise InvalidInput(f"{key} is already on card '{other.title}'; a JIRA key links one card.")
+
+
+def _check_rules(title: str, violations: Sequence[Violation], override_reason: str | None) -> None:
+    allowed, needs_reason = rules_mod.decide(violations, override_reason)
+    if not allowed:
+        raise RuleViolationError(title, violations, needs_reason)
+
+
+class _Batch:
+    """The one transaction of a :meth:`BoardService.batch`, while its block runs."""
+
+    __slots__ = ("conn", "open")
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.open = True
+
+    def close(self) -> None:
+        self.open = False
+
+    @contextlib.contextmanager
+    def savepoint(self, url: str) -> Iterator[Connection]:
+        if not self.open:
+            raise RuntimeError(
+                "A service from batch() was used after its block ended; "
+                "use the service batch() was called on."
+            )
+        with db.known_errors(url), self.conn.begin_nested():
+            yield self.conn
+
+
+def _replay(
+    uow: UnitOfWork,
+    events: list[Event],
+    kind: EventKind,
+    target_change: str,
+) -> list[Card]:
+    """Write back each event's ``before`` (newest first), if the card is still as it left it.
+
+    Undo replays the target change; redo replays the undo change, whose
+    ``before`` is the state the undo started from.
+    """
+    conn = uow.conn
+    change_id = uow.new_change_id()
+    cards: list[Card] = []
+    for ev in reversed(events):
+        card = repo.get_card(conn, card_id=ev.card_id)
+        if card is None:
+            raise NotFound(f"The card of that change ({ev.card_id}) no longer exists.")
+        expected = ev.after
+        for name, value in expected.items():
+            if name in _NOT_COMPARED_FOR_UNDO:
+                continue
+            if repo.jsonable(getattr(card, name)) != value:
+                raise UserError(
+                    f"Cannot {kind.value} on card '{card.title}': it was changed since "
+                    f"({name.replace('_', ' ')}). Change it by hand instead."
+                )
+        values = {k: repo.from_jsonable(k, v) for k, v in ev.before.items()}
+        if values.get("jira_key"):
+            # Another card may have taken the key since; the UNIQUE index would fail.
+            try:
+                _ensure_key_free(conn, values["jira_key"], card.id)
+            except InvalidInput as exc:
+                raise UserError(f"Cannot {kind.value} on card '{card.title}': {exc}") from None
+        fields = list(uow.write_card(card, values))
+        written = uow.written(card.id)
+        uow.append_event(
+            written,
+            change_id,
+            kind,
+            card_values(card, fields),
+            card_values(written, fields),
+            target_change=target_change,
+        )
+        cards.append(written)
+    return cards
+
+
+def _limit_changed(
+    uow: UnitOfWork,
+    scope: str,
+    target_id: int,
+    before: int | None,
+    after: int | None,
+    at: datetime | None = None,
+) -> None:
+    repo.insert_limit_change(
+        uow.conn, LimitChange(at or repo.now(), uow.actor, scope, target_id, before, after)
+    )
+
+
+def _renumber_columns(conn: Connection, ids: Sequence[int]) -> None:
+    for order, cid in enumerate(ids):
+        repo.update_column(conn, column_id=cid, values={"order": order})

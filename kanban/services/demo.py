@@ -528,16 +528,14 @@ def fill_demo_board(service: BoardService, *, seed: int = 7, now: datetime | Non
             "Use 'kanban demo --force' to replace it, or choose another file with --db."
         )
     rng = random.Random(seed)
-    actor = service.actor
-    try:
-        with service.batch():
-            sim = _setup(service, rng, now)
-            _schedule(sim)
-            while sim.queue:
-                when, _n, action = heapq.heappop(sim.queue)
-                action(when)
-    finally:
-        service.actor = actor
+    # The simulation acts as each person in turn on the batch's own copy of the
+    # service, so ``service.actor`` stays as it is.
+    with service.batch() as board:
+        sim = _setup(board, rng, now)
+        _schedule(sim)
+        while sim.queue:
+            when, _n, action = heapq.heappop(sim.queue)
+            action(when)
     log.info("Filled %s with the demo board (seed %s)", service.url, seed)
 
 

@@ -28,7 +28,7 @@ from typing import Any
 from kanban.domain.model import ColumnKind, EventKind, Rule, RuleMode, Source
 from kanban.errors import ImportFailed, NotFound, UserError
 from kanban.services.board import BoardService, validate_jira_key
-from kanban.store import bulk, db
+from kanban.store import bulk, db, repo
 
 FORMAT = "kanban-team-board"
 FORMAT_VERSION = 1
@@ -42,7 +42,7 @@ CSV_MAX_BYTES = 50_000_000
 
 def export_board(service: BoardService) -> dict[str, Any]:
     """The whole board as one JSON-ready document (one consistent read)."""
-    with db.known_errors(service.url), db.read_transaction(service.engine) as conn:
+    with service.reading() as conn:
         schema = db.current_revision(conn)
         board = bulk.dump_rows(conn, "board")
         doc: dict[str, Any] = {
@@ -233,7 +233,8 @@ def import_board(
     """
     rows = _check_document(data)
     try:
-        with db.known_errors(service.url), db.write_transaction(service.engine) as conn:
+        with service.writing() as uow:
+            conn = uow.conn
             n = bulk.counts(conn)
             if (n["cards"] or n["people"] or n["events"]) and not replace:
                 raise ImportFailed(
@@ -265,18 +266,18 @@ def replace_board(service: BoardService, fill: Callable[[BoardService], None]) -
 
     If the fill fails or is interrupted, the old board is still there.
     """
-    with service.batch():
-        with service._write() as conn:
-            bulk.clear(conn)
-            service._seed(conn)  # the default columns and settings of a new board
-        fill(service)
+    with service.batch() as board:
+        with board.writing() as uow:
+            bulk.clear(uow.conn)
+            repo.seed_board(uow.conn)  # the default columns and settings of a new board
+        fill(board)
 
 
 def clear_board(service: BoardService) -> BoardService:
     """Delete everything and return a service on the fresh default board."""
-    with db.known_errors(service.url), db.write_transaction(service.engine) as conn:
-        bulk.clear(conn)
-    # A new service seeds the default columns and settings on an empty database.
+    with service.writing() as uow:
+        bulk.clear(uow.conn)
+        repo.seed_board(uow.conn)
     return BoardService(service.engine, service.actor, service.url)
 
 
@@ -463,8 +464,8 @@ def import_csv(
         return resolved[key]
 
     keys_seen: dict[str, int] = {}
-    with service.batch():
-        first_active = next((c for c in service.columns() if c.kind is ColumnKind.ACTIVE), None)
+    with service.batch() as board:
+        first_active = next((c for c in board.columns() if c.kind is ColumnKind.ACTIVE), None)
         for line, record in records:
 
             def cell(name: str, record: list[str] = record) -> str:
@@ -482,11 +483,11 @@ def import_csv(
                         f"'{extra[0].strip()[:30]}' part of a cell? quote cells that hold "
                         "the separator)"
                     )
-                kwargs = _row_arguments(cell, service, cached, first_active)
+                kwargs = _row_arguments(cell, board, cached, first_active)
                 key = kwargs.get("jira_key")
                 if key in keys_seen:
                     raise UserError(f"duplicate JIRA key {key} (also on line {keys_seen[key]})")
-                result = service.add_card(
+                result = board.add_card(
                     kwargs.pop("title"), override_reason=override_reason, **kwargs
                 )
             except UserError as exc:

@@ -3,7 +3,9 @@
 ``open_database`` is the one way in: it makes the engine, refuses files that
 are not databases or come from a newer app, and upgrades older schemas after
 copying the file to a timestamped backup. A failed upgrade restores that copy,
-so the user's data is never left half-migrated.
+so the user's data is never left half-migrated. It then seeds a new board (its
+settings and default columns), so that the services reading and writing it
+never have to.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 
 from kanban.errors import MigrationFailed, SchemaTooNew, StorageError
+from kanban.store import repo
 
 log = logging.getLogger(__name__)
 
@@ -258,8 +261,26 @@ def upgrade(engine: Engine, target: str = "head", script_location: Path | None =
         command.upgrade(cfg, target)
 
 
+def ensure_seeded(engine: Engine, url: str = "") -> None:
+    """Create the board and its default columns if the database has no board yet.
+
+    A read when the board exists (every open but the first); the write lock
+    only for a new board. ``open_database`` calls it; call it yourself on an
+    engine made another way (after the schema exists).
+    """
+    where = url or str(engine.url)
+    with known_errors(where):
+        with read_transaction(engine) as conn:
+            if repo.board_exists(conn):
+                return
+        with write_transaction(engine) as conn:
+            # Checked again under the write lock: another process may have seeded it.
+            if not repo.board_exists(conn):
+                repo.seed_board(conn)
+
+
 def open_database(url: str, *, script_location: Path | None = None) -> Engine:
-    """Open (creating if needed) and migrate the board's database.
+    """Open (creating if needed), migrate and seed the board's database.
 
     Raises:
         StorageError: the file is not a database, is locked or unreadable.
@@ -297,6 +318,7 @@ def open_database(url: str, *, script_location: Path | None = None) -> Engine:
     with known_errors(url), engine.connect() as conn:
         revision = current_revision(conn)
     if revision == SCHEMA_HEAD and script_location is None:
+        _seed_or_dispose(engine, url)
         return engine
     if revision == "unversioned":
         engine.dispose()
@@ -306,6 +328,7 @@ def open_database(url: str, *, script_location: Path | None = None) -> Engine:
         )
     if script_location is None and revision is not None and revision == script_head():
         # SCHEMA_HEAD lagging behind the scripts only costs this slower check.
+        _seed_or_dispose(engine, url)
         return engine
     if revision is not None and revision not in known_revisions():
         engine.dispose()
@@ -341,4 +364,13 @@ def open_database(url: str, *, script_location: Path | None = None) -> Engine:
         raise MigrationFailed(
             f"Creating the schema in {describe(url)} failed ({exc}); nothing was changed."
         ) from exc
+    _seed_or_dispose(engine, url)
     return engine
+
+
+def _seed_or_dispose(engine: Engine, url: str) -> None:
+    try:
+        ensure_seeded(engine, url)
+    except BaseException:
+        engine.dispose()
+        raise

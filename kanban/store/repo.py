@@ -12,12 +12,13 @@ import dataclasses
 import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, overload
 
 import orjson
 from sqlalchemy import (
     JSON,
     Connection,
+    CursorResult,
     Date,
     DateTime,
     String,
@@ -63,6 +64,10 @@ event_t = EventRow.__table__  # type: ignore[attr-defined]
 limit_change_t = LimitChangeRow.__table__  # type: ignore[attr-defined]
 
 
+@overload
+def utc(value: str | datetime) -> datetime: ...
+@overload
+def utc(value: None) -> None: ...
 def utc(value: str | datetime | None) -> datetime | None:
     """A stored time as an aware UTC datetime.
 
@@ -103,6 +108,26 @@ def load_rules(conn: Connection) -> tuple[str, Grouping, RuleSettings]:
 
 def board_exists(conn: Connection) -> bool:
     return conn.execute(select(board_t.c.id)).first() is not None
+
+
+# The columns a new board starts with.
+DEFAULT_COLUMNS: tuple[tuple[str, ColumnKind], ...] = (
+    ("Task pool", ColumnKind.POOL),
+    ("In progress", ColumnKind.ACTIVE),
+    ("Review", ColumnKind.ACTIVE),
+    ("Done", ColumnKind.DONE),
+)
+
+
+def seed_board(conn: Connection) -> None:
+    """Create the board row (default name, grouping, rules) and the default columns.
+
+    For an empty database (or one just cleared); the caller checks
+    :func:`board_exists` first.
+    """
+    save_board(conn)
+    for order, (name, kind) in enumerate(DEFAULT_COLUMNS):
+        insert_column(conn, values={"name": name, "kind": kind.value, "order": order})
 
 
 def save_board(
@@ -175,10 +200,17 @@ def list_people(conn: Connection, *, include_inactive: bool = True) -> list[Pers
     return [_person(r) for r in conn.execute(stmt)]
 
 
+def _inserted_id(result: CursorResult[Any]) -> int:
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("The database returned no id for the row just inserted.")
+    return int(key[0])
+
+
 def insert_column(conn: Connection, *, values: dict[str, Any]) -> int:
     # Core inserts skip SQLModel's Python-side default factories.
     values = {"jira_statuses": [], "wip_min": None, "wip_max": None, **values}
-    return int(conn.execute(insert(column_t).values(**values)).inserted_primary_key[0])
+    return _inserted_id(conn.execute(insert(column_t).values(**values)))
 
 
 def unused_column_id(conn: Connection) -> int:
@@ -209,7 +241,7 @@ def delete_column(conn: Connection, *, column_id: int) -> None:
 
 
 def insert_person(conn: Connection, *, values: dict[str, Any]) -> int:
-    return int(conn.execute(insert(person_t).values(**values)).inserted_primary_key[0])
+    return _inserted_id(conn.execute(insert(person_t).values(**values)))
 
 
 def update_person(conn: Connection, *, person_id: int, values: dict[str, Any]) -> None:
