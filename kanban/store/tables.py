@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, MetaData, String, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, Index, MetaData, String, Table, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names make batch migrations on SQLite reproducible.
@@ -145,3 +145,13 @@ def date_or_none(value: date | str | None) -> date | None:
     if value is None or isinstance(value, date):
         return value
     return date.fromisoformat(value)
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The Core table behind a table model, typed.
+
+    SQLModel's type hints do not declare ``__table__``; this is the one place
+    that reaches for it, so the query modules get a typed ``Table``.
+    """
+    table: Table = model.__table__  # type: ignore[attr-defined]
+    return table

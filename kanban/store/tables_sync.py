@@ -13,8 +13,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, String, UniqueConstraint
+from sqlalchemy import JSON, Column, DateTime, String, UniqueConstraint, false
 from sqlmodel import Field, SQLModel
+
+from kanban.store.tables import table_of
 
 
 class SyncLinkRow(SQLModel, table=True):
@@ -31,6 +33,10 @@ class SyncLinkRow(SQLModel, table=True):
     origin: str = Field(default="jira", max_length=10)
     issue_updated: str | None = Field(default=None, max_length=40)
     card_revision: int = Field(default=0)
+    # The card holds a change the sync still owes JIRA (set when a pull pass
+    # decides a push, cleared once the push went through): the next run looks
+    # at this card again even if this one stops before pushing.
+    needs_push: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     base: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     info: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     synced_at: datetime | None = Field(
@@ -78,3 +84,9 @@ class SyncMetaRow(SQLModel, table=True):
 
     key: str = Field(primary_key=True, max_length=100)
     value: Any = Field(default=None, sa_column=Column(JSON, nullable=True))
+
+
+sync_link_table = table_of(SyncLinkRow)
+sync_item_table = table_of(SyncItemRow)
+sync_run_table = table_of(SyncRunRow)
+sync_meta_table = table_of(SyncMetaRow)

@@ -1,8 +1,8 @@
 """The sync decision: a pure function from (base, card, issue) to an action.
 
-This is vdirsyncer's algorithm restated for a card and its JIRA issue (see
-STYLE-ANCHORS.md), applied field by field. The *base* is what both sides last
-agreed on. For each synced field:
+This is the three-way algorithm of status-database sync tools (vdirsyncer's,
+after OfflineIMAP's) restated for a card and its JIRA issue, applied field by
+field. The *base* is what both sides last agreed on. For each synced field:
 
 =================  ====================  =================================
 local vs base      remote vs base        result
@@ -14,11 +14,14 @@ changed            changed, equal        record (both already agree)
 changed            changed, different    conflict: both values kept, user picks
 =================  ====================  =================================
 
-Whole-item rows (one side missing) follow the table in STYLE-ANCHORS.md: a new
-issue creates a card, a new card creates an issue (only when the board is set
-to), an issue that left the query archives its card unless the card was edited
-since (an edit beats a deletion), and an archived card comes back when JIRA
-changed its issue. Nothing here does I/O, so the GUI can preview a sync.
+When one side is missing: a new issue creates a card, a new card creates an
+issue (only when the board is set to), an issue that left the query archives
+its card unless the card was edited since (an edit beats a deletion), and an
+archived card comes back when JIRA changed its issue.
+
+Nothing here does I/O. The sync service reads a page of issues and the
+matching cards, calls :func:`plan` on the pairs, then applies the actions; a
+dry run (``kanban sync --dry-run``) shows the same actions instead.
 """
 
 from __future__ import annotations
@@ -54,7 +57,6 @@ class Decision(enum.StrEnum):
     ARCHIVE_CARD = "archive_card"
     KEEP_CARD = "keep_card"
     RESTORE_CARD = "restore_card"
-    DROP = "drop"
 
 
 class Prefer(enum.StrEnum):
@@ -117,15 +119,8 @@ class Action:
     base: dict[str, Any] = field(default_factory=dict)
 
     @property
-    def writes_board(self) -> bool:
-        return bool(self.pull) or self.decision in (
-            Decision.CREATE_CARD,
-            Decision.ARCHIVE_CARD,
-            Decision.RESTORE_CARD,
-        )
-
-    @property
     def writes_jira(self) -> bool:
+        """Whether applying this action sends anything to JIRA."""
         return bool(self.push) or self.decision is Decision.CREATE_ISSUE
 
 
@@ -186,12 +181,11 @@ def merge_field(base: Any, local: Any, remote: Any, prefer: Prefer = Prefer.NOBO
     return "conflict"
 
 
-def _merge(pair: Pair) -> Action:
-    assert pair.local is not None and pair.remote is not None  # noqa: S101 - caller checked
+def _merge(pair: Pair, local_item: LocalItem, remote_item: RemoteItem) -> Action:
     base_values = dict(pair.base.values) if pair.base else {}
     prefer = pair.base.prefer if pair.base else Prefer.NOBODY
-    local = normalize_all(pair.local.values)
-    remote = normalize_all(pair.remote.values)
+    local = normalize_all(local_item.values)
+    remote = normalize_all(remote_item.values)
     pull: dict[str, Any] = {}
     push: dict[str, Any] = {}
     conflicts: dict[str, tuple[Any, Any]] = {}
@@ -236,8 +230,8 @@ def _merge(pair: Pair) -> Action:
         decision = Decision.NONE
     return Action(
         decision,
-        card_id=pair.local.card_id,
-        issue_key=pair.remote.key,
+        card_id=local_item.card_id,
+        issue_key=remote_item.key,
         pull=pull,
         push=push,
         conflicts=conflicts,
@@ -279,7 +273,7 @@ def decide(pair: Pair) -> Action:
             Decision.NONE, card_id=local.card_id, issue_key=base.issue_key if base else None
         )
     if local is not None and remote is not None:
-        return _merge(pair)
+        return _merge(pair, local, remote)
     if local is not None:  # no issue
         if base is None or base.issue_key is None:
             if pair.may_create_issue:
@@ -298,8 +292,8 @@ def decide(pair: Pair) -> Action:
     if remote is not None:  # no card on the board
         values = normalize_all(remote.values)
         return Action(Decision.CREATE_CARD, issue_key=remote.key, pull=values, base=values)
-    if base is not None:
-        return Action(Decision.DROP, card_id=base.card_id, issue_key=base.issue_key)
+    # Only a base: the card went with its link (a link's card is never deleted
+    # on its own), so there is nothing to do.
     return Action(Decision.NONE)
 
 
@@ -309,7 +303,7 @@ def plan(pairs: Iterable[Pair]) -> list[Action]:
 
 
 def summarize(actions: Iterable[Action]) -> dict[str, int]:
-    """Counts per decision, for a preview line like "3 to pull, 1 conflict"."""
+    """Counts per decision, for the run log's line per page ("pull 3, conflict 1")."""
     counts: dict[str, int] = {}
     for action in actions:
         if action.decision is not Decision.NONE:

@@ -123,8 +123,8 @@ def test_archived_card_comes_back_when_jira_changes_the_issue() -> None:
     assert moved.decision is Decision.RESTORE_CARD and moved.pull == {"column": 1}
 
 
-def test_state_row_only_is_dropped() -> None:
-    assert decide(Pair(BaseItem("c1", "OPS-1", BASE), None, None)).decision is Decision.DROP
+def test_state_row_only_does_nothing() -> None:
+    assert decide(Pair(BaseItem("c1", "OPS-1", BASE), None, None)).decision is Decision.NONE
 
 
 def test_pull_only_field_is_never_pushed() -> None:

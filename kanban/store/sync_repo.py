@@ -1,4 +1,4 @@
-"""Repository functions over the sync tables (``kanban.store.tables_sync``).
+"""Queries over the sync tables (``kanban.store.tables_sync``): links, open items, runs, meta.
 
 Keyword-only, connection passed in, never committing, like
 ``kanban.store.repo``: the service decides the transaction, so a card change
@@ -15,16 +15,20 @@ from typing import Any
 from sqlalchemy import Connection, and_, delete, func, insert, select, update
 
 from kanban.domain.model import Card
+from kanban.domain.sync_states import ItemKind, RunStatus
 from kanban.store.repo import card_from_row, card_t, now, utc
-from kanban.store.tables_sync import SyncItemRow, SyncLinkRow, SyncMetaRow, SyncRunRow
-
-link_t = SyncLinkRow.__table__  # type: ignore[attr-defined]
-item_t = SyncItemRow.__table__  # type: ignore[attr-defined]
-run_t = SyncRunRow.__table__  # type: ignore[attr-defined]
-meta_t = SyncMetaRow.__table__  # type: ignore[attr-defined]
-
-QUEUED = "queued"
-CONFLICT = "conflict"
+from kanban.store.tables_sync import (
+    sync_item_table as item_t,
+)
+from kanban.store.tables_sync import (
+    sync_link_table as link_t,
+)
+from kanban.store.tables_sync import (
+    sync_meta_table as meta_t,
+)
+from kanban.store.tables_sync import (
+    sync_run_table as run_t,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +43,7 @@ class Link:
     base: dict[str, Any]
     info: dict[str, Any]
     synced_at: datetime | None
+    needs_push: bool = False  # a change the sync owes JIRA; see tables_sync
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +53,7 @@ class Item:
     id: int
     card_id: str
     field: str
-    kind: str
+    kind: ItemKind
     values: dict[str, Any]
     message: str | None
     attempts: int
@@ -62,7 +67,7 @@ class Run:
     started_at: datetime
     finished_at: datetime | None
     mode: str
-    status: str
+    status: RunStatus
     counts: dict[str, Any]
     message: str | None
 
@@ -79,6 +84,7 @@ def _link(row: Any) -> Link:
         base=dict(row.base or {}),
         info=dict(row.info or {}),
         synced_at=utc(row.synced_at),
+        needs_push=bool(row.needs_push),
     )
 
 
@@ -104,9 +110,11 @@ def save_link(
     card_revision: int,
     base: dict[str, Any],
     info: dict[str, Any] | None = None,
+    needs_push: bool = False,
 ) -> None:
     """Insert or replace the link of ``card_id``."""
     values = {
+        "needs_push": needs_push,
         "ident": ident,
         "issue_key": issue_key,
         "issue_id": issue_id,
@@ -138,7 +146,7 @@ def _item(row: Any) -> Item:
         id=row.id,
         card_id=row.card_id,
         field=row.field,
-        kind=row.kind,
+        kind=ItemKind(row.kind),
         values=dict(row.values or {}),
         message=row.message,
         attempts=row.attempts,
@@ -159,7 +167,7 @@ def put_item(
     *,
     card_id: str,
     field: str,
-    kind: str,
+    kind: ItemKind,
     values: dict[str, Any],
     message: str | None,
 ) -> None:
@@ -170,7 +178,7 @@ def put_item(
             and_(item_t.c.card_id == card_id, item_t.c.field == field)
         )
     ).first()
-    attempts = (row.attempts if row else 0) + (1 if kind == QUEUED else 0)
+    attempts = (row.attempts if row else 0) + (1 if kind is ItemKind.QUEUED else 0)
     if row:
         conn.execute(
             update(item_t)
@@ -193,7 +201,11 @@ def put_item(
 
 
 def clear_items(
-    conn: Connection, *, card_id: str, fields: Iterable[str] | None = None, kind: str | None = None
+    conn: Connection,
+    *,
+    card_id: str,
+    fields: Iterable[str] | None = None,
+    kind: ItemKind | None = None,
 ) -> int:
     stmt = delete(item_t).where(item_t.c.card_id == card_id)
     if fields is not None:
@@ -216,7 +228,7 @@ def _run(row: Any) -> Run:
         started_at=utc(row.started_at),  # type: ignore[arg-type]
         finished_at=utc(row.finished_at),
         mode=row.mode,
-        status=row.status,
+        status=RunStatus(row.status),
         counts=dict(row.counts or {}),
         message=row.message,
     )
@@ -224,22 +236,31 @@ def _run(row: Any) -> Run:
 
 def start_run(conn: Connection, *, mode: str, started_at: datetime) -> int:
     result = conn.execute(
-        insert(run_t).values(started_at=started_at, mode=mode, status="running", counts={})
+        insert(run_t).values(
+            started_at=started_at, mode=mode, status=RunStatus.RUNNING.value, counts={}
+        )
     )
     return int(result.inserted_primary_key[0])
 
 
 def finish_run(
-    conn: Connection, *, run_id: int, status: str, counts: dict[str, Any], message: str | None
+    conn: Connection,
+    *,
+    run_id: int,
+    status: RunStatus,
+    counts: dict[str, Any],
+    message: str | None,
 ) -> None:
     conn.execute(
         update(run_t)
         .where(run_t.c.id == run_id)
-        .values(status=status, counts=counts, message=message, finished_at=now())
+        .values(status=status.value, counts=counts, message=message, finished_at=now())
     )
 
 
-def last_run(conn: Connection, *, status: str | None = None, mode: str | None = None) -> Run | None:
+def last_run(
+    conn: Connection, *, status: RunStatus | None = None, mode: str | None = None
+) -> Run | None:
     stmt = select(run_t).order_by(run_t.c.id.desc()).limit(1)
     if status is not None:
         stmt = stmt.where(run_t.c.status == status)
@@ -310,7 +331,17 @@ def insert_cards(conn: Connection, *, rows: list[dict[str, Any]]) -> None:
     conn.execute(insert(card_t), rows)
 
 
-def link_revisions(conn: Connection) -> list[tuple[str, str | None, int]]:
-    """(card id, issue key, card revision at the last sync) of every link, cheaply."""
-    stmt = select(link_t.c.card_id, link_t.c.issue_key, link_t.c.card_revision)
-    return [(r[0], r[1], r[2]) for r in conn.execute(stmt)]
+@dataclass(frozen=True, slots=True)
+class LinkMark:
+    """What the local pass needs of a link: is the card changed since it was agreed?"""
+
+    card_id: str
+    issue_key: str | None
+    card_revision: int
+    needs_push: bool
+
+
+def link_marks(conn: Connection) -> list[LinkMark]:
+    """Every link's card, key, agreed revision and owed-push flag, cheaply."""
+    stmt = select(link_t.c.card_id, link_t.c.issue_key, link_t.c.card_revision, link_t.c.needs_push)
+    return [LinkMark(r[0], r[1], r[2], bool(r[3])) for r in conn.execute(stmt)]
