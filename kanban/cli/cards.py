@@ -48,7 +48,7 @@ def _labels(values: Sequence[str] | None) -> list[str]:
     return labels
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add this module's subcommands."""
     p = sub.add_parser(
         "add",
@@ -407,7 +407,7 @@ def render_board(snap: BoardSnapshot, cards: Sequence[Card]) -> str:
     widths = {2: TITLE_WIDTH}
     if ready:
         out += ["", f"TASK POOL ({len(ready)})"]
-        rows = [
+        rows: list[tuple[str, ...]] = [
             (
                 short_id(c.id),
                 c.jira_key or "",

@@ -20,7 +20,7 @@ from kanban.errors import UserError
 EXIT_SOME_ROWS_BAD = 1
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add this module's subcommands."""
     p = sub.add_parser(
         "export",

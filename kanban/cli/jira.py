@@ -29,7 +29,7 @@ from kanban.sync.settings import (
 )
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add ``kanban jira ...`` and ``kanban sync``."""
     nested = nested_common()
     p = sub.add_parser(

@@ -17,7 +17,7 @@ from kanban.reports.period import PERIOD_HELP
 from kanban.services import reporting
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the ``report`` subcommand."""
     parser = sub.add_parser(
         "report",

@@ -62,7 +62,7 @@ def _rule(text: str) -> Rule:
         ) from None
 
 
-def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add this module's subcommands."""
     nested = nested_common()
 
