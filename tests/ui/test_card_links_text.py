@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from kanban.cli.cards import _print_links
-from kanban.ui.dialogs.card_editor import links_html
+from kanban.ui.dialogs.card_text import links_html
 
 # Noon UTC: the same calendar day in every time zone from -11 to +11.
 MERGED = {

@@ -1,4 +1,4 @@
-"""The card editor: every field of one card, its history, and a safe save.
+"""The card editor dialog: every field of one card, its history, and a safe save.
 
 The dialog remembers the card's revision when it loads it and passes it to
 every service call, so an edit never overwrites someone else's change
@@ -10,14 +10,17 @@ survive) and lets the user save again on purpose.
 A warned team rule opens an inline "override reason" box instead of a nested
 modal prompt; an enforced one is shown as a message. Both keep the dialog
 open with nothing lost. Tests drive the dialog through its widgets.
+
+This module holds the widgets and the calls to the board service; what the
+form decides about its values (what changed, validation, the save's steps,
+the notices' words) is in the Qt-free :mod:`card_form`, and the side panels
+(history, links, the JIRA section that reads on a worker) in :mod:`card_panels`.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -28,17 +31,13 @@ from PySide6.QtWidgets import (
     QDialog,
     QDoubleSpinBox,
     QFormLayout,
-    QFrame,
-    QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QSplitter,
-    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -46,68 +45,16 @@ from PySide6.QtWidgets import (
 from kanban.domain.model import Card, Column, ColumnKind, Person
 from kanban.errors import ConflictError, InvalidInput, NotFound, RuleViolationError, UserError
 from kanban.logs import log_file
-from kanban.services.board import (
-    BoardService,
-    validate_jira_key,
-    validate_labels,
-    validate_reason,
-    validate_size,
-    validate_title,
-)
-from kanban.services.history_text import (
-    FIELD_NAMES,
-    Names,
-    describe_parts,
-    format_value,
-    latest_change,
-    newest_first,
-)
+from kanban.services.board import BoardService
+from kanban.services.history_text import Names, latest_change
+from kanban.ui.dialogs import card_form
+from kanban.ui.dialogs.card_form import FormValues, card_values
+from kanban.ui.dialogs.card_panels import CardSyncBox, HistoryBox, LinksBox, OverrideBox
 from kanban.ui.dialogs.common import FieldError, MessageBanner, em
 
 log = logging.getLogger(__name__)
 
-# Fields edit_card changes; placement and not-ready have their own use cases.
-CONTENT_FIELDS = ("title", "description", "size_days", "labels", "project", "due_date", "jira_key")
-FORM_FIELDS = (*CONTENT_FIELDS, "column_id", "person_id", "not_ready", "not_ready_reason")
 _NOBODY = -1  # combo data for "no person": Qt item data cannot hold None reliably
-
-
-def _split_labels(text: str) -> list[str]:
-    return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def card_values(card: Card) -> dict[str, Any]:
-    """The form's view of a card, normalised the same way as :meth:`form_values`."""
-    return {
-        "title": card.title,
-        "description": card.description,
-        "size_days": card.size_days,
-        "labels": list(card.labels),
-        "project": card.project or None,
-        "due_date": card.due_date,
-        "jira_key": card.jira_key or None,
-        "column_id": card.column_id,
-        "person_id": card.person_id,
-        "not_ready": card.not_ready,
-        "not_ready_reason": (card.not_ready_reason or None) if card.not_ready else None,
-    }
-
-
-def _same(field: str, a: Any, b: Any) -> bool:
-    if field == "size_days":
-        # The spin box shows two decimals; a size typed in the CLI as 1.333
-        # must not count as an edit just because the box rounds it.
-        return abs(float(a) - float(b)) < 0.005
-    if field == "description":
-        # The text box turns CRLF (as JIRA may send it) into LF; that is not an edit.
-        return str(a).replace("\r\n", "\n") == str(b).replace("\r\n", "\n")
-    if field == "title":
-        return " ".join(str(a).split()) == " ".join(str(b).split())
-    if field == "not_ready_reason":
-        return " ".join((a or "").split()) == " ".join((b or "").split())
-    if field == "jira_key":
-        return (a or "").upper() == (b or "").upper()
-    return bool(a == b)
 
 
 class CardEditorDialog(QDialog):
@@ -122,7 +69,8 @@ class CardEditorDialog(QDialog):
     Signals:
         saved(str): the card id, once per save or archive that wrote something
             (also when a rule stopped a save after its first step was written,
-            so the board can repaint at once).
+            so the board can repaint at once), and after a JIRA conflict or
+            refused push was settled from the card.
     """
 
     saved = Signal(str)
@@ -157,7 +105,7 @@ class CardEditorDialog(QDialog):
                 self._fill(self._new_card_values())
         except UserError as exc:
             # A locked or vanished database: say so and offer nothing that could fail again.
-            self.banner.show_message(f"{exc}\nClose this window and try again.")
+            self.banner.show_message(card_form.LOAD_FAILED.format(error=exc))
             for widget in (self.save_button, self.archive_button, self.form_host):
                 widget.setEnabled(False)
         self._update_buttons()
@@ -176,35 +124,66 @@ class CardEditorDialog(QDialog):
         outer.addWidget(self.conflict_notice)
         outer.addWidget(self.banner)
 
-        self.override_box = QFrame(self)
-        box = QVBoxLayout(self.override_box)
-        heading = QLabel("A team rule asks for a reason", self.override_box)
-        bold = heading.font()
-        bold.setBold(True)
-        heading.setFont(bold)
-        box.addWidget(heading)
-        self.override_text = QLabel(self.override_box)
-        self.override_text.setWordWrap(True)
-        self.override_reason = QLineEdit(self.override_box)
-        self.override_reason.setPlaceholderText(
-            "Why it is right to go ahead anyway (kept in history)"
-        )
-        self.override_error = FieldError(self.override_box)
-        box.addWidget(self.override_text)
-        box.addWidget(self.override_reason)
-        box.addWidget(self.override_error)
-        self.override_box.setObjectName("overrideBox")
-        self.override_box.setStyleSheet(
-            "QFrame#overrideBox { background:#fff4d6; border:1px solid #e0a800; "
-            "border-radius:3px; }"
-        )
-        self.override_box.hide()
+        self.override_box = OverrideBox(self)
+        self.override_text = self.override_box.text
+        self.override_reason = self.override_box.reason
+        self.override_error = self.override_box.error
         outer.addWidget(self.override_box)
 
         splitter = QSplitter(Qt.Orientation.Horizontal, self)
         splitter.setChildrenCollapsible(False)
         outer.addWidget(splitter, 1)
+        splitter.addWidget(self._build_form())
 
+        side = QSplitter(Qt.Orientation.Vertical)
+        self.sync_box = CardSyncBox(self.service)
+        self.sync_view = self.sync_box.view
+        self.keep_mine_button = self.sync_box.keep_mine_button
+        self.keep_jira_button = self.sync_box.keep_jira_button
+        self.revert_button = self.sync_box.revert_button
+        self.sync_box.chosen.connect(self.settle_sync)
+        self.sync_box.settled.connect(self._sync_settled)
+        self.sync_box.failed.connect(self.banner.show_message)
+        self.history_box = HistoryBox()
+        self.history_view = self.history_box.view
+        self.links_box = LinksBox()
+        self.links_view = self.links_box.view
+        side.addWidget(self.sync_box)
+        side.addWidget(self.history_box)
+        side.addWidget(self.links_box)
+        side.setStretchFactor(0, 3)
+        side.setStretchFactor(1, 2)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+
+        buttons = QHBoxLayout()
+        self.archive_button = QPushButton("&Archive")
+        self.archive_button.clicked.connect(self.archive_or_restore)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+        self.save_button = QPushButton("&Save")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        buttons.addWidget(self.archive_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.save_button)
+        outer.addLayout(buttons)
+        # A field's error goes away as soon as the user starts fixing it.
+        for edit, error in (
+            (self.title_edit, self.title_error),
+            (self.labels_edit, self.labels_error),
+            (self.jira_edit, self.jira_error),
+            (self.reason_edit, self.reason_error),
+        ):
+            edit.textEdited.connect(lambda _t, e=error: e.set_error(None))
+        # Enter in the description adds a line, so saving needs its own key.
+        QShortcut(QKeySequence("Ctrl+Return"), self, self.save)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self, self.save)
+
+    def _build_form(self) -> QWidget:
+        """The fields, in a scroll area; each validated field has its error line below it."""
         self.form_host = form_host = QWidget()
         form = QFormLayout(form_host)
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
@@ -274,6 +253,15 @@ class CardEditorDialog(QDialog):
         self.not_ready_check.toggled.connect(self.reason_edit.setEnabled)
         form.addRow("&Not ready", _stack(self.not_ready_check, self.reason_edit, self.reason_error))
 
+        # The error line and the widget to focus for each validated field.
+        self._field_widgets: dict[str, tuple[FieldError, QWidget]] = {
+            "title": (self.title_error, self.title_edit),
+            "size_days": (self.size_error, self.size_spin),
+            "labels": (self.labels_error, self.labels_edit),
+            "jira_key": (self.jira_error, self.jira_edit),
+            "not_ready_reason": (self.reason_error, self.reason_edit),
+        }
+
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QScrollArea.Shape.NoFrame)
@@ -283,77 +271,7 @@ class CardEditorDialog(QDialog):
         scroll_lay.addWidget(form_host)
         scroll_lay.addStretch(1)
         scroll.setWidget(scroll_body)
-        splitter.addWidget(scroll)
-
-        history_box = QGroupBox("History")
-        hist = QVBoxLayout(history_box)
-        self.history_view = QTextBrowser()
-        self.history_view.setOpenLinks(False)
-        hist.addWidget(self.history_view)
-        links_box = QGroupBox("Commits and pull requests")
-        links_layout = QVBoxLayout(links_box)
-        self.links_view = QTextBrowser()
-        # Commit and PR links open in the user's browser.
-        self.links_view.setOpenExternalLinks(True)
-        links_layout.addWidget(self.links_view)
-        side = QSplitter(Qt.Orientation.Vertical)
-        self.sync_box = QGroupBox("JIRA: waiting to be settled")
-        sync_layout = QVBoxLayout(self.sync_box)
-        self.sync_view = QLabel(self.sync_box)
-        self.sync_view.setWordWrap(True)
-        self.sync_view.setTextFormat(Qt.TextFormat.PlainText)
-        sync_layout.addWidget(self.sync_view)
-        sync_buttons = QHBoxLayout()
-        self.keep_mine_button = QPushButton("Keep mine", self.sync_box)
-        self.keep_mine_button.setToolTip("The board's value wins; the next sync pushes it")
-        self.keep_jira_button = QPushButton("Keep JIRA's", self.sync_box)
-        self.keep_jira_button.setToolTip("JIRA's value wins; the card takes it at the next sync")
-        self.revert_button = QPushButton("Revert on the board", self.sync_box)
-        self.revert_button.setToolTip(
-            "Put the card back to what JIRA has; the queued push is dropped"
-        )
-        self.keep_mine_button.clicked.connect(lambda: self.settle_sync("mine"))
-        self.keep_jira_button.clicked.connect(lambda: self.settle_sync("jira"))
-        self.revert_button.clicked.connect(lambda: self.settle_sync("revert"))
-        for button in (self.keep_mine_button, self.keep_jira_button, self.revert_button):
-            sync_buttons.addWidget(button)
-        sync_buttons.addStretch(1)
-        sync_layout.addLayout(sync_buttons)
-        self.sync_box.hide()
-        side.addWidget(self.sync_box)
-        side.addWidget(history_box)
-        side.addWidget(links_box)
-        side.setStretchFactor(0, 3)
-        side.setStretchFactor(1, 2)
-        splitter.addWidget(side)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-
-        buttons = QHBoxLayout()
-        self.archive_button = QPushButton("&Archive")
-        self.archive_button.clicked.connect(self.archive_or_restore)
-        self.cancel_button = QPushButton("Cancel")
-        self.cancel_button.clicked.connect(self.reject)
-        self.save_button = QPushButton("&Save")
-        self.save_button.setDefault(True)
-        self.save_button.clicked.connect(self.save)
-        buttons.addWidget(self.archive_button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.save_button)
-        outer.addLayout(buttons)
-        # A field's error goes away as soon as the user starts fixing it.
-        for edit, error in (
-            (self.title_edit, self.title_error),
-            (self.labels_edit, self.labels_error),
-            (self.jira_edit, self.jira_error),
-            (self.reason_edit, self.reason_error),
-            (self.override_reason, self.override_error),
-        ):
-            edit.textEdited.connect(lambda _t, e=error: e.set_error(None))
-        # Enter in the description adds a line, so saving needs its own key.
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.save)
-        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        return scroll
 
     def _initial_size(self) -> None:
         width, height = em(self, 64), em(self, 44)
@@ -394,24 +312,10 @@ class CardEditorDialog(QDialog):
         finally:
             self._syncing = False
 
-    def _new_card_values(self) -> dict[str, Any]:
-        pool = next(c for c in self._columns if c.kind is ColumnKind.POOL)
-        column_id = self._new_column_id if self._new_column_id is not None else pool.id
-        return {
-            "title": "",
-            "description": "",
-            "size_days": 1.0,
-            "labels": [],
-            "project": None,
-            "due_date": None,
-            "jira_key": None,
-            "column_id": column_id,
-            "person_id": None,
-            "not_ready": False,
-            "not_ready_reason": None,
-        }
+    def _new_card_values(self) -> FormValues:
+        return card_form.new_card_values(self._columns, self._new_column_id)
 
-    def _fill(self, values: dict[str, Any]) -> None:
+    def _fill(self, values: FormValues) -> None:
         """Put values into the form; only the keys given are touched."""
         self._syncing = True
         try:
@@ -451,115 +355,47 @@ class CardEditorDialog(QDialog):
             self._syncing = False
 
     def refresh_history(self) -> None:
-        """Re-read the card's history (the board may call this after a reload)."""
+        """Re-read the card's history, links and JIRA state (the board may call this)."""
         self.refresh_links()
         self.refresh_sync()
-        if self.card is None:
-            self.history_view.setPlainText("No history yet: the card is created when you save.")
-            return
-        try:
-            events = self.service.history(self.card.id)
-        except UserError as exc:
-            self.history_view.setPlainText(f"History not available: {exc}")
-            return
-        blocks = []
-        for event in newest_first(events):
-            head, body = describe_parts(event, self._names)
-            blocks.append(
-                f"<p style='margin-bottom:0.6em'><span style='color:#555'>{html.escape(head)}"
-                f"</span><br>{html.escape(body)}</p>"
-            )
-        self.history_view.setHtml("".join(blocks))
+        self.history_box.show_card(self.service, self.card, self._names)
 
     def refresh_sync(self) -> None:
-        """Show what the JIRA sync could not settle on this card: conflicts and refused pushes."""
-        self._pending = []
-        if self.card is not None:
-            from kanban.services.sync import SyncService
-            from kanban.ui.sync_panel import synced_value
-
-            try:
-                pending = SyncService(self.service).pending()
-            except UserError as exc:
-                log.info("Sync state of card %s not available: %s", self.card.id, exc)
-                pending = []
-            self._pending = [p for p in pending if p.card_id == self.card.id]
-        if not self._pending:
-            self.sync_box.hide()
-            return
-        lines = []
-        for item in self._pending:
-            if item.kind == "conflict":
-                mine = synced_value(item.local, quote_text=True)
-                theirs = synced_value(item.remote, quote_text=True)
-                lines.append(
-                    f"Conflict on {item.field}: the board has {mine}, "
-                    f"{item.issue_key or 'JIRA'} has {theirs}."
-                )
-            else:
-                lines.append(
-                    f"Not pushed to {item.issue_key or 'JIRA'} ({item.field}): "
-                    f"{item.message or 'waiting for the next sync'}"
-                )
-        self.sync_view.setText("\n".join(lines))
-        conflicts = any(p.kind == "conflict" for p in self._pending)
-        self.keep_mine_button.setVisible(conflicts)
-        self.keep_jira_button.setVisible(conflicts)
-        self.revert_button.setVisible(any(p.kind != "conflict" for p in self._pending))
-        self.sync_box.show()
-
-    def settle_sync(self, choice: str) -> bool:
-        """Keep mine / keep JIRA's for every conflict, or revert every refused push."""
-        if self.card is None or not self._pending:
-            return False
-        from kanban.services.sync import SyncService
-
-        sync = SyncService(self.service)
-        done = []
-        try:
-            for item in self._pending:
-                if choice == "revert" and item.kind != "conflict":
-                    done.append(sync.revert(self.card.id, item.field))
-                elif choice in ("mine", "jira") and item.kind == "conflict":
-                    done.append(sync.resolve(self.card.id, item.field, choice))
-        except UserError as exc:
-            self.banner.show_message(str(exc))
-            return False
-        if done:
-            self.banner.show_message(" ".join(done), "info")
-            self.saved.emit(self.card.id)
-        # A revert moved the card on the board: show it, unless the user has edits
-        # in progress (their save then meets the usual conflict path, nothing lost).
-        if not self._safe_edited_fields():
-            fresh = self.service.card(self.card.id)
-            self.card = fresh
-            self._fill(card_values(fresh))
-        self._update_buttons()
-        self.refresh_history()
-        return bool(done)
+        """Ask the worker what the JIRA sync could not settle on this card; shown on arrival."""
+        self.sync_box.load(self.card.id if self.card is not None else None)
 
     def refresh_links(self) -> None:
         """List the commits and pull requests that name this card's JIRA key."""
-        if self.card is None or not self.card.jira_key:
-            self.links_view.setPlainText(
-                "Commits and pull requests appear here once the card has a JIRA key that "
-                "commit messages, branches or pull requests name."
-            )
-            return
-        from kanban.services.links import LinksService
+        self.links_box.show_card(self.service, self.card)
 
-        try:
-            links = LinksService(self.service).card_links(self.card.id)
-        except UserError as exc:
-            self.links_view.setPlainText(f"Links not available: {exc}")
-            return
-        self.links_view.setHtml(links_html(links, self.card.jira_key))
+    def settle_sync(self, choice: str) -> bool:
+        """Keep mine / keep JIRA's for every conflict, or revert every refused push.
+
+        The writes run on the sync worker; True when there was something to settle
+        (``saved`` follows once it is written, or the banner says why it was not).
+        """
+        if self.card is None:
+            return False
+        return self.sync_box.settle(choice)
+
+    def _sync_settled(self, message: str, fresh: Card | None) -> None:
+        self.banner.show_message(message, "info")
+        if self.card is not None:
+            self.saved.emit(self.card.id)
+        # A revert moved the card on the board: show it, unless the user has edits
+        # in progress (their save then meets the usual conflict path, nothing lost).
+        if fresh is not None and not self._safe_edited_fields():
+            self.card = fresh
+            self._fill(card_values(fresh))
+        self._update_buttons()
+        self.refresh_links()
+        self.history_box.show_card(self.service, self.card, self._names)
 
     def _update_buttons(self) -> None:
         self.archive_button.setVisible(self.card is not None)
         if self.card is not None:
             self.archive_button.setText("&Restore" if self.card.archived else "&Archive")
-        if not self.override_box.isHidden():
+        if self.override_box.asking:
             self.save_button.setText("&Save with reason")
         else:
             self.save_button.setText("&Create" if self.card is None else "&Save")
@@ -586,7 +422,7 @@ class CardEditorDialog(QDialog):
         column_id = self.column_combo.currentData()
         if person != _NOBODY and self._column_kind(column_id) is ColumnKind.POOL:
             # Giving a pool card to someone starts it, as "assign" does.
-            first_active = next((c for c in self._columns if c.kind is ColumnKind.ACTIVE), None)
+            first_active = card_form.first_active_column(self._columns)
             if first_active is not None:
                 self._syncing = True
                 self.column_combo.setCurrentIndex(self.column_combo.findData(first_active.id))
@@ -594,7 +430,7 @@ class CardEditorDialog(QDialog):
 
     # --- reading the form -------------------------------------------------------
 
-    def form_values(self) -> dict[str, Any]:
+    def form_values(self) -> FormValues:
         """What the form says now, as plain values (not validated)."""
         person = self.person_combo.currentData()
         not_ready = self.not_ready_check.isChecked()
@@ -603,7 +439,7 @@ class CardEditorDialog(QDialog):
             "title": self.title_edit.text(),
             "description": self.description_edit.toPlainText(),
             "size_days": round(self.size_spin.value(), 2),
-            "labels": _split_labels(self.labels_edit.text()),
+            "labels": card_form.split_labels(self.labels_edit.text()),
             "project": self.project_edit.text().strip() or None,
             "due_date": date(qdate.year(), qdate.month(), qdate.day())
             if self.due_check.isChecked()
@@ -615,56 +451,28 @@ class CardEditorDialog(QDialog):
             "not_ready_reason": (self.reason_edit.text().strip() or None) if not_ready else None,
         }
 
-    def edited_fields(self, values: dict[str, Any] | None = None) -> set[str]:
+    def edited_fields(self, values: FormValues | None = None) -> set[str]:
         """The fields whose form value differs from the card as last loaded."""
         values = values or self.form_values()
         base = card_values(self.card) if self.card is not None else self._new_card_values()
-        return {f for f in FORM_FIELDS if not _same(f, values[f], base[f])}
+        return card_form.edited_fields(values, base)
 
-    def _validate(self, values: dict[str, Any]) -> bool:
+    def _validate(self, values: FormValues) -> bool:
         """Check every field before writing anything, so a save is never half-done by a typo."""
-        checks = (
-            (self.title_error, lambda: validate_title(values["title"])),
-            (self.size_error, lambda: validate_size(values["size_days"])),
-            (self.labels_error, lambda: validate_labels(values["labels"])),
-            (self.jira_error, lambda: validate_jira_key(values["jira_key"])),
-            (
-                self.reason_error,
-                lambda: (
-                    validate_reason(values["not_ready_reason"], "Marking a card not ready")
-                    if values["not_ready"]
-                    else None
-                ),
-            ),
-        )
-        first_bad: QWidget | None = None
-        for label, check in checks:
-            try:
-                check()
-            except InvalidInput as exc:
-                label.set_error(str(exc))
-                first_bad = first_bad or label
-            else:
-                label.set_error(None)
-        if first_bad is not None:
-            self.banner.show_message("Please correct the field marked in red; nothing was saved.")
-            target = {
-                self.title_error: self.title_edit,
-                self.size_error: self.size_spin,
-                self.labels_error: self.labels_edit,
-                self.jira_error: self.jira_edit,
-                self.reason_error: self.reason_edit,
-            }[first_bad]
-            target.setFocus()
-            return False
-        return True
+        errors = card_form.field_errors(values)
+        for field, (label, _widget) in self._field_widgets.items():
+            label.set_error(errors.get(field))
+        if not errors:
+            return True
+        self.banner.show_message(card_form.INVALID_FORM)
+        first = next(iter(errors))
+        self._field_widgets[first][1].setFocus()
+        return False
 
     # --- saving -----------------------------------------------------------------
 
     def _override(self) -> str | None:
-        if self.override_box.isHidden():
-            return None
-        return self.override_reason.text().strip() or None
+        return self.override_box.given_reason()
 
     def save(self) -> bool:
         """Write the user's edits; True when everything is saved and the dialog closed."""
@@ -685,12 +493,12 @@ class CardEditorDialog(QDialog):
             self.accept()
         return ok
 
-    def _write_steps(self, values: dict[str, Any]) -> bool:
+    def _write_steps(self, values: FormValues) -> bool:
         try:
             if self.card is None:
                 self._create(values)
             else:
-                self._apply(values)
+                self._apply(self.card, values)
         except ConflictError:
             self._on_conflict(values)
             return False
@@ -709,7 +517,7 @@ class CardEditorDialog(QDialog):
             return False
         return True
 
-    def _create(self, values: dict[str, Any]) -> None:
+    def _create(self, values: FormValues) -> None:
         result = self.service.add_card(
             values["title"],
             description=values["description"],
@@ -725,87 +533,71 @@ class CardEditorDialog(QDialog):
         )
         self._written(result.card)
 
-    def _apply(self, values: dict[str, Any]) -> None:
+    def _apply(self, card: Card, values: FormValues) -> None:
         """Content, then place, then not-ready: each step diffs against the card as written."""
-        assert self.card is not None  # noqa: S101 - only called for an existing card
-        card_id = self.card.id
+        card_id = card.id
         reason = self._override()
-        edited = self.edited_fields(values)
-        content = {f: values[f] for f in CONTENT_FIELDS if f in edited}
+        content = card_form.content_changes(values, self.edited_fields(values))
         if content:
             result = self.service.edit_card(
-                card_id, expected_revision=self.card.revision, override_reason=reason, **content
+                card_id, expected_revision=card.revision, override_reason=reason, **content
             )
-            self._written(result.card)
-        edited = self.edited_fields(values)
-        if "column_id" in edited or "person_id" in edited:
+            card = self._written(result.card)
+        step = card_form.placement_step(self.edited_fields(values))
+        if step == "assign":
+            result = self.service.assign(
+                card_id,
+                values["person_id"],
+                expected_revision=card.revision,
+                override_reason=reason,
+            )
+            card = self._written(result.card)
+        elif step == "move":
             person = values["person_id"]
-            if "column_id" not in edited:
-                result = self.service.assign(
-                    card_id, person, expected_revision=self.card.revision, override_reason=reason
-                )
-            else:
-                result = self.service.move_card(
-                    card_id,
-                    column=values["column_id"],
-                    person=person,
-                    unassign=person is None,
-                    expected_revision=self.card.revision,
-                    override_reason=reason,
-                )
-            self._written(result.card)
-        edited = self.edited_fields(values)
-        if "not_ready" in edited or "not_ready_reason" in edited:
+            result = self.service.move_card(
+                card_id,
+                column=values["column_id"],
+                person=person,
+                unassign=person is None,
+                expected_revision=card.revision,
+                override_reason=reason,
+            )
+            card = self._written(result.card)
+        if card_form.readiness_changed(self.edited_fields(values)):
             if values["not_ready"]:
                 result = self.service.block(
-                    card_id, values["not_ready_reason"] or "", expected_revision=self.card.revision
+                    card_id, values["not_ready_reason"] or "", expected_revision=card.revision
                 )
             else:
-                result = self.service.unblock(card_id, expected_revision=self.card.revision)
+                result = self.service.unblock(card_id, expected_revision=card.revision)
             self._written(result.card)
 
-    def _written(self, card: Card) -> None:
+    def _written(self, card: Card) -> Card:
         """A step was persisted: later steps (and a retry) diff against it."""
         self.card = card
         self._wrote = True
+        return card
 
-    def _on_rule(self, exc: RuleViolationError) -> None:
-        messages = "; ".join(str(v) for v in exc.violations) or str(exc)
+    def _on_rule(self, exc: RuleViolationError, button: str = "Save") -> None:
         if exc.needs_reason:
-            if not self.override_box.isHidden():
-                # Asked before and still no reason (or the change still breaks a rule).
-                self.override_error.set_error(
-                    "Give a reason to go ahead anyway, or change the card so the rule is kept."
-                )
-            self.override_text.setText(
-                f"This change breaks a team rule: {messages}.\n"
-                "Give a reason and press Save again to go ahead; the reason goes into the "
-                "card's history."
-            )
-            self.override_box.show()
-            self.override_reason.setFocus()
+            messages = "; ".join(str(v) for v in exc.violations) or str(exc)
+            self.override_box.ask(card_form.rule_prompt(messages, button))
             self.banner.clear_message()
         else:
             self.banner.show_message(str(exc))
-        self._after_partial_write()
-
-    def _after_partial_write(self) -> None:
         self._update_buttons()
         self.refresh_history()
 
-    def _on_conflict(self, values: dict[str, Any]) -> None:
+    def _on_conflict(self, values: FormValues) -> None:
         """Reload the card, show their change, keep the user's edits in the fields."""
-        assert self.card is not None  # noqa: S101 - a new card cannot conflict
+        if self.card is None:  # a new card cannot conflict
+            return
         old = card_values(self.card)
         mine = {f: values[f] for f in self.edited_fields(values)}
         try:
             fresh = self.service.card(self.card.id)
         except NotFound:
-            self.conflict_notice.show_message(
-                "This card was deleted by someone else since you opened it; it cannot be "
-                "saved. Copy anything you need from the fields, then close the dialog.",
-                "warning",
-            )
+            self.conflict_notice.show_message(card_form.DELETED_ELSEWHERE, "warning")
             self.save_button.setEnabled(False)
             self.archive_button.setEnabled(False)
             return
@@ -813,10 +605,9 @@ class CardEditorDialog(QDialog):
             self.banner.show_message(str(exc))
             return
         self._load_lookups()
-        theirs_values = card_values(fresh)
-        theirs = [f for f in FORM_FIELDS if not _same(f, old[f], theirs_values[f])]
+        theirs = card_values(fresh)
         self.card = fresh
-        self._fill(theirs_values)
+        self._fill(theirs)
         self._fill(mine)
         self._update_buttons()
         self.refresh_history()
@@ -825,27 +616,10 @@ class CardEditorDialog(QDialog):
             last = latest_change(self.service.history(fresh.id))
         except UserError:
             last = None
-        who = "Someone else" if last is None else f"{last[0]} (at {last[1].astimezone():%H:%M})"
-        lines = [f"{who} changed this card after you opened it, so nothing was saved yet:"]
-        for f in theirs:
-            if f == "not_ready_reason" and "not_ready" in theirs:
-                continue
-            change = (
-                f"{FIELD_NAMES[f]}: {format_value(f, old[f], self._names)} → "
-                f"{format_value(f, theirs_values[f], self._names)}"
-            )
-            if f in mine:
-                change += " (you changed it too; your value is in the field)"
-            lines.append("• " + change)
-        if fresh.archived:
-            lines.append("• the card is now archived (Restore brings it back)")
-        if mine:
-            lines.append(
-                "Your edits are kept in the fields. Check them and press Save to apply them."
-            )
-        else:
-            lines.append("You had not changed anything; the fields now show the current card.")
-        self.conflict_notice.show_message("\n".join(lines), "warning")
+        notice = card_form.conflict_notice(
+            old, theirs, mine, archived=fresh.archived, last=last, names=self._names
+        )
+        self.conflict_notice.show_message(notice, "warning")
 
     # --- closing ------------------------------------------------------------------
 
@@ -854,18 +628,14 @@ class CardEditorDialog(QDialog):
         has_edits = self.save_button.isEnabled() and bool(self._safe_edited_fields())
         if has_edits and not self._cancel_armed:
             self._cancel_armed = True
-            self.banner.show_message(
-                "You have unsaved edits. Press Cancel (or Esc) again to close without "
-                "saving them, or Save.",
-                "warning",
-            )
+            self.banner.show_message(card_form.UNSAVED_ON_CANCEL, "warning")
             return
         super().reject()
 
     def _safe_edited_fields(self) -> set[str]:
         try:
             return self.edited_fields()
-        except (StopIteration, KeyError, TypeError):
+        except (InvalidInput, StopIteration, KeyError, TypeError):
             return set()
 
     # --- archive ------------------------------------------------------------------
@@ -877,11 +647,7 @@ class CardEditorDialog(QDialog):
         if not self.card.archived and self.edited_fields() and not self._archive_armed:
             # Two clicks, so unsaved edits are never thrown away by one slip.
             self._archive_armed = True
-            self.banner.show_message(
-                "You have unsaved edits. Press Archive again to archive the card without "
-                "them, or Save first.",
-                "warning",
-            )
+            self.banner.show_message(card_form.UNSAVED_ON_ARCHIVE, "warning")
             return False
         self._archive_armed = False
         values = self.form_values()
@@ -899,11 +665,7 @@ class CardEditorDialog(QDialog):
             return False
         except RuleViolationError as exc:
             # A full column or lane: the same reason box as for a save, then Restore again.
-            self._on_rule(exc)
-            if exc.needs_reason:
-                self.override_text.setText(
-                    self.override_text.text().replace("press Save again", "press Restore again")
-                )
+            self._on_rule(exc, "Restore")
             return False
         except UserError as exc:
             self.banner.show_message(str(exc))
@@ -924,40 +686,3 @@ def _stack(*widgets: QWidget) -> QWidget:
     for w in widgets:
         lay.addWidget(w)
     return host
-
-
-def links_html(links: dict[str, Any], key: str) -> str:
-    """The card's pull requests and commits as HTML with links that open in the browser."""
-    esc = html.escape
-    parts: list[str] = []
-    for pr in links.get("pull_requests") or []:
-        title = esc(str(pr.get("title") or ""))
-        if pr.get("url"):
-            title = f"<a href='{esc(str(pr['url']), quote=True)}'>{title}</a>"
-        reviewers = ", ".join(
-            esc(str(r.get("name", ""))) + (" ✓" if r.get("approved") else "")
-            for r in pr.get("reviewers") or []
-        )
-        state = str(pr.get("state", "")).lower()
-        closed = pr.get("closed")
-        when = f" {closed.astimezone():%Y-%m-%d}" if closed and state != "open" else ""
-        parts.append(
-            f"<p><b>PR {esc(state)}{esc(when)}</b> "
-            f"{esc(str(pr.get('approvals') or ''))} {title}"
-            + (f"<br><span style='color:#555'>reviewers: {reviewers}</span>" if reviewers else "")
-            + "</p>"
-        )
-    commits = links.get("commits") or []
-    for commit in commits:
-        sha = esc(str(commit.get("short_sha") or ""))
-        if commit.get("url"):
-            sha = f"<a href='{esc(str(commit['url']), quote=True)}'>{sha}</a>"
-        when = esc(str(commit.get("date") or "")[:10])
-        parts.append(
-            f"<p style='margin:0'><tt>{sha}</tt> {esc(str(commit.get('subject') or ''))}"
-            f"<br><span style='color:#555'>{esc(str(commit.get('author') or ''))} · {when} · "
-            f"{esc(str(commit.get('repository') or ''))}</span></p>"
-        )
-    if not parts:
-        return f"<p>No commit, branch or pull request names {esc(key)} yet.</p>"
-    return "".join(parts)
