@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.fixtures import build_board  # noqa: E402
-from kanban.domain.model import ColumnKind  # noqa: E402
-from kanban.services.board import BoardService  # noqa: E402
-from kanban.store import db  # noqa: E402
+from bench.fixtures import build_board
+from kanban.domain.model import ColumnKind
+from kanban.services.board import BoardService
+from kanban.store import db
 
 
 def timed(fn, repeat: int) -> list[float]:  # type: ignore[no-untyped-def]

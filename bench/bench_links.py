@@ -24,11 +24,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.fixtures import build_board  # noqa: E402
-from kanban.links.gitscan import _DATE_FORMAT, _LOG_FORMAT, scan_repository  # noqa: E402
-from kanban.links.keys import KeyMatcher  # noqa: E402
-from kanban.services.board import BoardService  # noqa: E402
-from kanban.services.links import GitRepoSetting, LinksService, LinksSettings  # noqa: E402
+from bench.fixtures import build_board
+from kanban.links.gitscan import _DATE_FORMAT, _LOG_FORMAT, scan_repository
+from kanban.links.keys import KeyMatcher
+from kanban.services.board import BoardService
+from kanban.services.links import GitRepoSetting, LinksService, LinksSettings
 
 COMMITS = 30_000
 BRANCHES = 20

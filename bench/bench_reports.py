@@ -23,12 +23,12 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from kanban.domain.model import ColumnKind  # noqa: E402
-from kanban.reports.period import parse_period  # noqa: E402
-from kanban.reports.render_pdf import render_pdf  # noqa: E402
-from kanban.services import reporting  # noqa: E402
-from kanban.services.board import BoardService  # noqa: E402
-from kanban.store import db, repo  # noqa: E402
+from kanban.domain.model import ColumnKind
+from kanban.reports.period import parse_period
+from kanban.reports.render_pdf import render_pdf
+from kanban.services import reporting
+from kanban.services.board import BoardService
+from kanban.store import db, repo
 
 CARDS = 2_000
 EVENTS = 50_000

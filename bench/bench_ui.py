@@ -44,7 +44,7 @@ def child_first_paint(url: str, start: float) -> None:
     window.resize(1920, 1080)
 
     class PaintWatch(QObject):
-        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt API
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # Qt API name
             if event.type() == QEvent.Type.Paint and window.scene.card_items:
                 # The paint of the board is under way; report once it is done.
                 app.postEvent(self, QEvent(QEvent.Type.User))

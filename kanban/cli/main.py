@@ -139,7 +139,7 @@ def run(argv: Sequence[str]) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
+    except Exception as exc:  # the last line of defence
         log.exception("Unexpected error in 'kanban %s'", args.command)
         print(
             f"kanban: unexpected error ({type(exc).__name__}: {exc}); "

@@ -13,7 +13,7 @@ Create Date: 2026-11-24 22:50:00
 from __future__ import annotations
 
 import sqlalchemy as sa
-import sqlmodel.sql.sqltypes  # noqa: F401  (AutoString columns)
+import sqlmodel.sql.sqltypes  # AutoString columns
 from alembic import op
 
 
