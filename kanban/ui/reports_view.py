@@ -22,7 +22,7 @@ from typing import Any
 
 # isort: off
 # PySide6 first: matplotlib's Qt canvas binds to whichever Qt binding is loaded.
-from PySide6.QtCore import QDate, QObject, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg
 
 # isort: on
@@ -50,6 +50,7 @@ from kanban.reports.period import month_period, parse_period, week_period
 from kanban.reports.render_text import render_markdown
 from kanban.services import reporting
 from kanban.services.board import BoardService
+from kanban.ui.workers import SerialExecutor
 
 log = logging.getLogger(__name__)
 
@@ -65,12 +66,6 @@ EXPORT_FILTERS = (
     "CSV tables for spreadsheets (*.zip);;JSON (*.json)"
 )
 CHART_SIZE = (8.0, 3.6)
-
-
-class _Relay(QObject):
-    """Carries a worker's result to the GUI thread as one tuple (see ui.workers)."""
-
-    done = Signal(object)
 
 
 class ReportsView(QDialog):
@@ -96,10 +91,7 @@ class ReportsView(QDialog):
         self._history: reporting.BoardHistory | None = None
         self._data: ReportData | None = None
         self._generation = 0
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(1)
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._deliver)
+        self._executor = SerialExecutor("reports", self)
         self._rebuild_timer = QTimer(self, singleShot=True, interval=150)
         self._rebuild_timer.timeout.connect(self._rebuild)
         self._build_ui()
@@ -114,15 +106,17 @@ class ReportsView(QDialog):
         for label, key in PERIODS:
             self.period_box.addItem(label, key)
         today = self.now().date()
-        self.from_edit = QDateEdit(QDate(today.year, today.month, 1), calendarPopup=True)
-        self.to_edit = QDateEdit(QDate(today.year, today.month, today.day), calendarPopup=True)
+        self.from_edit = QDateEdit(QDate(today.year, today.month, 1))
+        self.to_edit = QDateEdit(QDate(today.year, today.month, today.day))
         for edit in (self.from_edit, self.to_edit):
+            edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")
             edit.setEnabled(False)
             edit.dateChanged.connect(self._filters_changed)
         self.period_box.currentIndexChanged.connect(self._period_changed)
 
-        self.people_button = QToolButton(text="Everyone")
+        self.people_button = QToolButton()
+        self.people_button.setText("Everyone")
         self.people_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.people_menu = QMenu(self.people_button)
         self.people_button.setMenu(self.people_menu)
@@ -261,23 +255,20 @@ class ReportsView(QDialog):
     # --- work on the worker thread ----------------------------------------------
 
     def _run(self, job: Callable[[], Any], done: Callable[[Any], None]) -> None:
+        """Run ``job`` on the view's worker; a newer run makes an older picture stale."""
         self._generation += 1
         generation = self._generation
-        relay = self._relay
-
-        def work() -> None:
-            try:
-                result, error = job(), None
-            except BaseException as exc:  # noqa: BLE001 - reported on the GUI thread
-                result, error = None, exc
-            relay.done.emit((generation, done, result, error))
-
-        self._pool.start(work)
+        self._executor.submit(
+            job, lambda result, error: self._deliver(generation, done, result, error)
+        )
 
     def _deliver(
-        self, payload: tuple[int, Callable[[Any], None], Any, BaseException | None]
+        self,
+        generation: int,
+        done: Callable[[Any], None],
+        result: Any,
+        error: BaseException | None,
     ) -> None:
-        generation, done, result, error = payload
         if error is not None:
             if isinstance(error, UserError):
                 message = str(error)
@@ -355,7 +346,8 @@ class ReportsView(QDialog):
         for spec in charts.CHARTS:
             layout = self._chart_tabs[spec.key]
             while layout.count():
-                old = layout.takeAt(0).widget()
+                item = layout.takeAt(0)
+                old = item.widget() if item is not None else None
                 if old is not None:
                     old.deleteLater()
             fig = figures.get(spec.key)
@@ -398,27 +390,20 @@ class ReportsView(QDialog):
         self._run_export(lambda: write_report(data, path, None, paper), done)
 
     def _run_export(self, job: Callable[[], Path], done: Callable[[Path], None]) -> None:
-        relay = self._relay
+        # An export is never stale: deliver it under the generation current then.
+        self._executor.submit(
+            job, lambda result, error: self._deliver(self._generation, done, result, error)
+        )
 
-        def work() -> None:
-            try:
-                result, error = job(), None
-            except BaseException as exc:  # noqa: BLE001 - reported on the GUI thread
-                result, error = None, exc
-            # An export is never stale: deliver it under the current generation.
-            relay.done.emit((self._generation, done, result, error))
-
-        self._pool.start(work)
-
-    def done(self, result: int) -> None:  # noqa: D401 - QDialog API
+    def done(self, result: int) -> None:
         # Let a running job finish before the widgets it reports to go away.
         self._rebuild_timer.stop()
-        self._pool.waitForDone(10_000)
+        self._executor.wait(10_000)
         super().done(result)
 
-    def closeEvent(self, event: Any) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: Any) -> None:  # Qt's name
         self._rebuild_timer.stop()
-        self._pool.waitForDone(10_000)
+        self._executor.wait(10_000)
         super().closeEvent(event)
 
 

@@ -37,22 +37,20 @@ from kanban.logs import log_file
 from kanban.services.sync import PendingItem, SyncReport, SyncService, SyncStatus
 from kanban.sync.errors import JiraOffline, SideEmpty
 from kanban.ui.dialogs.common import MessageBanner, em
+from kanban.ui.sync_text import (
+    SYNC_FIELD_NAMES,
+    ItemKind,
+    Keep,
+    can_revert,
+    is_conflict,
+    state_word,
+    synced_value,
+)
 from kanban.ui.workers import SerialExecutor
 
 log = logging.getLogger(__name__)
 
 ServiceFactory = Callable[[], SyncService]
-
-FIELD_NAMES = {
-    "title": "Title",
-    "description": "Description",
-    "column": "Column",
-    "assignee": "Assignee",
-    "labels": "Labels",
-    "flagged": "Flag (not ready)",
-    "create": "New issue",
-}
-
 
 _frozen = False
 
@@ -124,7 +122,7 @@ class SyncRunner(QObject):
                 self.side_empty.emit(str(exc))
             except UserError as exc:
                 self.failed.emit(str(exc), isinstance(exc, JiraOffline))
-            except Exception:  # noqa: BLE001 - reported, never raised into Qt
+            except Exception:
                 log.exception("Unexpected error during the JIRA sync")
                 self.failed.emit(
                     f"Unexpected error during the JIRA sync; details in {log_file()}.", False
@@ -167,20 +165,6 @@ class AutoSync(QObject):
 
     def _tick(self) -> None:
         self.runner.start()
-
-
-def synced_value(value: Any, *, quote_text: bool = False) -> str:
-    """A synced field's value in words: lists joined, nothing as "(none)", the flag named.
-
-    ``quote_text`` puts text in quotes, for values inside a sentence.
-    """
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "(none)"
-    if value is None or value == "":
-        return "(none)"
-    if isinstance(value, bool):
-        return "flagged" if value else "not flagged"
-    return repr(value) if quote_text and isinstance(value, str) else str(value)
 
 
 class SyncPanel(QWidget):
@@ -256,8 +240,8 @@ class SyncPanel(QWidget):
         self.retry_button.clicked.connect(lambda: self.sync_now())
         self.cancel_button.clicked.connect(self.runner.cancel)
         self.revert_button.clicked.connect(self._revert)
-        self.mine_button.clicked.connect(lambda: self._resolve("mine"))
-        self.jira_button.clicked.connect(lambda: self._resolve("jira"))
+        self.mine_button.clicked.connect(lambda: self._resolve(Keep.MINE))
+        self.jira_button.clicked.connect(lambda: self._resolve(Keep.JIRA))
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.runner.started.connect(self._on_started)
         self.runner.progressed.connect(self._on_progress)
@@ -289,12 +273,11 @@ class SyncPanel(QWidget):
         self._show_status(status)
         self.table.setRowCount(len(self._items))
         for row, item in enumerate(self._items):
-            state = "conflict" if item.kind == "conflict" else "queued"
             cells = (
                 item.issue_key or "(new)",
                 item.card_title,
-                FIELD_NAMES.get(item.field, item.field),
-                state,
+                SYNC_FIELD_NAMES.get(item.field, item.field),
+                state_word(item),
                 synced_value(item.local),
                 synced_value(item.remote),
                 item.message or "",
@@ -337,11 +320,10 @@ class SyncPanel(QWidget):
         item = self.selected()
         busy = self.runner.running
         self.sync_button.setEnabled(not busy)
-        self.retry_button.setEnabled(not busy and any(i.kind == "queued" for i in self._items))
-        self.revert_button.setEnabled(
-            not busy and item is not None and item.kind == "queued" and item.field != "create"
-        )
-        conflict = not busy and item is not None and item.kind == "conflict"
+        queued = any(i.kind == ItemKind.QUEUED for i in self._items)
+        self.retry_button.setEnabled(not busy and queued)
+        self.revert_button.setEnabled(not busy and item is not None and can_revert(item))
+        conflict = not busy and item is not None and is_conflict(item)
         self.mine_button.setEnabled(conflict)
         self.jira_button.setEnabled(conflict)
 
