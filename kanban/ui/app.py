@@ -74,7 +74,7 @@ def run_gui(argv: list[str]) -> int:
     args = parse_args(argv)
     setup_logging()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)  # noqa: S101 - we created it or it was there
+    assert isinstance(app, QApplication)
     app.setApplicationName("Kanban Team Board")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("kanban-team-board")

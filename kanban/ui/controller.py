@@ -182,7 +182,7 @@ class BoardController(QObject):
             self._stale = True
             again = again or not self.writer.pending
         else:
-            assert result is not None  # noqa: S101 - no error means a result
+            assert result is not None
             snap, moved = result
             self._stale = False
             # The stand-up highlight may have been switched off while this loaded.
@@ -298,7 +298,7 @@ class BoardController(QObject):
 
     def plan_drop(self, card: Card, zone: Zone, before: str | None) -> DropPlan | None:
         """Translate a drop into service terms; None when nothing would change."""
-        assert self.snapshot is not None  # noqa: S101 - drops need a board
+        assert self.snapshot is not None
         snap = self.snapshot
         pool_id = snap.pool.id
         grouping = self.grouping or snap.grouping
@@ -311,7 +311,7 @@ class BoardController(QObject):
             column_id, person_id = pool_id, None
             block = not card.not_ready
         else:
-            assert zone.kind == CELL and zone.column_id is not None  # noqa: S101
+            assert zone.kind == CELL and zone.column_id is not None
             column_id = zone.column_id
             if grouping is Grouping.PERSON:
                 lane = zone.lane or UNASSIGNED
@@ -387,7 +387,7 @@ class BoardController(QObject):
         self._execute(plan, override, reason)
 
     def _execute(self, plan: DropPlan, override: str | None, reason: str | None) -> None:
-        assert self.snapshot is not None  # noqa: S101
+        assert self.snapshot is not None
         card = plan.card
         changes: dict[str, Any] = {}
         if plan.block:
@@ -477,7 +477,7 @@ class BoardController(QObject):
                 )
             self.report(error, f"moving '{plan.card.title}'", card_id=plan.card.id)
             return
-        assert results is not None and self.snapshot is not None  # noqa: S101
+        assert results is not None and self.snapshot is not None
         # The retry (or another drop of the card) went through: nothing is pending.
         for kind in ("override", "block"):
             self.unsaved_reasons.pop((plan.card.id, kind), None)

@@ -9,6 +9,7 @@ JIRA waits, how many reviewers approved).
 
 from __future__ import annotations
 
+import importlib
 import logging
 import time
 from collections.abc import Callable
@@ -198,8 +199,8 @@ class SyncWatcher(QObject):
         """
 
         def job() -> None:
-            import kanban.services.sync  # noqa: F401
-            import kanban.ui.sync_panel  # noqa: F401
+            for module in ("kanban.services.sync", "kanban.ui.sync_panel"):
+                importlib.import_module(module)
 
         self.executor.submit(job, lambda _result, _error: ready())
 

@@ -166,7 +166,7 @@ class CardItem(QGraphicsItem):
         parts.extend(self.notes)
         return "\n".join(parts)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+    def boundingRect(self) -> QRectF:
         return self._size.adjusted(-3, -3, 3, 3)
 
     def title_lines(self) -> list[str]:
@@ -337,7 +337,7 @@ class BoxItem(QGraphicsItem):
         self.badge = badge
         self.setZValue(z)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+    def boundingRect(self) -> QRectF:
         return self.rect.adjusted(-3, -3, 3, 3)
 
     def text_rect(self) -> QRectF:
@@ -445,7 +445,7 @@ class BubbleItem(QGraphicsItem):
         self.rect = QRectF(x, anchor.top(), width, height)
         self.setZValue(50)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+    def boundingRect(self) -> QRectF:
         return self.rect
 
     def paint(
@@ -481,7 +481,7 @@ class DropIndicatorItem(QGraphicsItem):
         self.zone_rect, self.bar = QRectF(zone_rect), QRectF(bar)
         self.setVisible(True)
 
-    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt API
+    def boundingRect(self) -> QRectF:
         return self.zone_rect.united(self.bar).adjusted(-4, -4, 4, 4)
 
     def paint(

@@ -217,7 +217,7 @@ class BoardScene(QGraphicsScene):
             self.setSceneRect(rect)
             self.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:  # noqa: N802 - Qt API
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         painter.fillRect(rect, BACKGROUND)
         for zone, colour, border, width in self.backgrounds:
             if not zone.intersects(rect):

@@ -118,7 +118,7 @@ class BoardView(QGraphicsView):
         """The width the layout should fill, in scene units."""
         return max(200.0, (self.viewport().width() - 2) / self.zoom)
 
-    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt API
+    def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             steps = event.angleDelta().y() / 120
             self.set_zoom(self.zoom * (1.1**steps))
@@ -126,7 +126,7 @@ class BoardView(QGraphicsView):
             return
         super().wheelEvent(event)
 
-    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt API
+    def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place_help()
         self.resized.emit()
@@ -234,7 +234,7 @@ class BoardView(QGraphicsView):
             return
         self.card_dropped.emit(card_id, zone, layout.insert_before(zone, scene_pos, card_id) or "")
 
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+    def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self._press_at(
             self.mapToScene(event.position().toPoint())
         ):
@@ -242,7 +242,7 @@ class BoardView(QGraphicsView):
             return
         super().mousePressEvent(event)
 
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._press is not None:
             self._move_to(
                 self.mapToScene(event.position().toPoint()), QApplication.startDragDistance()
@@ -251,14 +251,14 @@ class BoardView(QGraphicsView):
             return
         super().mouseMoveEvent(event)
 
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._press is not None:
             self._release_at(self.mapToScene(event.position().toPoint()))
             event.accept()
             return
         super().mouseReleaseEvent(event)
 
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt API
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         card = self._card_at(self.mapToScene(event.position().toPoint()))
         if card is not None:
             self._press = None
@@ -267,7 +267,7 @@ class BoardView(QGraphicsView):
             return
         super().mouseDoubleClickEvent(event)
 
-    def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802 - Qt API
+    def viewportEvent(self, event: QEvent) -> bool:
         kind = event.type()
         if kind in (
             QEvent.Type.TouchBegin,
@@ -347,7 +347,7 @@ class BoardView(QGraphicsView):
                 best = (score, card_id)
         return best[1] if best else None
 
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt API
+    def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         if key in (Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down):
             if not event.modifiers() & Qt.KeyboardModifier.ControlModifier:

@@ -51,7 +51,7 @@ class SerialExecutor(QObject):
         def run() -> None:
             try:
                 result, error = job(), None
-            except BaseException as exc:  # noqa: BLE001 - handed to the GUI thread
+            except BaseException as exc:
                 result, error = None, exc
             relay.finished.emit((callback, result, error))
 

@@ -287,7 +287,7 @@ class _ListEditor(QDialog, Generic[T]):
         if self.is_dirty() and not self.apply():
             return False
         item = self.current()
-        assert item is not None  # noqa: S101 - apply keeps the selection
+        assert item is not None
         position = self.items.index(item) + delta
         if not 0 <= position < len(self.items):
             return False
