@@ -33,30 +33,29 @@ Preview sync*).
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import Connection
 
-from kanban.domain.model import Card, Column, ColumnKind, EventKind, Person
+from kanban.domain.model import Card, ColumnKind, EventKind, Person
 from kanban.domain.sync_states import ItemKind, RunMode, RunStatus
 from kanban.errors import UserError
 from kanban.services.board import BoardService
 from kanban.services.sync_apply import (
-    BoardFacts,
     Decided,
     apply_decided,
     apply_remote,
     insert_new_cards,
-    issue_info,
 )
+from kanban.services.sync_board_config import apply_board_configuration
+from kanban.services.sync_create import create_pass
+from kanban.services.sync_push import push_pass
 from kanban.services.sync_resolve import resolve_conflict, revert_push
+from kanban.services.sync_run import KEY_CHUNK, ProgressFn, SyncReport, SyncRun
 from kanban.services.sync_status import (
     PendingItem,
     SyncStatus,
@@ -69,25 +68,19 @@ from kanban.services.sync_status import (
 from kanban.settings import Config
 from kanban.store import repo, sync_repo
 from kanban.sync import jql as jql_mod
-from kanban.sync.client import JiraClient, SearchStats, ServerInfo
+from kanban.sync.client import JiraClient, ServerInfo
 from kanban.sync.engine import (
-    STAMP_PREFIX,
     BaseItem,
     Decision,
-    LocalItem,
     Pair,
     Prefer,
-    RemoteItem,
-    normalize_all,
     plan,
     summarize,
 )
 from kanban.sync.errors import (
-    JiraError,
     JiraOffline,
     NotConfigured,
     SideEmpty,
-    SyncCancelled,
 )
 from kanban.sync.graph import StatusGraph
 from kanban.sync.lock import board_sync_lock
@@ -95,71 +88,18 @@ from kanban.sync.mapping import (
     FieldIds,
     IssueRecord,
     JiraUser,
-    assignee_changes,
     category_column,
-    flag_changes,
-    local_values,
-    parse_issue,
-    remote_values,
-    status_changes,
     status_map,
 )
 from kanban.sync.preview import ChangeKind, SyncPlan
-from kanban.sync.push import PushJob, PushOutcome, push
-from kanban.sync.replay import BoardShape, replay
+from kanban.sync.push import PushJob
+from kanban.sync.replay import replay
 from kanban.sync.settings import JiraSettings, load_token
-from kanban.sync.workflow import WorkflowNavigator, workflow_key
 
 log = logging.getLogger(__name__)
 
 OVERLAP = timedelta(minutes=5)  # clocks and JQL's minute precision: re-read a margin
 MIN_LINKED_FOR_GUARD = 3  # "zero results where there were many"
-KEY_CHUNK = 50
-
-ProgressFn = Callable[[int, int | None, str], None]
-
-
-@dataclass
-class SyncReport:
-    """What one run did; ``to_json`` is the ``kanban sync --json`` summary."""
-
-    mode: str = RunMode.INCREMENTAL.value
-    pulled: int = 0
-    created_cards: int = 0
-    pushed: int = 0
-    created_issues: int = 0
-    conflicted: int = 0
-    queued: int = 0
-    archived: int = 0
-    restored: int = 0
-    kept: int = 0
-    unchanged: int = 0
-    search_requests: int = 0
-    requests: int = 0
-    unmapped: dict[str, int] = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    board_writes: int = 0
-    jira_writes: int = 0
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def summary(self) -> str:
-        parts = [
-            f"{self.mode} sync: {self.pulled} pulled ({self.created_cards} new cards)",
-            f"{self.pushed} pushed ({self.created_issues} new issues)",
-            f"{self.conflicted} in conflict",
-            f"{self.queued} queued",
-        ]
-        if self.archived:
-            parts.append(f"{self.archived} archived")
-        if self.restored:
-            parts.append(f"{self.restored} restored")
-        if self.unmapped:
-            names = ", ".join(f"{k} ({v})" for k, v in sorted(self.unmapped.items()))
-            parts.append(f"unmapped statuses: {names}")
-        return "; ".join(parts) + "."
 
 
 def check_connection(settings: JiraSettings, token: str | None = None) -> ServerInfo:
@@ -173,46 +113,6 @@ def check_connection(settings: JiraSettings, token: str | None = None) -> Server
             "Type the JIRA token (a personal access token, or the API token on Cloud) first."
         )
     return JiraClient(settings, token).server_info()
-
-
-@dataclass
-class _Run:
-    """What one run knows about the board and the server, and what it has decided.
-
-    ``plan`` is set on a dry run: decisions are collected there and nothing is
-    applied or sent.
-    """
-
-    client: JiraClient
-    cloud: bool
-    ids: FieldIds
-    columns: list[Column]
-    statuses: dict[str, int]
-    people_by_user: dict[str, Person]
-    people_by_id: dict[int, Person]
-    pool_id: int
-    tz: str
-    report: SyncReport
-    plan: SyncPlan | None = None
-    seen: set[str] = field(default_factory=set)  # issue keys read this run
-    graphs: dict[str, StatusGraph] = field(default_factory=dict)
-    status_samples: dict[str, dict[str, str]] = field(default_factory=dict)
-    status_names: dict[str, str] = field(default_factory=dict)
-    pushes: dict[str, PushJob] = field(default_factory=dict)  # card id → its queued push
-
-    @property
-    def dry(self) -> bool:
-        return self.plan is not None
-
-    @property
-    def with_flag(self) -> bool:
-        return self.ids.flagged is not None
-
-    def facts(self) -> BoardFacts:
-        return BoardFacts(self.columns, self.people_by_user)
-
-    def column(self, column_id: int) -> Column:
-        return next(c for c in self.columns if c.id == column_id)
 
 
 class SyncService:
@@ -386,13 +286,13 @@ class SyncService:
                 )
             raise
 
-    def _passes(self, run: _Run, since: datetime | None, force: bool, say: ProgressFn) -> None:
+    def _passes(self, run: SyncRun, since: datetime | None, force: bool, say: ProgressFn) -> None:
         self._pull_pass(run, since, say)
         self._local_pass(run)
         if run.report.mode == RunMode.FULL:
             self._scope_pass(run, force)
-        self._push_pass(run, say)
-        self._create_pass(run)
+        push_pass(run, say)
+        create_pass(run)
 
     def _mode(self, conn: Connection, full: bool | None) -> str:
         if full is not None:
@@ -421,7 +321,7 @@ class SyncService:
         dry_plan: SyncPlan | None,
         cancel: threading.Event | None,
         say: ProgressFn,
-    ) -> _Run:
+    ) -> SyncRun:
         say(0, None, f"Connecting to {self.settings.url}")
         client, notes = self.connect(cancel)
         report.notes.extend(notes)
@@ -452,11 +352,13 @@ class SyncService:
                     "preview uses the board's columns as they are."
                 )
             else:
-                self._apply_board_configuration(client, int(self.settings.board_id))
+                apply_board_configuration(self.board, client, int(self.settings.board_id))
         columns = self.board.columns()
         people = self.board.people()
         pool = next(c for c in columns if c.kind is ColumnKind.POOL)
-        return _Run(
+        return SyncRun(
+            board=self.board,
+            settings=self.settings,
             client=client,
             cloud=client.is_cloud,
             ids=ids,
@@ -471,99 +373,19 @@ class SyncService:
             graphs={k: StatusGraph(v) for k, v in (graphs or {}).items()},
         )
 
-    def _apply_board_configuration(self, client: JiraClient, board_id: int) -> None:
-        """Columns, their status ids and WIP min/max from the JIRA agile board."""
-        config = client.board_configuration(board_id)
-        board_cols = [
-            c for c in (config.get("columnConfig") or {}).get("columns") or [] if c.get("statuses")
-        ]
-        if not board_cols:
-            return
-        columns = self.board.columns()
-        used: set[int] = set()
-        for index, bc in enumerate(board_cols):
-            name = str(bc.get("name") or f"Column {index + 1}")
-            statuses = [str(s.get("id")) for s in bc.get("statuses") or [] if s.get("id")]
-            match = next((c for c in columns if c.name.lower() == name.lower()), None)
-            if match is None and index == 0:
-                match = next(c for c in columns if c.kind is ColumnKind.POOL)
-            if match is None and index == len(board_cols) - 1:
-                match = next((c for c in columns if c.kind is ColumnKind.DONE), None)
-            wip_min, wip_max = bc.get("min"), bc.get("max")
-            if match is None or match.id in used:
-                kind = ColumnKind.DONE if index == len(board_cols) - 1 else ColumnKind.ACTIVE
-                match = self.board.add_column(
-                    name
-                    if all(c.name.lower() != name.lower() for c in columns)
-                    else f"{name} (JIRA)",
-                    kind=kind,
-                    position=len(columns) if kind is ColumnKind.DONE else None,
-                    wip_min=wip_min,
-                    wip_max=wip_max,
-                    jira_statuses=statuses,
-                )
-                columns = self.board.columns()
-            elif (
-                list(match.jira_statuses) != statuses
-                or match.wip_min != wip_min
-                or match.wip_max != wip_max
-            ):
-                self.board.update_column(
-                    match.id, jira_statuses=statuses, wip_min=wip_min, wip_max=wip_max
-                )
-            used.add(match.id)
-
-    # --- reading issues ------------------------------------------------------------
-
-    def _search(self, run: _Run, jql: str) -> Iterable[list[IssueRecord]]:
-        """The issues of a query, page by page, parsed and noted as seen."""
-        stats = SearchStats()
-        try:
-            for page in run.client.search(
-                jql, run.ids.search_fields(), expand="changelog", stats=stats
-            ):
-                records = [parse_issue(raw, run.ids, run.cloud) for raw in page]
-                self._absorb(run, records)
-                yield records
-        finally:
-            run.report.search_requests += stats.requests
-
-    def _absorb(self, run: _Run, records: Iterable[IssueRecord]) -> None:
-        """Note the keys seen, learn workflow edges from changelogs, note samples per status.
-
-        Records themselves are not kept (only those with a push pending): holding
-        thousands of them would make every full garbage collection, which stalls
-        the GUI thread too, scan them all.
-        """
-        for rec in records:
-            run.seen.add(rec.key)
-            run.status_names[rec.status_id] = rec.status_name
-            wf = run.graphs.setdefault(workflow_key(rec), StatusGraph())
-            for change in rec.status_changes:
-                wf.add(change.from_status, change.to_status)
-            run.status_samples.setdefault(workflow_key(rec), {}).setdefault(rec.status_id, rec.key)
-
-    def _fetch(self, run: _Run, keys: Iterable[str]) -> list[IssueRecord]:
-        keys = sorted(set(keys))
-        found: list[IssueRecord] = []
-        for i in range(0, len(keys), KEY_CHUNK):
-            for page in self._search(run, jql_mod.keys_in(keys[i : i + KEY_CHUNK])):
-                found.extend(page)
-        return found
-
     # --- passes ----------------------------------------------------------------------
 
-    def _pull_pass(self, run: _Run, since: datetime | None, say: ProgressFn) -> None:
+    def _pull_pass(self, run: SyncRun, since: datetime | None, say: ProgressFn) -> None:
         say(0, None, "Reading issues from JIRA")
         read = 0
-        for records in self._search(
-            run, jql_mod.updated_since(self.settings.effective_jql, since, run.tz)
+        for records in run.search(
+            jql_mod.updated_since(self.settings.effective_jql, since, run.tz)
         ):
             self._page(run, records)
             read += len(records)
             say(read, None, f"Read {read} issues")
 
-    def _local_pass(self, run: _Run) -> None:
+    def _local_pass(self, run: SyncRun) -> None:
         """Linked cards changed on the board (or owing a push, or with open items)
         that the search skipped."""
         with self.board.reading() as conn:
@@ -579,9 +401,9 @@ class SyncService:
             and (m.needs_push or revisions[m.card_id] != m.card_revision or m.card_id in with_items)
         ]
         if keys:
-            self._page(run, self._fetch(run, keys))
+            self._page(run, run.fetch(keys))
 
-    def _scope_pass(self, run: _Run, force: bool) -> None:
+    def _scope_pass(self, run: SyncRun, force: bool) -> None:
         """Archive cards whose issues really left the board's query (full runs only)."""
         with self.board.reading() as conn:
             revisions = sync_repo.card_revisions(conn)
@@ -604,9 +426,7 @@ class SyncService:
         keys = sorted(link.issue_key for link in missing if link.issue_key)
         for i in range(0, len(keys), KEY_CHUNK):
             chunk = keys[i : i + KEY_CHUNK]
-            for records in self._search(
-                run, jql_mod.keys_in(chunk, within=self.settings.effective_jql)
-            ):
+            for records in run.search(jql_mod.keys_in(chunk, within=self.settings.effective_jql)):
                 still_in.update(r.key for r in records)
                 self._page(run, records)
         gone = [
@@ -617,7 +437,7 @@ class SyncService:
         actions = plan(
             Pair(
                 BaseItem(link.card_id, link.issue_key, link.base, link.card_revision),
-                self._local_item(run, cards[link.card_id], link.base),
+                run.local_item(cards[link.card_id], link.base),
                 None,
                 remote_gone=True,
             )
@@ -658,7 +478,7 @@ class SyncService:
 
     # --- one page: read the local side, plan, apply the board side, queue the JIRA side ---
 
-    def _page(self, run: _Run, records: list[IssueRecord]) -> None:
+    def _page(self, run: SyncRun, records: list[IssueRecord]) -> None:
         if not records:
             return
         self._bootstrap_statuses(run, records)
@@ -674,7 +494,7 @@ class SyncService:
             return
         self._apply_page(run, decided)
 
-    def _plan_page(self, run: _Run, records: list[IssueRecord]) -> list[Decided]:
+    def _plan_page(self, run: SyncRun, records: list[IssueRecord]) -> list[Decided]:
         """Match each issue with its card and link, and decide the page (pure ``plan``)."""
         with self.board.reading() as conn:
             links = sync_repo.links_for(
@@ -688,8 +508,8 @@ class SyncService:
             matches = [self._match(conn, rec, by_key, by_ident, keyed) for rec in records]
         pairs = []
         for rec, (link, card, base) in zip(records, matches, strict=True):
-            local = self._local_item(run, card, link.base if link else None) if card else None
-            remote = self._remote_item(run, rec, base.values if base else None)
+            local = run.local_item(card, link.base if link else None) if card else None
+            remote = run.remote_item(rec, base.values if base else None)
             pairs.append(Pair(base, local, remote))
         actions = plan(pairs)
         log.debug("Plan for a page of %d issues: %s", len(records), summarize(actions))
@@ -698,13 +518,12 @@ class SyncService:
             for rec, (link, card, _base), action in zip(records, matches, actions, strict=True)
         ]
 
-    def _apply_page(self, run: _Run, decided: list[Decided]) -> None:
+    def _apply_page(self, run: SyncRun, decided: list[Decided]) -> None:
         """The board side of a page's plan in one transaction; the JIRA side queued."""
         report = run.report
         creates = [d for d in decided if d.action.decision is Decision.CREATE_CARD]
         new_cards = [
-            (d.issue, d.action, replay(self._full_history(run, d.issue), self._shape(run)))
-            for d in creates
+            (d.issue, d.action, replay(run.full_history(d.issue), run.shape())) for d in creates
         ]
         facts = run.facts()
         with self.board.writing() as uow:
@@ -740,27 +559,6 @@ class SyncService:
         report.pulled += len(new_cards)
         report.board_writes += len(new_cards)
 
-    def _full_history(self, run: _Run, rec: IssueRecord) -> IssueRecord:
-        """The issue with its whole changelog: cycle times are computed from it."""
-        if rec.changelog_complete:
-            return rec
-        full = run.client.changelog(rec.key)
-        return dataclasses.replace(
-            rec,
-            status_changes=status_changes(full),
-            assignee_changes=assignee_changes(full),
-            flag_changes=flag_changes(full, run.ids.flagged),
-            changelog_complete=True,
-        )
-
-    def _shape(self, run: _Run) -> BoardShape:
-        return BoardShape(
-            columns=run.columns,
-            statuses=run.statuses,
-            person_of_user={u: p.id for u, p in run.people_by_user.items()},
-            pool_id=run.pool_id,
-        )
-
     def _match(
         self,
         conn: Connection,
@@ -792,25 +590,7 @@ class SyncService:
             return None, card, BaseItem(card.id, rec.key, {}, prefer=Prefer.NOBODY)
         return None, None, None
 
-    def _local_item(self, run: _Run, card: Card, base: Mapping[str, Any] | None) -> LocalItem:
-        return LocalItem(
-            card.id,
-            card.revision,
-            local_values(card, run.people_by_id, run.pool_id, base, run.with_flag),
-            archived=card.archived,
-        )
-
-    def _remote_item(
-        self, run: _Run, rec: IssueRecord, base: Mapping[str, Any] | None
-    ) -> RemoteItem:
-        values = remote_values(rec, run.statuses, run.with_flag)
-        if values["column"] is None:
-            run.status_names[rec.status_id] = rec.status_name
-            # An unmapped status says nothing about the column: keep the agreed one.
-            values["column"] = (base or {}).get("column", run.pool_id)
-        return RemoteItem(rec.key, values, rec.updated)
-
-    def _bootstrap_statuses(self, run: _Run, records: Iterable[IssueRecord]) -> None:
+    def _bootstrap_statuses(self, run: SyncRun, records: Iterable[IssueRecord]) -> None:
         """A board with no status mapped at all gets one by status category, once."""
         if run.statuses and any(c.jira_statuses for c in run.columns):
             return
@@ -833,7 +613,7 @@ class SyncService:
         run.columns = self.board.columns()
         run.statuses = status_map(run.columns)
 
-    def _ensure_people(self, run: _Run, records: Iterable[IssueRecord]) -> None:
+    def _ensure_people(self, run: SyncRun, records: Iterable[IssueRecord]) -> None:
         """Assignees the board does not know yet become inactive people (to confirm)."""
         for rec in records:
             user = rec.assignee
@@ -862,247 +642,7 @@ class SyncService:
 
     # --- pushing -------------------------------------------------------------------------
 
-    def _navigator(self, run: _Run) -> WorkflowNavigator:
-        return WorkflowNavigator(
-            run.client,
-            run.columns,
-            run.statuses,
-            run.graphs,
-            run.status_names,
-            run.status_samples,
-            self._samples_from_links,
-        )
-
-    def _samples_from_links(self) -> dict[str, dict[str, str]]:
-        """Issues known to sit in a status let the path search read the workflow
-        around that status without moving anything."""
-        with self.board.reading() as conn:
-            links = sync_repo.load_links(conn)
-        samples: dict[str, dict[str, str]] = {}
-        for link in links.values():
-            info = link.info
-            if link.issue_key and info.get("status_id"):
-                wf = f"{info.get('project')}/{info.get('issue_type') or '?'}"
-                samples.setdefault(wf, {}).setdefault(str(info["status_id"]), link.issue_key)
-        return samples
-
-    def _push_pass(self, run: _Run, say: ProgressFn) -> None:
-        if run.dry:
-            return  # the plan lists the pushes already
-        queue, run.pushes = run.pushes, {}
-        navigator = self._navigator(run)
-        for n, (_card_id, job) in enumerate(sorted(queue.items())):
-            say(n, len(queue), f"Pushing {job.issue.key}")
-            self._push_job(run, navigator, job)
-
-    def _push_job(self, run: _Run, navigator: WorkflowNavigator, job: PushJob) -> None:
-        outcome = push(run.client, job, navigator, run.column, run.ids.flagged)
-        run.report.jira_writes += outcome.writes
-        self._record_push(run, job, outcome)
-
-    def _record_push(self, run: _Run, job: PushJob, outcome: PushOutcome) -> None:
-        """Save what JIRA took into the base; queue what it refused, with its message."""
-        report, rec = run.report, job.issue
-        with self.board.writing() as uow:
-            conn = uow.conn
-            link = sync_repo.get_link(conn, card_id=job.card_id)
-            card = repo.get_card(conn, card_id=job.card_id)
-            if link is None or card is None:
-                return
-            base = dict(link.base)
-            base.update(outcome.done)
-            if outcome.reached_column is not None:
-                base["column"] = outcome.reached_column
-            values: dict[str, Any] = {"base": base}
-            if not outcome.failed and card.revision == job.revision:
-                # The card as pushed is what both sides now agree on; a card the
-                # user edited during the push still owes a push and is looked at again.
-                values["card_revision"] = card.revision
-                values["needs_push"] = False
-            sync_repo.update_link(conn, card_id=job.card_id, values=values)
-            sync_repo.clear_items(
-                conn, card_id=job.card_id, fields=list(outcome.done), kind=ItemKind.QUEUED
-            )
-            remote_now = normalize_all(remote_values(rec, run.statuses, run.with_flag))
-            for name, exc in outcome.failed.items():
-                message = getattr(exc, "jira_message", "") or str(exc)
-                sync_repo.put_item(
-                    conn,
-                    card_id=job.card_id,
-                    field=name,
-                    kind=ItemKind.QUEUED,
-                    values={
-                        "local": job.fields.get(name),
-                        "remote": remote_now.get(name),
-                        "base": link.base.get(name),
-                        "retryable": bool(getattr(exc, "retryable", False)),
-                        "detail": str(exc),
-                    },
-                    message=message,
-                )
-                report.errors.append(f"{rec.key} {name}: {exc}")
-                log.warning("Push of %s to %s failed: %s", name, rec.key, exc)
-        if outcome.done:
-            report.pushed += 1
-
     # --- creating issues from new cards ------------------------------------------------------
-
-    def _create_pass(self, run: _Run) -> None:
-        if not self.settings.create_issues or not self.settings.create_project:
-            return
-        since = _parse_iso(self.settings.create_since)
-        with self.board.reading() as conn:
-            links = sync_repo.load_links(conn)
-            cards = repo.list_cards(conn)
-        candidates = [
-            card
-            for card in cards
-            if not card.jira_key
-            and not (card.id in links and links[card.id].issue_key)
-            and not (card.id not in links and since is not None and card.created_at < since)
-        ]
-        actions = plan(
-            Pair(
-                BaseItem(card.id, None, links[card.id].base) if card.id in links else None,
-                self._local_item(run, card, None),
-                None,
-                may_create_issue=True,
-            )
-            for card in candidates
-        )
-        for card, action in zip(candidates, actions, strict=True):
-            if action.decision is not Decision.CREATE_ISSUE:
-                continue
-            if run.plan is not None:
-                run.plan.add_action(action, card.title)
-                continue
-            try:
-                self._create_issue(run, card, links.get(card.id))
-            except SyncCancelled:
-                raise
-            except (JiraError, UserError) as exc:
-                with self.board.writing() as uow:
-                    sync_repo.put_item(
-                        uow.conn,
-                        card_id=card.id,
-                        field="create",
-                        kind=ItemKind.QUEUED,
-                        values={"retryable": bool(getattr(exc, "retryable", False))},
-                        message=getattr(exc, "jira_message", "") or str(exc),
-                    )
-                run.report.errors.append(f"card '{card.title}': {exc}")
-
-    def _create_issue(self, run: _Run, card: Card, link: sync_repo.Link | None) -> None:
-        report = run.report
-        stamp = f"{STAMP_PREFIX}{card.id}"
-        existing: IssueRecord | None = None
-        if link is not None:
-            # A previous run got as far as creating: look for the stamped issue
-            # before creating another one.
-            for records in self._search(run, jql_mod.stamped(stamp)):
-                existing = records[-1] if records else existing
-        local = self._local_item(run, card, None)
-        sent = {
-            "title": local.values["title"],
-            "description": local.values["description"],
-            "labels": local.values["labels"],
-        }
-        if existing is None:
-            with self.board.writing() as uow:
-                sync_repo.save_link(
-                    uow.conn,
-                    card_id=card.id,
-                    ident=f"card:{card.id}",
-                    issue_key=None,
-                    issue_id=None,
-                    origin="card",
-                    issue_updated=None,
-                    card_revision=card.revision,
-                    base=sent,
-                    needs_push=True,
-                )
-            fields: dict[str, Any] = {
-                "project": {"key": self.settings.create_project},
-                "issuetype": {"name": self.settings.create_issue_type or "Task"},
-                "summary": card.title[:255],
-                "description": card.description,
-                "labels": sorted({*card.labels, stamp}),
-            }
-            key, _issue_id = run.client.create_issue(fields)
-            report.created_issues += 1
-            report.jira_writes += 1
-            log.info("Created %s from card '%s'", key, card.title)
-            try:
-                # For people and scripts reading the issue; the label above is
-                # what the sync searches (properties are not searchable by JQL).
-                run.client.set_property(key, "kanban.card", {"id": card.id})
-                report.jira_writes += 1
-            except JiraError as exc:
-                log.info("Could not set the kanban.card property on %s: %s", key, exc)
-            found = self._fetch(run, [key])
-            if not found:
-                # Cloud search is eventually consistent: the stamp finds it next run.
-                report.notes.append(f"Created {key}; it is linked on the next sync.")
-                return
-            existing = found[0]
-        with self.board.writing() as uow:
-            fresh = repo.get_card(uow.conn, card_id=card.id)
-            if fresh is None:
-                return
-            apply_remote(uow, fresh, {"jira_key": existing.key}, EventKind.EDITED, repo.now())
-            sync_repo.save_link(
-                uow.conn,
-                card_id=card.id,
-                ident=f"card:{card.id}",
-                issue_key=existing.key,
-                issue_id=existing.id,
-                origin="card",
-                issue_updated=existing.updated,
-                card_revision=fresh.revision,
-                base=dict(sent),
-                info=issue_info(existing),
-                needs_push=True,
-            )
-            sync_repo.clear_items(uow.conn, card_id=card.id, fields=["create"])
-        # The rest (status, assignee, flag) is pushed as a one-sided change.
-        with self.board.reading() as conn:
-            link_now = sync_repo.get_link(conn, card_id=card.id)
-            card_now = repo.get_card(conn, card_id=card.id)
-        if link_now is None or card_now is None:
-            return
-        (action,) = plan(
-            [
-                Pair(
-                    BaseItem(card.id, existing.key, link_now.base, prefer=Prefer.LOCAL),
-                    self._local_item(run, card_now, link_now.base),
-                    self._remote_item(run, existing, link_now.base),
-                )
-            ]
-        )
-        if action.push:
-            job = PushJob(card.id, existing, action.push, card_now.revision)
-            self._push_job(run, self._navigator(run), job)
-        else:
-            with self.board.writing() as uow:
-                sync_repo.update_link(
-                    uow.conn,
-                    card_id=card.id,
-                    values={
-                        "base": action.base,
-                        "card_revision": card_now.revision,
-                        "needs_push": False,
-                    },
-                )
-
-
-def _parse_iso(value: str) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 __all__ = [

@@ -80,8 +80,10 @@ def revert_push(board: BoardService, card_ref: str, field_name: str | None = Non
                 board.block(card.id, FLAG_REASON)
             elif not base and fresh.not_ready:
                 board.unblock(card.id)
-        elif item.field in ("title", "description"):
-            board.edit_card(card.id, **{item.field: base or ""})
+        elif item.field == "title":
+            board.edit_card(card.id, title=str(base or ""))
+        elif item.field == "description":
+            board.edit_card(card.id, description=str(base or ""))
         elif item.field == "labels":
             board.edit_card(card.id, labels=list(base or []))
         with board.writing() as uow:

@@ -88,6 +88,14 @@ def _link(row: Any) -> Link:
     )
 
 
+def _required_time(value: Any) -> datetime:
+    """A NOT NULL timestamp column, as an aware UTC datetime."""
+    at = utc(value)
+    if at is None:
+        raise RuntimeError("a required timestamp of the sync tables is empty")
+    return at
+
+
 def load_links(conn: Connection) -> dict[str, Link]:
     """Every link by card id."""
     return {r.card_id: _link(r) for r in conn.execute(select(link_t))}
@@ -150,8 +158,8 @@ def _item(row: Any) -> Item:
         values=dict(row.values or {}),
         message=row.message,
         attempts=row.attempts,
-        created_at=utc(row.created_at),  # type: ignore[arg-type]
-        updated_at=utc(row.updated_at),  # type: ignore[arg-type]
+        created_at=_required_time(row.created_at),
+        updated_at=_required_time(row.updated_at),
     )
 
 
@@ -225,7 +233,7 @@ def item_cards(conn: Connection) -> set[str]:
 def _run(row: Any) -> Run:
     return Run(
         id=row.id,
-        started_at=utc(row.started_at),  # type: ignore[arg-type]
+        started_at=_required_time(row.started_at),
         finished_at=utc(row.finished_at),
         mode=row.mode,
         status=RunStatus(row.status),
@@ -240,7 +248,10 @@ def start_run(conn: Connection, *, mode: str, started_at: datetime) -> int:
             started_at=started_at, mode=mode, status=RunStatus.RUNNING.value, counts={}
         )
     )
-    return int(result.inserted_primary_key[0])
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the database gave no id for the new sync run")
+    return int(key[0])
 
 
 def finish_run(

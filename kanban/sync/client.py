@@ -16,7 +16,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -294,8 +294,9 @@ class JiraClient:
         return None
 
     def board_configuration(self, board_id: int) -> dict[str, Any]:
-        # The library has no helper for this agile resource; _get_json is the
-        # documented route for such calls (see JIRA-API.md §4).
+        # The library has no helper for this agile resource (GET
+        # /rest/agile/1.0/board/{id}/configuration in Atlassian's Jira Software
+        # REST reference), so it goes through the library's _get_json.
         return self._call(
             lambda: self.jira._get_json(
                 f"board/{board_id}/configuration", base=self.jira.AGILE_BASE_URL
@@ -363,7 +364,7 @@ class JiraClient:
         pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="jira-page")
         try:
             cursor: Any = None if cloud else 0
-            future = pool.submit(fetch, cursor)
+            future: Future[dict[str, Any]] | None = pool.submit(fetch, cursor)
             while future is not None:
                 page = future.result()
                 issues = list(page.get("issues") or [])
@@ -393,12 +394,12 @@ class JiraClient:
         out: list[dict[str, Any]] = []
         start = 0
         while True:
-            page = self._call(
-                lambda s=start: self.jira._get_json(
-                    f"issue/{key}/changelog", params={"startAt": s, "maxResults": 100}
-                ),
-                f"reading the history of {key}",
-            )
+            params = {"startAt": start, "maxResults": 100}
+
+            def read_page(params: dict[str, int] = params) -> dict[str, Any]:
+                return dict(self.jira._get_json(f"issue/{key}/changelog", params=params))
+
+            page = self._call(read_page, f"reading the history of {key}")
             values = list(page.get("values") or [])
             out.extend(values)
             start += len(values)

@@ -32,7 +32,7 @@ class PartialMove(JiraRejected):
     ) -> None:
         super().__init__(message, jira_message=jira_message or message)
         self.reached = reached
-        self.retryable = retryable  # type: ignore[misc]
+        self.retryable = retryable
 
 
 def workflow_key(rec: IssueRecord) -> str:

@@ -8,6 +8,7 @@ import pytest
 
 from kanban.services.board import BoardService
 from kanban.services.sync import SyncService
+from kanban.services.sync_run import SyncRun
 from kanban.sync.client import JiraClient
 from kanban.sync.engine import STAMP_PREFIX
 from sync.conftest import make_settings, map_default_columns
@@ -55,7 +56,7 @@ def test_crash_between_create_and_save_does_not_duplicate(
     def crash(self: object, *args: object, **kwargs: object) -> None:
         raise KeyboardInterrupt  # the process dies right after JIRA created the issue
 
-    monkeypatch.setattr(SyncService, "_fetch", crash)
+    monkeypatch.setattr(SyncRun, "fetch", crash)
     with pytest.raises(KeyboardInterrupt):
         sync.sync()
     monkeypatch.undo()
