@@ -1,6 +1,6 @@
 """Kanban Team Board: a desktop Kanban board for operations teams.
 
-The package is layered (see DESIGN.md): ``domain`` holds the pure rules,
+The package is layered (see docs/architecture.md): ``domain`` holds the pure rules,
 ``store`` the database, ``services`` the use cases that the ``ui`` and ``cli``
 call, and ``sync``/``links``/``reports`` the integrations.
 """

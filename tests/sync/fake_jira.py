@@ -1,7 +1,12 @@
 """A stateful JIRA on 127.0.0.1 for the sync tests: the real ``jira`` library talks to it.
 
 It implements the parts of the REST API the app uses, with the JSON shapes of
-Atlassian's documentation (see shared/reference/JIRA-API.md): serverInfo for
+Atlassian's public references: the Jira Data Center platform REST API
+(https://developer.atlassian.com/server/jira/platform/rest/v10000/), the Jira
+Cloud platform REST API v2/v3
+(https://developer.atlassian.com/cloud/jira/platform/rest/v3/) and the Jira
+Software agile REST API (https://docs.atlassian.com/jira-software/REST/9.13.0/
+and https://developer.atlassian.com/cloud/jira/software/rest/): serverInfo for
 Server and Cloud, myself, the field list (with a Flagged field), search
 (Server: startAt/maxResults/total with a maxResults cap; Cloud: enhanced
 search with nextPageToken, and 410 Gone on the old endpoint), issue
