@@ -73,8 +73,13 @@ def run_gui(argv: list[str]) -> int:
     """Run the board window; returns the process exit code."""
     args = parse_args(argv)
     setup_logging()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    assert isinstance(app, QApplication)
+    existing = QApplication.instance()
+    if existing is None:
+        app = QApplication(sys.argv[:1])
+    elif isinstance(existing, QApplication):
+        app = existing
+    else:
+        raise RuntimeError("The board window needs a QApplication; a QCoreApplication runs.")
     app.setApplicationName("Kanban Team Board")
     app.setApplicationVersion(__version__)
     app.setDesktopFileName("kanban-team-board")

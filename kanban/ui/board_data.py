@@ -179,7 +179,7 @@ def build_board_data(
     lanes: list[Lane] = []
     if grouping is Grouping.PERSON:
         for person in sorted(snapshot.people, key=lambda p: (p.order, p.name.lower())):
-            key: LaneKey = ("person", person.id)
+            key = ("person", person.id)
             if not person.active and key not in keys_with_active:
                 continue
             if flt.my_board and person.id != flt.me_id:

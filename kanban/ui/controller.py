@@ -24,6 +24,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from types import EllipsisType
 from typing import Any
 
 from PySide6.QtCore import QObject, QRectF, QTimer, Signal
@@ -71,7 +72,7 @@ class DropPlan:
     block: bool = False
     unblock: bool = False
     # A drop into another project's lane sets the card's project (None: no project).
-    project: str | None | type[Ellipsis] = ...  # type: ignore[valid-type]
+    project: str | None | EllipsisType = ...
 
 
 def now() -> datetime:
@@ -181,8 +182,7 @@ class BoardController(QObject):
             # A local change happened meanwhile; this snapshot may predate it.
             self._stale = True
             again = again or not self.writer.pending
-        else:
-            assert result is not None
+        elif result is not None:  # no error: the job returned its result
             snap, moved = result
             self._stale = False
             # The stand-up highlight may have been switched off while this loaded.
@@ -298,30 +298,34 @@ class BoardController(QObject):
 
     def plan_drop(self, card: Card, zone: Zone, before: str | None) -> DropPlan | None:
         """Translate a drop into service terms; None when nothing would change."""
-        assert self.snapshot is not None
         snap = self.snapshot
+        if snap is None:  # no board on screen yet: nothing to drop on
+            return None
         pool_id = snap.pool.id
         grouping = self.grouping or snap.grouping
         block = unblock = False
-        project: str | None | type[Ellipsis] = ...  # type: ignore[valid-type]
+        person_id: int | None
+        project: str | None | EllipsisType = ...
         if zone.kind == POOL:
             column_id, person_id = pool_id, None
             unblock = card.not_ready
         elif zone.kind == NOT_READY:
             column_id, person_id = pool_id, None
             block = not card.not_ready
-        else:
-            assert zone.kind == CELL and zone.column_id is not None
+        elif zone.kind == CELL and zone.column_id is not None:
             column_id = zone.column_id
             if grouping is Grouping.PERSON:
-                lane = zone.lane or UNASSIGNED
-                person_id = lane[1] if lane[0] == "person" else None  # type: ignore[assignment]
+                kind, lane_id = zone.lane or UNASSIGNED
+                person_id = lane_id if kind == "person" and isinstance(lane_id, int) else None
             else:
                 person_id = card.person_id
                 if zone.lane and zone.lane[0] == "project" and zone.lane[1] != card.project:
-                    project = zone.lane[1]  # type: ignore[assignment]
+                    lane_project = zone.lane[1]
+                    project = lane_project if isinstance(lane_project, str) else None
             # Leaving the not-ready section means the card is ready to start.
             unblock = card.not_ready and card.column_id == pool_id
+        else:  # not a zone a card can be dropped on
+            return None
         position: int | None = None
         if zone.kind != CELL or grouping is Grouping.PERSON:
             others = [c.id for c in cell_cards(snap, column_id, person_id) if c.id != card.id]
@@ -387,7 +391,8 @@ class BoardController(QObject):
         self._execute(plan, override, reason)
 
     def _execute(self, plan: DropPlan, override: str | None, reason: str | None) -> None:
-        assert self.snapshot is not None
+        if self.snapshot is None:  # the board went away before the drop was planned
+            return
         card = plan.card
         changes: dict[str, Any] = {}
         if plan.block:
@@ -477,7 +482,8 @@ class BoardController(QObject):
                 )
             self.report(error, f"moving '{plan.card.title}'", card_id=plan.card.id)
             return
-        assert results is not None and self.snapshot is not None
+        if results is None or self.snapshot is None:  # no error means results
+            return
         # The retry (or another drop of the card) went through: nothing is pending.
         for kind in ("override", "block"):
             self.unsaved_reasons.pop((plan.card.id, kind), None)

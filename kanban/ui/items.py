@@ -33,9 +33,11 @@ from kanban.ui.board_data import Lane, days_in_column
 from kanban.ui.layout import Metrics, lane_header_texts
 
 # Item types, so the view can tell what was clicked without isinstance chains.
-CARD_TYPE = QGraphicsItem.UserType + 1
-LANE_HEADER_TYPE = QGraphicsItem.UserType + 2
-ADD_BUTTON_TYPE = QGraphicsItem.UserType + 3
+# PySide6's stubs lack QGraphicsItem.UserType (65536), which Qt has.
+_USER_TYPE: int = QGraphicsItem.UserType  # type: ignore[attr-defined]
+CARD_TYPE = _USER_TYPE + 1
+LANE_HEADER_TYPE = _USER_TYPE + 2
+ADD_BUTTON_TYPE = _USER_TYPE + 3
 
 OVER_RED = QColor("#d32f2f")
 OVER_TINT = QColor(211, 47, 47, 40)

@@ -80,8 +80,8 @@ class JiraSetupDialog(QDialog):
         self.board_id.setRange(0, 10_000_000)
         self.board_id.setSpecialValueText("none")
         self.board_id.setValue(self.settings.board_id or 0)
-        self.create = QCheckBox("Create JIRA issues from new cards", self)
-        self.create.setChecked(self.settings.create_issues)
+        self.create_issues = QCheckBox("Create JIRA issues from new cards", self)
+        self.create_issues.setChecked(self.settings.create_issues)
         self.create_project = QLineEdit(self.settings.create_project, self)
         self.create_type = QLineEdit(self.settings.create_issue_type, self)
         self.interval = QSpinBox(self)
@@ -102,7 +102,7 @@ class JiraSetupDialog(QDialog):
         form.addRow("Board query (JQL)", self.jql)
         form.addRow("Project keys", self.projects)
         form.addRow("Agile board id", self.board_id)
-        form.addRow("", self.create)
+        form.addRow("", self.create_issues)
         form.addRow("Project for new issues", self.create_project)
         form.addRow("Issue type", self.create_type)
         form.addRow("Sync automatically every", self.interval)
@@ -118,7 +118,7 @@ class JiraSetupDialog(QDialog):
         self.setMinimumWidth(em(self, 32))
 
         self.auth.currentIndexChanged.connect(self._auth_changed)
-        self.create.toggled.connect(self._create_toggled)
+        self.create_issues.toggled.connect(self._create_toggled)
         self.test_button.clicked.connect(self.test_connection)
         self.buttons.accepted.connect(self.accept)
         self.buttons.rejected.connect(self.reject)
@@ -133,14 +133,14 @@ class JiraSetupDialog(QDialog):
         self.user.setEnabled(self.auth.currentData() == AUTH_CLOUD)
 
     def _create_toggled(self) -> None:
-        on = self.create.isChecked()
+        on = self.create_issues.isChecked()
         self.create_project.setEnabled(on)
         self.create_type.setEnabled(on)
 
     def form_settings(self) -> JiraSettings:
         """The settings as typed (not yet validated or saved)."""
         keys = [k.strip().upper() for k in self.projects.text().split(",") if k.strip()]
-        create = self.create.isChecked()
+        create = self.create_issues.isChecked()
         since = self.settings.create_since
         if create and not (self.settings.create_issues and since):
             since = datetime.now(UTC).isoformat()

@@ -54,9 +54,9 @@ class ReasonDialog(QDialog):
             font.setPointSizeF(font.pointSizeF() * max(1.0, touch_scale))
             self.setFont(font)
         layout = QVBoxLayout(self)
-        text = QLabel(explanation)
-        text.setWordWrap(True)
-        layout.addWidget(text)
+        explained = QLabel(explanation)
+        explained.setWordWrap(True)
+        layout.addWidget(explained)
         layout.addWidget(QLabel(prompt))
         self.reason = QLineEdit()
         self.reason.setMaxLength(REASON_MAX)
@@ -86,9 +86,9 @@ class ReasonDialog(QDialog):
             self.keyboard = TouchKeyboard(self.reason, touch_scale, self)
             layout.insertWidget(layout.indexOf(self.buttons), self.keyboard)
             # Every target a finger must hit is key-sized, OK and Cancel first.
-            for button in [*self.preset_buttons, *self.buttons.buttons()]:
-                button.setMinimumHeight(touch_size(touch_scale))
-                button.setMinimumWidth(touch_size(touch_scale) * 2)
+            for target in [*self.preset_buttons, *self.buttons.buttons()]:
+                target.setMinimumHeight(touch_size(touch_scale))
+                target.setMinimumWidth(touch_size(touch_scale) * 2)
             self.reason.setMinimumHeight(touch_size(touch_scale))
         self.reason.setText(initial)
         self.reason.setFocus()

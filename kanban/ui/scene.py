@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
-from PySide6.QtCore import QRectF, Qt, QTimer
+from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
@@ -37,7 +37,7 @@ class BoardScene(QGraphicsScene):
         column_header_items / lane_header_items: for hit tests and geometry checks.
     """
 
-    def __init__(self, metrics: Metrics, parent: object | None = None) -> None:
+    def __init__(self, metrics: Metrics, parent: QObject | None = None) -> None:
         super().__init__(parent)
         # Items move on every drop; without an index a move costs nothing and
         # drawing a viewport still only visits a few thousand rectangles.
@@ -188,18 +188,18 @@ class BoardScene(QGraphicsScene):
         shown: set[str] = set()
         rules = data.snapshot.rules
         for card in data.visible_cards():
-            rect = layout.cards.get(card.id)
-            if rect is None:
+            card_rect = layout.cards.get(card.id)
+            if card_rect is None:
                 continue
             shown.add(card.id)
-            item = self.card_items.get(card.id)
-            if item is None:
-                item = it.CardItem(card, m)
-                self.addItem(item)
-                self.card_items[card.id] = item
-            item.set_card(
+            card_item = self.card_items.get(card.id)
+            if card_item is None:
+                card_item = it.CardItem(card, m)
+                self.addItem(card_item)
+                self.card_items[card.id] = card_item
+            card_item.set_card(
                 card,
-                rect,
+                card_rect,
                 people.get(card.person_id) if card.person_id is not None else None,
                 badges.get(card.id, ()),
                 card.id in highlighted,
@@ -217,10 +217,11 @@ class BoardScene(QGraphicsScene):
             self.setSceneRect(rect)
             self.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
 
-    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        painter.fillRect(rect, BACKGROUND)
+    def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
+        area = QRectF(rect)
+        painter.fillRect(area, BACKGROUND)
         for zone, colour, border, width in self.backgrounds:
-            if not zone.intersects(rect):
+            if not zone.intersects(area):
                 continue
             painter.fillRect(zone, colour)
             if border is not None:

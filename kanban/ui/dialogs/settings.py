@@ -17,7 +17,7 @@ import re
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
@@ -287,7 +287,8 @@ class _ListEditor(QDialog, Generic[T]):
         if self.is_dirty() and not self.apply():
             return False
         item = self.current()
-        assert item is not None
+        if item is None:  # the apply reloaded the list without it
+            return False
         position = self.items.index(item) + delta
         if not 0 <= position < len(self.items):
             return False
@@ -463,8 +464,11 @@ class ColumnsDialog(_ListEditor[Column]):
         # There is exactly one pool: it keeps its kind, and no other column can take it.
         is_pool = item.kind is ColumnKind.POOL
         self.kind_combo.setEnabled(not is_pool)
-        pool_entry = self.kind_combo.model().item(self.kind_combo.findData(ColumnKind.POOL.value))
-        pool_entry.setEnabled(is_pool)
+        model = self.kind_combo.model()
+        if isinstance(model, QStandardItemModel):  # what a QComboBox makes by itself
+            pool_entry = model.item(self.kind_combo.findData(ColumnKind.POOL.value))
+            if pool_entry is not None:
+                pool_entry.setEnabled(is_pool)
         set_limit(self.min_spin, item.wip_min)
         set_limit(self.max_spin, item.wip_max)
         self.statuses_edit.setText(", ".join(item.jira_statuses))
@@ -502,11 +506,12 @@ class ColumnsDialog(_ListEditor[Column]):
         item = self.current()
         if item is None:
             return False
-        done = run_safely(
-            self.banner,
-            f"removing column '{item.name}'",
-            lambda: self.service.remove_column(item.id) or True,
-        )
+
+        def remove() -> bool:
+            self.service.remove_column(item.id)
+            return True
+
+        done = run_safely(self.banner, f"removing column '{item.name}'", remove)
         if done is None:
             return False
         self.banner.show_message(f"Removed column '{item.name}'.", "info")
