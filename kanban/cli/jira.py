@@ -97,6 +97,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     s.add_argument("--force", action="store_true", help="archive even when JIRA returns nothing")
     s.add_argument("--full", action="store_true", help="a full pass instead of incremental")
+    s.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what the sync would pull, push, create, archive and the conflicts; "
+        "write nothing (not the board, not JIRA, not the sync state)",
+    )
     add_json_flag(s)
     s.set_defaults(handler=cmd_sync)
 
@@ -304,7 +310,17 @@ def cmd_revert(ctx: Context) -> int:
 
 def cmd_sync(ctx: Context) -> int:
     svc = _sync_service(ctx)
-    report = svc.sync(force=ctx.args.force, full=True if ctx.args.full else None)
+    full = True if ctx.args.full else None
+    if ctx.args.dry_run:
+        plan = svc.preview(force=ctx.args.force, full=full)
+        if getattr(ctx.args, "json", False):
+            ctx.emit_json(plan.to_json())
+        else:
+            for line in plan.lines():
+                print(line)
+            print("Dry run: nothing was written. Run 'kanban sync' to apply it.")
+        return 0
+    report = svc.sync(force=ctx.args.force, full=full)
     if getattr(ctx.args, "json", False):
         ctx.emit_json(report.to_json())
     else:

@@ -156,7 +156,8 @@ class SyncPlan:
         ]
         if not parts:
             return f"Nothing to sync ({self.mode} run): the board and JIRA agree."
-        return f"A {self.mode} sync would make: " + ", ".join(parts) + "."
+        article = "An" if self.mode[:1] in "aeiou" else "A"
+        return f"{article} {self.mode} sync would make: " + ", ".join(parts) + "."
 
     def lines(self) -> list[str]:
         """The plan as text, grouped under headings, one change per line."""
