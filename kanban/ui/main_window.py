@@ -11,10 +11,11 @@ opened, so start-up pays only for the board.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -45,6 +46,9 @@ from kanban.ui.me import find_me
 from kanban.ui.override import ask_block_reason, ask_override_reason
 from kanban.ui.scene import BoardScene
 from kanban.ui.view import BoardView
+
+if TYPE_CHECKING:
+    from kanban.sync.preview import SyncPlan
 
 log = logging.getLogger(__name__)
 
@@ -153,6 +157,8 @@ class MainWindow(QMainWindow):
         self.sync.message.connect(self.show_message)
         self.sync.board_changed.connect(self.controller.reload)
         self.sync.offline_changed.connect(self._sync_offline)
+        self.sync.preview_ready.connect(self.show_sync_preview)
+        self.sync_preview: QWidget | None = None
         # A change to a linked card waits to be pushed: its badge must say so now,
         # not after the next sync (a move, an undo, an edit, a change from the CLI).
         self.controller.drop_persisted.connect(lambda _cid: self.sync.refresh_badges())
@@ -241,12 +247,17 @@ class MainWindow(QMainWindow):
         self.addToolBar(tb)
         self.filter_bar = tb
 
-    def _action(self, text: str, shortcut: str | QKeySequence | None, slot: object) -> QAction:
+    def _action(
+        self,
+        text: str,
+        shortcut: str | QKeySequence | QKeySequence.StandardKey | None,
+        slot: Callable[[], object],
+    ) -> QAction:
         action = QAction(text, self)
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(slot)  # type: ignore[arg-type]
+        action.triggered.connect(slot)
         # Actions stay active in wall mode, when the menu bar is hidden.
         self.addAction(action)
         return action
@@ -282,6 +293,9 @@ class MainWindow(QMainWindow):
         )
         self.act_jira_setup = self._action("&Connection…", None, self.open_jira_setup)
         self.act_sync = self._action("&Sync now", "Ctrl+S", lambda: self.sync.sync_now())
+        self.act_sync_preview = self._action(
+            "&Preview sync…", None, lambda: self.sync.preview()
+        )
         self.act_sync_cancel = self._action("&Cancel sync", None, lambda: self.sync.cancel())
         self.act_sync_panel = self._action("Sync &panel", None, self.toggle_sync_panel)
         self.act_sync_panel.setCheckable(True)
@@ -317,6 +331,7 @@ class MainWindow(QMainWindow):
         jira = menu.addMenu("&JIRA")
         for action in (
             self.act_jira_setup,
+            self.act_sync_preview,
             self.act_sync,
             self.act_sync_cancel,
             self.act_sync_panel,
@@ -352,7 +367,8 @@ class MainWindow(QMainWindow):
 
     def _fill_filter_boxes(self) -> None:
         snap = self.controller.snapshot
-        assert snap is not None  # noqa: S101
+        if snap is None:  # no board loaded yet: the boxes fill with the first one
+            return
         labels = sorted({lb for c in snap.cards for lb in c.labels}, key=str.lower)
         projects = sorted({c.project for c in snap.cards if c.project}, key=str.lower)
         people = [(p.name, p.id) for p in snap.people if p.active]
@@ -370,9 +386,9 @@ class MainWindow(QMainWindow):
         self.act_my.setChecked(my_board)
         filters = Filters(
             text=self.search.text().strip(),
-            person_id=_data(self.person_box),
-            label=_data(self.label_box),
-            project=_data(self.project_box),
+            person_id=_int_data(self.person_box),
+            label=_str_data(self.label_box),
+            project=_str_data(self.project_box),
             my_board=my_board,
             me_id=self.me.id if self.me else None,
         )
@@ -484,7 +500,12 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(dialog)
         layout.addWidget(QLabel("Highlight the cards moved since:"))
         start = self.controller.standup_since or default_standup(datetime.now().astimezone())
-        edit = QDateTimeEdit(QDateTime(start.date(), start.time()))
+        edit = QDateTimeEdit(
+            QDateTime(
+                QDate(start.year, start.month, start.day),
+                QTime(start.hour, start.minute, start.second),
+            )
+        )
         edit.setCalendarPopup(True)
         layout.addWidget(edit)
         buttons = QDialogButtonBox(
@@ -500,7 +521,7 @@ class MainWindow(QMainWindow):
         layout.addWidget(buttons)
         result = dialog.exec()
         if result == QDialog.DialogCode.Accepted:
-            chosen = edit.dateTime().toPython().astimezone()
+            chosen = datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch()).astimezone()
             self.controller.set_standup(chosen)
             self.wall_standup.setChecked(True)
         elif result == 2:
@@ -538,7 +559,7 @@ class MainWindow(QMainWindow):
         dialog.finished.connect(lambda _r: self.controller.refresh_undo_state())
         dialog.setModal(True)
         dialog.show()
-        self._dialog = dialog
+        self._dialog: QDialog = dialog
 
     def open_reports(self) -> None:
         """The Reports view: live charts, filters and export; it loads on its own worker."""
@@ -572,7 +593,19 @@ class MainWindow(QMainWindow):
 
     def _sync_running(self, running: bool) -> None:
         self.act_sync.setEnabled(not running)
+        self.act_sync_preview.setEnabled(not running)
         self.act_sync_cancel.setEnabled(running)
+
+    def show_sync_preview(self, plan: SyncPlan, first: bool) -> None:
+        """The plan of a sync; not modal, so the board (and the wall) stays usable."""
+        from kanban.ui.dialogs.sync_preview import SyncPreviewDialog
+
+        snap = self.controller.snapshot
+        names = {c.id: c.name for c in snap.columns} if snap is not None else {}
+        dialog = SyncPreviewDialog(plan, first=first, column_names=names, parent=self)
+        dialog.apply_requested.connect(self.sync.apply_sync)
+        dialog.show()
+        self.sync_preview = dialog
 
     def toggle_sync_panel(self) -> None:
         if self.sync_dock is None:
@@ -645,7 +678,7 @@ class MainWindow(QMainWindow):
         initial = self.controller.unsaved_reasons.pop((card.id, "block"), "")
         return ask_block_reason(card, self, initial=initial, touch_scale=self._touch_scale())
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         # A running sync may need a few seconds to stop cleanly (a request in
         # flight cannot be cut): the window goes at once, the wait happens behind.
         self.hide()
@@ -677,6 +710,16 @@ def _data(box: QComboBox) -> object:
         return None
     value = box.currentData()
     return None if value == _ANY else value
+
+
+def _int_data(box: QComboBox) -> int | None:
+    value = _data(box)
+    return value if isinstance(value, int) else None
+
+
+def _str_data(box: QComboBox) -> str | None:
+    value = _data(box)
+    return value if isinstance(value, str) else None
 
 
 def show_start_error(text: str) -> None:
