@@ -325,14 +325,14 @@ def sweep(
         old_col, old_pid, old_arch = state.get(card, unplaced)
         state[card] = (col, pid, arch)
         for c, p, a, sign in ((old_col, old_pid, old_arch, -1), (col, pid, arch, 1)):
-            kind = kinds.get(c)  # type: ignore[arg-type]
-            if kind is None:  # not placed yet, or a column removed since
+            kind = kinds.get(c) if c is not None else None
+            if c is None or kind is None:  # not placed yet, or a column removed since
                 continue
             if a:
                 if kind is done_kind:
-                    archived_done[c] += sign  # type: ignore[index]
+                    archived_done[c] += sign
                 continue
-            visible[c] += sign  # type: ignore[index]
+            visible[c] += sign
             if kind is active_kind and p is not None:
                 person_wip[p] = person_wip.get(p, 0) + sign
         # Only the cells the card left or entered can have crossed a limit.
