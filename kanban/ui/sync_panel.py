@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from kanban.domain.sync_states import ItemKind, Keep
 from kanban.errors import UserError
 from kanban.logs import log_file
 from kanban.services.sync import PendingItem, SyncReport, SyncService, SyncStatus
@@ -39,8 +40,6 @@ from kanban.sync.errors import JiraOffline, SideEmpty
 from kanban.ui.dialogs.common import MessageBanner, em
 from kanban.ui.sync_text import (
     SYNC_FIELD_NAMES,
-    ItemKind,
-    Keep,
     can_revert,
     is_conflict,
     state_word,

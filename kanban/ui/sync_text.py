@@ -13,20 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-
-class ItemKind:
-    """What a sync left open on a card field, as the sync service stores it."""
-
-    QUEUED = "queued"
-    CONFLICT = "conflict"
-
-
-class Keep:
-    """Which side's value settles a conflict."""
-
-    MINE = "mine"
-    JIRA = "jira"
-
+from kanban.domain.sync_states import ItemKind, Keep
 
 # The synced fields as the sync panel's table names them.
 SYNC_FIELD_NAMES = {

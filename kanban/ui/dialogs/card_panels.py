@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from kanban.domain.model import Card
+from kanban.domain.sync_states import Keep
 from kanban.errors import UserError
 from kanban.logs import log_file
 from kanban.services.board import BoardService
@@ -39,7 +40,7 @@ from kanban.services.history_text import Names
 from kanban.ui.dialogs.card_form import NO_HISTORY_YET, NO_LINKS_YET, STILL_NEEDS_REASON
 from kanban.ui.dialogs.card_text import history_html, links_html
 from kanban.ui.dialogs.common import FieldError
-from kanban.ui.sync_text import REVERT, Keep, SyncItem, card_sync_view, settles
+from kanban.ui.sync_text import REVERT, SyncItem, card_sync_view, settles
 from kanban.ui.workers import SerialExecutor
 
 if TYPE_CHECKING:
