@@ -18,6 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from kanban.errors import UserError
 from kanban.services.board import BoardService
 from kanban.settings import Config
 from kanban.ui.workers import SerialExecutor
@@ -176,20 +177,28 @@ class SyncWatcher(QObject):
         message(str): what a sync did, or why it failed (offline: changes wait).
         board_changed(): a sync or a resolution wrote to the board.
         offline_changed(bool): JIRA became unreachable, or reachable again.
+        preview_ready(object, bool): a :class:`~kanban.sync.preview.SyncPlan`, and
+            whether it is the first sync of this board (then nothing syncs until
+            the user applies it).
     """
 
     badges_changed = Signal(object)
     message = Signal(str)
     board_changed = Signal()
     offline_changed = Signal(bool)
+    preview_ready = Signal(object, bool)
 
     def __init__(self, service: BoardService, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.service = service
         self.executor = SerialExecutor("sync-badges", self)
+        # Previews talk to JIRA: they must not hold up the badges' queue.
+        self.previewer = SerialExecutor("sync-preview", self)
         self.panel: Any = None
         self.auto: Any = None
         self.offline = False
+        self.has_run = True  # read on the worker in prepare()
+        self.previewing = False
 
     def prepare(self, ready: Callable[[], None]) -> None:
         """Import the sync modules (the jira library, ~100 ms) on the worker, then call ``ready``.
@@ -198,16 +207,24 @@ class SyncWatcher(QObject):
         left to import.
         """
 
-        def job() -> None:
+        def job() -> bool:
             for module in ("kanban.services.sync", "kanban.ui.sync_panel"):
                 importlib.import_module(module)
+            from kanban.services.sync import SyncService
 
-        self.executor.submit(job, lambda _result, _error: ready())
+            return SyncService(self.service).has_run()
+
+        def done(result: Any, error: BaseException | None) -> None:
+            if error is not None:
+                log.error("Reading the sync state failed", exc_info=error)
+            self.has_run = bool(result) if error is None else True
+            ready()
+
+        self.executor.submit(job, done)
 
     def start(self) -> Any:
         """Build the sync panel (returned, for a dock) and start the timer if JIRA is set up."""
         from kanban.services.sync import SyncService
-        from kanban.sync.settings import JiraSettings
         from kanban.ui.sync_panel import AutoSync, SyncPanel
 
         url, actor = self.service.url, self.service.actor
@@ -217,10 +234,18 @@ class SyncWatcher(QObject):
         runner.failed.connect(self._failed)
         self.panel.board_changed.connect(self.board_changed)
         self.panel.board_changed.connect(self.refresh_badges)
-        settings = JiraSettings.load(Config.load())
-        self.auto = AutoSync(runner, settings.interval_minutes if settings.configured else 0, self)
+        self.auto = AutoSync(runner, self._auto_minutes(), self)
         self.refresh_badges()
         return self.panel
+
+    def _auto_minutes(self) -> int:
+        """The auto-sync period; none before the first sync, which the user sees first."""
+        from kanban.sync.settings import JiraSettings
+
+        settings = JiraSettings.load(Config.load())
+        if not settings.configured or not self.has_run:
+            return 0
+        return settings.interval_minutes
 
     @property
     def configured(self) -> bool:
@@ -234,15 +259,64 @@ class SyncWatcher(QObject):
 
         settings = JiraSettings.load(Config.load())
         if self.auto is not None:
-            self.auto.set_minutes(settings.interval_minutes if settings.configured else 0)
+            self.auto.set_minutes(self._auto_minutes())
+        if settings.configured and not self.has_run and self.panel is not None:
+            # A newly connected board: show what the first sync would do.
+            self.preview(first=True)
 
     def sync_now(self) -> bool:
+        """Sync now (the user asked: no preview first)."""
         if self.panel is None:
             return False
         if not self.configured:
             self.message.emit("JIRA is not set up yet: use JIRA → Connection… first.")
             return False
         return bool(self.panel.sync_now())
+
+    def apply_sync(self) -> bool:
+        """Run the sync a preview showed (the user chose "Sync now" in it)."""
+        if self.panel is None:
+            return False
+        return bool(self.panel.sync_now())
+
+    def preview(self, *, first: bool = False) -> bool:
+        """Work out what a sync would do, on a worker; ``preview_ready`` brings the plan."""
+        if self.panel is None:
+            return False
+        if not self.configured:
+            self.message.emit("JIRA is not set up yet: use JIRA → Connection… first.")
+            return False
+        if self.previewing:
+            return False
+        self.previewing = True
+        url, actor = self.service.url, self.service.actor
+        self.message.emit("Working out what a sync would do…")
+
+        def job() -> Any:
+            from kanban.services.sync import SyncService
+
+            svc = SyncService.open(url, actor)
+            try:
+                return svc.preview()
+            finally:
+                svc.close()
+
+        def done(result: Any, error: BaseException | None) -> None:
+            self.previewing = False
+            if error is not None:
+                text = (
+                    str(error)
+                    if isinstance(error, UserError)
+                    else ("The sync preview failed unexpectedly; the details are in the log file.")
+                )
+                if not isinstance(error, UserError):
+                    log.error("Sync preview failed", exc_info=error)
+                self.message.emit(text)
+                return
+            self.preview_ready.emit(result, first)
+
+        self.previewer.submit(job, done)
+        return True
 
     def cancel(self) -> None:
         if self.panel is not None:
@@ -273,6 +347,10 @@ class SyncWatcher(QObject):
 
     def _finished(self, report: Any) -> None:
         self._set_offline(False)
+        if not self.has_run:
+            self.has_run = True  # the first sync is done: the timer may sync from now on
+            if self.auto is not None:
+                self.auto.set_minutes(self._auto_minutes())
         self.message.emit(report.summary())
         # board_changed comes from the panel, which handles the same report:
         # emitting it here too reloaded the whole board twice per sync.
