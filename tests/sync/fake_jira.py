@@ -424,7 +424,7 @@ class FakeJira:
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True  # headers and body go out without a 40 ms stall
 
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+            def log_message(self, format: str, *args: Any) -> None:  # BaseHTTPRequestHandler names it so
                 return
 
             def _serve(self, method: str) -> None:
@@ -490,13 +490,13 @@ class FakeJira:
                 if data:
                     self.wfile.write(data)
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:  # the name http.server calls
                 self._serve("GET")
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:  # the name http.server calls
                 self._serve("POST")
 
-            def do_PUT(self) -> None:  # noqa: N802
+            def do_PUT(self) -> None:  # the name http.server calls
                 self._serve("PUT")
 
         return Handler
