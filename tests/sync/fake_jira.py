@@ -424,7 +424,7 @@ class FakeJira:
             protocol_version = "HTTP/1.1"
             disable_nagle_algorithm = True  # headers and body go out without a 40 ms stall
 
-            def log_message(self, format: str, *args: Any) -> None:  # BaseHTTPRequestHandler names it so
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
             def _serve(self, method: str) -> None:
