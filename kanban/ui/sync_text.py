@@ -1,10 +1,12 @@
 """The words the UI shows for the JIRA sync state, without Qt.
 
-One place for how a synced value reads ("(none)", "flagged", a quoted title),
-how a conflict or a refused push on a card is put into a sentence, and which
-buttons a card's sync section offers. The sync panel and the card editor both
-use it; it imports neither Qt nor the sync service (that module loads the
-``jira`` library), so it is cheap to import and tested without a display.
+One place for how a synced value reads in the sync panel's table ("(none)",
+"flagged"), which sync items a button settles, and what a card's sync section
+shows. The sentence for a conflict or a refused push is the sync layer's one
+formatter (:meth:`kanban.services.sync_status.PendingItem.describe`, also used
+by the badges' tooltips and the CLI). The sync panel and the card editor both
+use this module; it imports neither Qt nor the sync service (that module loads
+the ``jira`` library), so it is cheap to import and tested without a display.
 """
 
 from __future__ import annotations
@@ -47,20 +49,18 @@ class SyncItem(Protocol):
     def remote(self) -> Any: ...
     @property
     def message(self) -> str | None: ...
+    def describe(self) -> str: ...
 
 
-def synced_value(value: Any, *, quote_text: bool = False) -> str:
-    """A synced field's value in words: lists joined, nothing as "(none)", the flag named.
-
-    ``quote_text`` puts text in quotes, for values inside a sentence.
-    """
+def synced_value(value: Any) -> str:
+    """A synced field's value in words: lists joined, nothing as "(none)", the flag named."""
     if isinstance(value, list):
         return ", ".join(str(v) for v in value) or "(none)"
     if value is None or value == "":
         return "(none)"
     if isinstance(value, bool):
         return "flagged" if value else "not flagged"
-    return repr(value) if quote_text and isinstance(value, str) else str(value)
+    return str(value)
 
 
 def is_conflict(item: SyncItem) -> bool:
@@ -70,23 +70,6 @@ def is_conflict(item: SyncItem) -> bool:
 def state_word(item: SyncItem) -> str:
     """The sync panel's "State" cell: conflict, or queued (a push waiting or refused)."""
     return str(ItemKind.CONFLICT if is_conflict(item) else ItemKind.QUEUED)
-
-
-def conflict_line(item: SyncItem) -> str:
-    """One conflict in a sentence, with both values."""
-    mine = synced_value(item.local, quote_text=True)
-    theirs = synced_value(item.remote, quote_text=True)
-    return (
-        f"Conflict on {item.field}: the board has {mine}, {item.issue_key or 'JIRA'} has {theirs}."
-    )
-
-
-def not_pushed_line(item: SyncItem) -> str:
-    """One push JIRA refused (or that waits), with JIRA's reason."""
-    return (
-        f"Not pushed to {item.issue_key or 'JIRA'} ({item.field}): "
-        f"{item.message or 'waiting for the next sync'}"
-    )
 
 
 def can_revert(item: SyncItem) -> bool:
@@ -116,9 +99,8 @@ class CardSyncView:
 
 def card_sync_view(items: Sequence[SyncItem]) -> CardSyncView:
     """The card's conflicts and refused pushes as lines, and which buttons settle them."""
-    lines = [conflict_line(i) if is_conflict(i) else not_pushed_line(i) for i in items]
     return CardSyncView(
-        text="\n".join(lines),
+        text="\n".join(item.describe() for item in items),
         show_keep=any(is_conflict(i) for i in items),
         show_revert=any(not is_conflict(i) for i in items),
     )
