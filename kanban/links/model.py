@@ -1,23 +1,29 @@
-"""Plain records the links sources produce: pull requests, reviewers, commits, branches.
+"""Reading the hosts' words and dates, and the names of the automation rules.
 
-All hosts (Bitbucket Server, GitHub, JIRA's development panel) are mapped to
-these, so storage and badges do not care where a link came from.
+The records the sources produce (:class:`PullRequest`, :class:`Reviewer`,
+:class:`RemoteCommit`, :class:`RemoteBranch`, :class:`PrState`) live in
+:mod:`kanban.domain.links`, so the store can take them; they are re-exported
+here for the host clients.
 """
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from kanban.domain.links import PrState, PullRequest, RemoteBranch, RemoteCommit, Reviewer
 
-class PrState(enum.StrEnum):
-    """A pull request's state, as Bitbucket names them."""
-
-    OPEN = "OPEN"
-    MERGED = "MERGED"
-    DECLINED = "DECLINED"
+__all__ = [
+    "AUTOMATION_RULES",
+    "PrState",
+    "PullRequest",
+    "RemoteBranch",
+    "RemoteCommit",
+    "Reviewer",
+    "from_epoch_ms",
+    "parse_iso",
+    "pr_state",
+]
 
 
 def pr_state(value: Any) -> PrState:
@@ -28,61 +34,6 @@ def pr_state(value: Any) -> PrState:
     if text in ("DECLINED", "CLOSED", "REJECTED", "SUPERSEDED"):
         return PrState.DECLINED
     return PrState.OPEN
-
-
-@dataclass(frozen=True, slots=True)
-class Reviewer:
-    name: str
-    approved: bool
-    status: str = ""
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"name": self.name, "approved": self.approved, "status": self.status}
-
-
-@dataclass(frozen=True, slots=True)
-class PullRequest:
-    """One pull request and the keys it names (title, source branch, commits)."""
-
-    number: str
-    title: str
-    state: PrState
-    source_branch: str
-    target_branch: str
-    author: str
-    reviewers: tuple[Reviewer, ...]
-    created_at: datetime | None
-    updated_at: datetime | None
-    url: str
-    repo: str
-    keys: tuple[str, ...]
-    # When it was merged or declined, where the host says (JIRA's panel does not).
-    closed_at: datetime | None = None
-
-    @property
-    def approvals(self) -> int:
-        return sum(1 for r in self.reviewers if r.approved)
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteCommit:
-    """A commit reported by a host (JIRA's development panel)."""
-
-    sha: str
-    subject: str
-    author: str
-    at: datetime | None
-    repo: str
-    url: str | None
-    keys: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class RemoteBranch:
-    name: str
-    repo: str
-    url: str | None
-    keys: tuple[str, ...]
 
 
 def from_epoch_ms(value: Any) -> datetime | None:

@@ -7,6 +7,9 @@ the card exists, and the link appears as soon as a card gets that key.
 
 ``link_summary`` is the precomputed per-key digest the board's badges read in a
 single query; the links service rebuilds the rows of the keys a scan touched.
+
+The typed Core tables at the end (``link_commit_table`` …) are what the queries
+in :mod:`kanban.store.links_repo` use.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 from sqlmodel import Field, SQLModel
+
+from kanban.store.tables import table_of
 
 
 def _utc(nullable: bool) -> Any:
@@ -208,3 +213,15 @@ class LinkAutomationLogRow(SQLModel, table=True):
     outcome: str = Field(max_length=20)
     reason: str = Field(default="")
     change_id: str | None = Field(default=None, sa_type=String(36))
+
+
+link_source_table = table_of(LinkSourceRow)
+link_ref_table = table_of(LinkRefRow)
+link_commit_table = table_of(LinkCommitRow)
+link_commit_key_table = table_of(LinkCommitKeyRow)
+link_branch_table = table_of(LinkBranchRow)
+link_pr_table = table_of(LinkPullRequestRow)
+link_pr_key_table = table_of(LinkPullRequestKeyRow)
+link_summary_table = table_of(LinkSummaryRow)
+link_automation_table = table_of(LinkAutomationRow)
+link_automation_log_table = table_of(LinkAutomationLogRow)
