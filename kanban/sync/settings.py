@@ -2,9 +2,9 @@
 
 The settings live in the config file's ``[jira]`` table, read and written
 through :class:`kanban.settings.Config`. The token never goes there: it is kept
-with ``keyring`` under :data:`KEYRING_SERVICE`. Where the machine has no keyring
-backend (a headless server), the token comes from ``KANBAN_JIRA_TOKEN`` for that
-run only, and :func:`load_token` says so.
+in the OS keyring (through :mod:`kanban.secrets`) under :data:`KEYRING_SERVICE`.
+Where the machine has no keyring backend (a headless server), the token comes
+from ``KANBAN_JIRA_TOKEN`` for that run only, and :func:`load_token` says so.
 """
 
 from __future__ import annotations
@@ -14,7 +14,9 @@ import os
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from kanban.errors import InvalidInput, UserError
+from kanban import secrets
+from kanban.errors import InvalidInput
+from kanban.secrets import NoKeyring as NoKeyring  # the CLI and UI catch it from here
 from kanban.settings import Config
 
 log = logging.getLogger(__name__)
@@ -23,10 +25,6 @@ KEYRING_SERVICE = "kanban-team-board/jira"
 TOKEN_ENV = "KANBAN_JIRA_TOKEN"
 AUTH_PAT = "pat"  # Server / Data Center personal access token, sent as Bearer
 AUTH_CLOUD = "cloud"  # Cloud: e-mail + API token, sent as Basic
-
-
-class NoKeyring(UserError):
-    """The machine has no usable keyring backend."""
 
 
 @dataclass
@@ -126,35 +124,19 @@ def default_jql(project_keys: list[str]) -> str:
     return f"project in ({keys}) AND (statusCategory != Done OR resolved >= -14d)"
 
 
-def _keyring_usable() -> bool:
-    import keyring
-    from keyring.backends import fail
-
-    backend = keyring.get_keyring()
-    return not isinstance(backend, fail.Keyring)
-
-
 def store_token(settings: JiraSettings, token: str) -> None:
     """Save the token in the OS keyring.
 
     Raises:
         NoKeyring: no keyring backend; the caller tells the user to use the env var.
     """
-    import keyring
-    from keyring.errors import KeyringError
-
-    if not _keyring_usable():
-        raise NoKeyring(
-            "This machine has no keyring to keep the JIRA token in; it was not saved. "
-            f"Set {TOKEN_ENV} in the environment of each run instead."
-        )
-    try:
-        keyring.set_password(KEYRING_SERVICE, settings.account, token)
-    except KeyringError as exc:
-        raise NoKeyring(
-            f"The keyring refused to store the JIRA token ({exc}); it was not saved. "
-            f"Set {TOKEN_ENV} in the environment of each run instead."
-        ) from exc
+    secrets.set_secret(
+        KEYRING_SERVICE,
+        settings.account,
+        token,
+        what="the JIRA token",
+        instead=f"Set {TOKEN_ENV} in the environment of each run instead.",
+    )
 
 
 def load_token(settings: JiraSettings) -> tuple[str | None, str | None]:
@@ -164,17 +146,14 @@ def load_token(settings: JiraSettings) -> tuple[str | None, str | None]:
         ``(token, note)``: ``note`` is set when the keyring is missing and the
         token came from (or was missing in) ``KANBAN_JIRA_TOKEN``.
     """
-    import keyring
-    from keyring.errors import KeyringError
-
     env = os.environ.get(TOKEN_ENV) or None
-    if not _keyring_usable():
+    if not secrets.keyring_usable():
         note = f"No keyring backend on this machine; using {TOKEN_ENV} for this run only."
         return env, note
     try:
-        token = keyring.get_password(KEYRING_SERVICE, settings.account)
-    except KeyringError as exc:
-        return env, f"The keyring could not be read ({exc}); using {TOKEN_ENV} for this run."
+        token = secrets.get_secret(KEYRING_SERVICE, settings.account)
+    except secrets.NoKeyring as exc:
+        return env, f"The keyring could not be read ({exc.reason}); using {TOKEN_ENV} for this run."
     if token:
         return token, None
     if env:
@@ -183,10 +162,5 @@ def load_token(settings: JiraSettings) -> tuple[str | None, str | None]:
 
 
 def forget_token(settings: JiraSettings) -> None:
-    import keyring
-    from keyring.errors import KeyringError, PasswordDeleteError
-
-    try:
-        keyring.delete_password(KEYRING_SERVICE, settings.account)
-    except (PasswordDeleteError, KeyringError):
+    if not secrets.delete_secret(KEYRING_SERVICE, settings.account):
         log.info("No JIRA token to forget for %s", settings.account)
