@@ -7,11 +7,11 @@ and commands that need no board stay instant.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from kanban import jsontext
 from kanban.services.board import BoardService
 from kanban.settings import Config, current_actor, database_url
 
@@ -45,5 +45,4 @@ class Context:
             self._service.close()
 
     def emit_json(self, data: Any) -> None:
-        json.dump(data, sys.stdout, indent=2, ensure_ascii=False, default=str)
-        sys.stdout.write("\n")
+        sys.stdout.write(jsontext.dumps(data, default=str))

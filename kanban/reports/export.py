@@ -17,12 +17,12 @@ from __future__ import annotations
 import csv
 import dataclasses
 import io
-import json
 import zipfile
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from kanban import jsontext
 from kanban.errors import InvalidInput
 from kanban.reports.model import CardRecord, EventRecord, ReportData
 
@@ -84,7 +84,7 @@ def to_jsonable(data: ReportData) -> dict[str, Any]:
 
 
 def render_json(data: ReportData) -> str:
-    return json.dumps(to_jsonable(data), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(to_jsonable(data))
 
 
 def _csv(rows: tuple[Any, ...], cls: type) -> str:

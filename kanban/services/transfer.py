@@ -25,6 +25,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from kanban import jsontext
 from kanban.domain.model import ColumnKind, EventKind, Rule, RuleMode, Source
 from kanban.errors import ImportFailed, NotFound, UserError
 from kanban.services.board import BoardService, validate_jira_key
@@ -58,7 +59,7 @@ def export_board(service: BoardService) -> dict[str, Any]:
 
 def export_json(service: BoardService) -> str:
     """The export document as text; stable for the same board (no timestamps of its own)."""
-    return json.dumps(export_board(service), indent=2, ensure_ascii=False) + "\n"
+    return jsontext.dumps(export_board(service))
 
 
 def write_text_atomically(path: Path, text: str) -> None:
