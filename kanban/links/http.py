@@ -1,22 +1,29 @@
 """A small JSON-over-HTTP client for the PR hosts and JIRA's dev-status API.
 
-Plain ``urllib`` keeps the links layer free of the ``jira`` library (only
-``kanban.sync`` may use it) and of extra dependencies. Every failure becomes a
-:class:`HostError` whose message names the source and says what to do: a bad
-token (401), a missing repository or issue (404), a host error (5xx), an
-answer that is not JSON, or a host that cannot be reached.
+``requests`` with one :class:`requests.Session` per client, so the many small
+GETs of a scan (pages, each PR's commits, each issue's details) reuse their
+connections; no cookies are kept, so every request carries only the configured
+headers. The links layer stays free of the ``jira`` library (only
+``kanban.sync`` may use it). Every failure becomes a :class:`HostError` whose
+message names the source and says what to do: a bad token (401), a missing
+repository or issue (404), a host error (5xx), an answer that is not JSON, or a
+host that cannot be reached.
 """
 
 from __future__ import annotations
 
 import base64
+import http.cookiejar
 import json
 import logging
-import urllib.error
+import ssl
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from typing import Any
+
+import requests
+import requests.adapters
+import requests.utils
 
 from kanban.errors import UserError
 
@@ -49,7 +56,7 @@ def basic(user: str, secret: str) -> dict[str, str]:
 
 
 class JsonClient:
-    """GETs JSON from one base URL.
+    """GETs JSON from one base URL, over one reused HTTP session.
 
     Args:
         base_url: e.g. ``https://bitbucket.example.com``.
@@ -69,6 +76,11 @@ class JsonClient:
         self.what = what
         self.headers = {"Accept": "application/json", **dict(headers or {})}
         self.timeout = timeout
+        self.session = _session(self.base_url)
+
+    def close(self) -> None:
+        """Close the session's connections."""
+        self.session.close()
 
     def url(self, path: str, params: Mapping[str, Any] | None = None) -> str:
         url = path if "://" in path else f"{self.base_url}/{path.lstrip('/')}"
@@ -86,31 +98,27 @@ class JsonClient:
             HostError: on any failure, with a message naming ``self.what``.
         """
         url = self.url(path, params)
-        request = urllib.request.Request(url, headers=self.headers, method="GET")
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310
-                body = response.read()
-                headers = dict(response.headers.items())
-        except urllib.error.HTTPError as exc:
-            raise self._http_error(exc, url) from exc
-        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
-            reason = getattr(exc, "reason", exc)
+            response = self.session.get(url, headers=self.headers, timeout=self.timeout)
+            body = response.content
+        except requests.RequestException as exc:
             raise HostError(
-                f"{self.what}: cannot reach {self.base_url} ({reason}). Check the address and "
-                "the network; links found before are kept."
+                f"{self.what}: cannot reach {self.base_url} ({_reason(exc)}). Check the "
+                "address and the network; links found before are kept."
             ) from exc
+        if response.status_code >= 400:
+            raise self._http_error(response.status_code, body, url)
         try:
-            return json.loads(body.decode("utf-8", "replace")), headers
+            return json.loads(body.decode("utf-8", "replace")), dict(response.headers)
         except json.JSONDecodeError as exc:
             raise HostError(
                 f"{self.what}: {url} did not answer with JSON (is the address right, or is a "
                 "login page or proxy in the way?). Links found before are kept."
             ) from exc
 
-    def _http_error(self, exc: urllib.error.HTTPError, url: str) -> HostError:
-        detail = _error_detail(exc)
+    def _http_error(self, code: int, body: bytes, url: str) -> HostError:
+        detail = _error_detail(body)
         suffix = f" ({detail})" if detail else ""
-        code = exc.code
         if code == 401:
             msg = (
                 f"{self.what}: the host refused the credentials (401){suffix}. Store a valid "
@@ -135,11 +143,62 @@ class JsonClient:
         return HostError(msg, code)
 
 
-def _error_detail(exc: urllib.error.HTTPError) -> str:
+def _session(base_url: str) -> requests.Session:
+    """A session for one host that behaves as urllib did, minus a connection per request.
+
+    The environment's proxy settings for the host are read once here (not per
+    request, which costs more than the request itself on a fast network); no
+    ``.netrc`` credentials or cookies are used, so only the configured headers
+    authenticate; certificates are checked against the system's trust store (as
+    urllib did, so an in-house CA keeps working) as well as requests' own.
+    """
+    session = requests.Session()
+    session.trust_env = False
+    session.proxies = requests.utils.get_environ_proxies(base_url)
+    session.cookies.set_policy(http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
+    adapter = _SystemTrustAdapter()
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+class _SystemTrustAdapter(requests.adapters.HTTPAdapter):
+    """Verifies certificates with the system's default SSL context."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        kwargs["ssl_context"] = ssl.create_default_context()
+        super().init_poolmanager(*args, **kwargs)
+
+
+def _reason(exc: BaseException) -> str:
+    """The network's own words for a failure (e.g. "[Errno 111] Connection refused").
+
+    requests wraps the socket's error in urllib3's, whose text repeats the whole
+    URL; the innermost OS error says it shortest.
+    """
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    found: BaseException | None = None
+    while stack:
+        current = stack.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, OSError) and not isinstance(current, requests.RequestException):
+            found = current
+        stack.extend(e for e in (current.__cause__, current.__context__) if e is not None)
+        stack.extend(a for a in current.args if isinstance(a, BaseException))
+        reason = getattr(current, "reason", None)
+        if isinstance(reason, BaseException):
+            stack.append(reason)
+    return str(found or exc)
+
+
+def _error_detail(body: bytes) -> str:
     """The host's own error text: Bitbucket ``errors[].message``, JIRA ``errorMessages``."""
     try:
-        data = json.loads(exc.read().decode("utf-8", "replace"))
-    except (ValueError, OSError):
+        data = json.loads(body.decode("utf-8", "replace"))
+    except ValueError:
         return ""
     if not isinstance(data, dict):
         return ""
