@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from kanban.domain.model import Column, ColumnKind
-from kanban.services.board import EDITABLE
+from kanban.domain.model import EDITABLE_FIELDS, Column, ColumnKind
+from kanban.domain.sync_states import ItemKind, Keep
 from kanban.services.history_text import Names
+from kanban.services.sync_status import PendingItem
 from kanban.ui.dialogs import card_form
-from kanban.ui.sync_text import card_sync_view, settles, synced_value
+from kanban.ui.sync_text import (
+    REVERT,
+    can_revert,
+    card_sync_view,
+    settles,
+    state_word,
+    synced_value,
+)
 
 COLUMNS = [
     Column(id=1, name="Task pool", kind=ColumnKind.POOL, order=0),
@@ -24,7 +31,7 @@ def _values(**changes: Any) -> dict[str, Any]:
 
 
 def test_the_editor_edits_the_fields_the_board_service_edits() -> None:
-    assert set(card_form.CONTENT_FIELDS) == set(EDITABLE)
+    assert card_form.CONTENT_FIELDS == EDITABLE_FIELDS
     assert set(card_form.CONTENT_FIELDS) < set(card_form.FORM_FIELDS)
 
 
@@ -83,27 +90,36 @@ def test_the_rule_prompt_names_the_button_to_press_again() -> None:
     assert "press Save again" in card_form.rule_prompt("WIP limit")
 
 
-@dataclass
-class Item:
-    card_id: str = "c1"
-    kind: str = "conflict"
-    field: str = "title"
-    issue_key: str | None = "OPS-1"
-    local: Any = "Mine"
-    remote: Any = "Theirs"
-    message: str | None = None
+def _item(kind: ItemKind = ItemKind.CONFLICT, **changes: Any) -> PendingItem:
+    values: dict[str, Any] = {
+        "card_id": "c1",
+        "card_title": "Patch web01",
+        "issue_key": "OPS-1",
+        "field": "title",
+        "kind": kind,
+        "local": "Mine",
+        "remote": "Theirs",
+        "base": "Base",
+        "message": None,
+        "attempts": 0,
+        "updated_at": datetime(2026, 11, 24, tzinfo=UTC),
+    }
+    return PendingItem(**{**values, **changes})
 
 
-def test_the_card_sync_section_words_conflicts_and_refused_pushes() -> None:
-    refused = Item(kind="queued", field="column", message="No transition")
-    view = card_sync_view([Item(), refused])
-    assert view.text.splitlines() == [
-        "Conflict on title: the board has 'Mine', OPS-1 has 'Theirs'.",
-        "Not pushed to OPS-1 (column): No transition",
-    ]
+def test_the_card_sync_section_lists_what_waits_and_offers_what_settles_it() -> None:
+    conflict = _item()
+    refused = _item(ItemKind.QUEUED, field="column", message="No transition")
+    view = card_sync_view([conflict, refused])
+    # The sync layer's one sentence per item, as in the badges' tooltips and the CLI.
+    assert view.text.splitlines() == [conflict.describe(), refused.describe()]
+    assert "'Mine'" in view.text and "'Theirs'" in view.text and "No transition" in view.text
     assert view.visible and view.show_keep and view.show_revert
     assert not card_sync_view([]).visible
-    assert settles(Item(), "mine") and settles(Item(), "jira") and not settles(Item(), "revert")
-    assert settles(refused, "revert") and not settles(refused, "mine")
+    assert settles(conflict, Keep.MINE) and settles(conflict, "jira")
+    assert not settles(conflict, REVERT)
+    assert settles(refused, REVERT) and not settles(refused, Keep.MINE)
+    assert can_revert(refused) and not can_revert(_item(ItemKind.QUEUED, field="create"))
+    assert state_word(conflict) == "conflict" and state_word(refused) == "queued"
     assert synced_value([]) == "(none)" and synced_value(True) == "flagged"
     assert synced_value(date(2026, 1, 2)) == "2026-01-02"

@@ -15,10 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
 
-from kanban.domain.model import Card, Column, ColumnKind
+from kanban.domain.model import EDITABLE_FIELDS, Card, Column, ColumnKind
 from kanban.errors import InvalidInput
 from kanban.services.board import (
-    EDITABLE,
     validate_jira_key,
     validate_labels,
     validate_reason,
@@ -29,8 +28,9 @@ from kanban.services.history_text import FIELD_NAMES, Names, format_value
 
 FormValues = dict[str, Any]
 
-# Fields edit_card changes; placement and not-ready have their own use cases.
-CONTENT_FIELDS: tuple[str, ...] = tuple(EDITABLE)
+# Fields edit_card changes (the board's one list); placement and not-ready
+# have their own use cases.
+CONTENT_FIELDS: tuple[str, ...] = EDITABLE_FIELDS
 FORM_FIELDS: tuple[str, ...] = (
     *CONTENT_FIELDS,
     "column_id",
