@@ -23,7 +23,7 @@ from kanban.links.model import AUTOMATION_RULES
 # kanban.services.links is imported inside the commands: it loads the HTTP and
 # sync modules, which `kanban list` must not pay for.
 if TYPE_CHECKING:
-    from kanban.services.links import LinksSettings
+    from kanban.links.settings import LinksSettings
 
 # The JIRA token belongs to the JIRA connection (kanban jira setup), not to links.
 HOST_KINDS = ("bitbucket", "github")
@@ -103,7 +103,7 @@ def _help(parser: argparse.ArgumentParser) -> int:
 
 
 def _settings(ctx: Context) -> LinksSettings:
-    from kanban.services.links import GitRepoSetting, LinksSettings
+    from kanban.links.settings import GitRepoSetting, LinksSettings
 
     settings = LinksSettings.from_config(ctx.config)
     args = ctx.args

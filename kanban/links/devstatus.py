@@ -1,6 +1,6 @@
 """JIRA's development information: the dev-status API behind the Development panel.
 
-The API is internal and undocumented (see the shared reference, section 5):
+The API is internal and undocumented; as JIRA Server and Data Center answer it:
 
 * ``/rest/dev-status/1.0/issue/summary?issueId=N`` says, per data type
   (``repository``, ``branch``, ``pullrequest``), how many items exist and from

@@ -307,7 +307,9 @@ def _walk(
         )
     except FileNotFoundError as exc:
         raise GitSourceError("The 'git' program was not found; install git.") from exc
-    assert proc.stdin is not None and proc.stdout is not None  # noqa: S101 - PIPEs above
+    if proc.stdin is None or proc.stdout is None:  # both are PIPEs above: never None
+        proc.kill()
+        raise GitSourceError(f"Could not talk to git in {path}.")
     proc.stdin.write(stdin.encode())
     proc.stdin.close()
     shas: list[str] = []

@@ -33,15 +33,10 @@ from PySide6.QtWidgets import (
 from kanban.errors import InvalidInput
 from kanban.links.keys import clean_project_keys
 from kanban.links.model import AUTOMATION_RULES
+from kanban.links.settings import BitbucketSetting, GitHubSetting, GitRepoSetting, LinksSettings
+from kanban.secrets import NoKeyring
 from kanban.services.board import BoardService
-from kanban.services.links import (
-    BitbucketSetting,
-    GitHubSetting,
-    GitRepoSetting,
-    LinksService,
-    LinksSettings,
-    set_host_token,
-)
+from kanban.services.links import LinksService, set_host_token
 from kanban.settings import Config
 from kanban.ui.dialogs.common import MessageBanner, em, run_safely
 
@@ -215,14 +210,13 @@ class LinksSettingsDialog(QDialog):
             self.store_token(kind, location, token)
 
     def store_token(self, kind: str, location: str, token: str) -> bool:
-        from keyring.errors import KeyringError
-
         try:
             set_host_token(kind, location, token)
-        except KeyringError as exc:
+        except NoKeyring as exc:
             self.banner.show_message(
                 f"The token for {location} was not saved: this computer has no usable OS "
-                f"keyring ({exc}). Install a keyring service (e.g. GNOME Keyring) and try again."
+                f"keyring ({exc.reason}). Install a keyring service (e.g. GNOME Keyring) and "
+                "try again."
             )
             return False
         self.banner.show_message(f"Token for {location} saved in the OS keyring.", "info")
