@@ -35,7 +35,6 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -88,13 +87,12 @@ from kanban.sync.mapping import (
     FieldIds,
     IssueRecord,
     JiraUser,
-    category_column,
-    status_map,
 )
 from kanban.sync.preview import ChangeKind, SyncPlan
 from kanban.sync.push import PushJob
 from kanban.sync.replay import replay
 from kanban.sync.settings import JiraSettings, load_token
+from kanban.sync.statuses import MappedBy, StatusMapping, statuses_from_json
 
 log = logging.getLogger(__name__)
 
@@ -267,6 +265,12 @@ class SyncService:
                 report.conflicted = len({i.card_id for i in items if i.kind is ItemKind.CONFLICT})
                 report.queued = len({i.card_id for i in items if i.kind is ItemKind.QUEUED})
                 sync_repo.set_meta(conn, key="jql", value=self.settings.effective_jql)
+                sync_repo.set_meta(
+                    conn,
+                    key="statuses",
+                    value=[i.to_json() for i in run.statuses.known.values()],
+                )
+                sync_repo.set_meta(conn, key="status_mapping", value=run.statuses.signature())
                 sync_repo.finish_run(
                     conn, run_id=run_id, status=RunStatus.OK, counts=report.to_json(), message=None
                 )
@@ -302,6 +306,11 @@ class SyncService:
         last_jql = sync_repo.get_meta(conn, key="jql")
         if last_ok is None or last_full is None or last_jql != self.settings.effective_jql:
             return RunMode.FULL
+        # A changed status mapping moves cards whose issues did not change:
+        # only a full run reads those.
+        mapping = StatusMapping(repo.list_columns(conn)).signature()
+        if sync_repo.get_meta(conn, key="status_mapping") != mapping:
+            return RunMode.FULL
         age = datetime.now(UTC) - last_full.started_at
         if age >= timedelta(hours=self.settings.full_every_hours):
             return RunMode.FULL
@@ -330,6 +339,7 @@ class SyncService:
             ids_meta = sync_repo.get_meta(conn, key="field_ids")
             tz = sync_repo.get_meta(conn, key="time_zone")
             graphs = sync_repo.get_meta(conn, key="workflows", default={})
+            known = statuses_from_json(sync_repo.get_meta(conn, key="statuses", default=[]))
         # Read again on full runs: an admin may have added the Flagged field since.
         if not ids_meta or ids_meta.get("url") != self.settings.url or report.mode == "full":
             ids_meta = {
@@ -338,10 +348,16 @@ class SyncService:
                 "epic_link": client.field_id("Epic Link"),
             }
             tz = client.myself().get("timeZone") or "UTC"
+            # Every status with its category: a status that appears only in a
+            # changelog still lands in the right column.
+            known = statuses_from_json(client.statuses())
             if not dry:
                 with self.board.writing() as uow:
                     sync_repo.set_meta(uow.conn, key="field_ids", value=ids_meta)
                     sync_repo.set_meta(uow.conn, key="time_zone", value=tz)
+                    sync_repo.set_meta(
+                        uow.conn, key="statuses", value=[i.to_json() for i in known.values()]
+                    )
         ids = FieldIds(flagged=ids_meta.get("flagged"), epic_link=ids_meta.get("epic_link"))
         if ids.flagged is None:
             report.notes.append("JIRA has no 'Flagged' field; not-ready marks are not synced.")
@@ -363,7 +379,7 @@ class SyncService:
             cloud=client.is_cloud,
             ids=ids,
             columns=columns,
-            statuses=status_map(columns),
+            statuses=StatusMapping(columns, known),
             people_by_user={p.jira_user: p for p in people if p.jira_user},
             people_by_id={p.id: p for p in people},
             pool_id=pool.id,
@@ -481,12 +497,15 @@ class SyncService:
     def _page(self, run: SyncRun, records: list[IssueRecord]) -> None:
         if not records:
             return
-        self._bootstrap_statuses(run, records)
         self._ensure_people(run, records)
+        report = run.report
         for rec in records:
-            if rec.status_id not in run.statuses:
-                name = rec.status_name or rec.status_id
-                run.report.unmapped[name] = run.report.unmapped.get(name, 0) + 1
+            how = run.statuses.how(rec.status_id)
+            name = rec.status_name or rec.status_id
+            if how is None:
+                report.unmapped[name] = report.unmapped.get(name, 0) + 1
+            elif how is MappedBy.CATEGORY:
+                report.by_category[name] = report.by_category.get(name, 0) + 1
         decided = self._plan_page(run, records)
         if run.plan is not None:
             for d in decided:
@@ -589,29 +608,6 @@ class SyncService:
         if card is not None:  # a card given this key by hand: first meeting, no base
             return None, card, BaseItem(card.id, rec.key, {}, prefer=Prefer.NOBODY)
         return None, None, None
-
-    def _bootstrap_statuses(self, run: SyncRun, records: Iterable[IssueRecord]) -> None:
-        """A board with no status mapped at all gets one by status category, once."""
-        if run.statuses and any(c.jira_statuses for c in run.columns):
-            return
-        if self.settings.board_id:
-            return
-        additions: dict[int, list[str]] = defaultdict(list)
-        for rec in records:
-            if rec.status_id in run.statuses:
-                continue
-            col = category_column(run.columns, rec.status_category)
-            if col is not None:
-                additions[col.id].append(rec.status_id)
-                run.statuses[rec.status_id] = col.id
-        if not additions or run.dry:
-            return  # a dry run maps them in memory only
-        for col_id, new in additions.items():
-            self.board.update_column(
-                col_id, jira_statuses=[*run.column(col_id).jira_statuses, *new]
-            )
-        run.columns = self.board.columns()
-        run.statuses = status_map(run.columns)
 
     def _ensure_people(self, run: SyncRun, records: Iterable[IssueRecord]) -> None:
         """Assignees the board does not know yet become inactive people (to confirm)."""

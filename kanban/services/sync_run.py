@@ -34,6 +34,7 @@ from kanban.sync.preview import SyncPlan
 from kanban.sync.push import PushJob
 from kanban.sync.replay import BoardShape
 from kanban.sync.settings import JiraSettings
+from kanban.sync.statuses import StatusMapping
 from kanban.sync.workflow import WorkflowNavigator, workflow_key
 
 KEY_CHUNK = 50  # issue keys per "key in (...)" search
@@ -59,6 +60,8 @@ class SyncReport:
     search_requests: int = 0
     requests: int = 0
     unmapped: dict[str, int] = field(default_factory=dict)
+    # Statuses no column lists, placed by their category (name → issues).
+    by_category: dict[str, int] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     board_writes: int = 0
@@ -78,9 +81,12 @@ class SyncReport:
             parts.append(f"{self.archived} archived")
         if self.restored:
             parts.append(f"{self.restored} restored")
+        if self.by_category:
+            names = ", ".join(f"{k} ({v})" for k, v in sorted(self.by_category.items()))
+            parts.append(f"placed by status category: {names}")
         if self.unmapped:
             names = ", ".join(f"{k} ({v})" for k, v in sorted(self.unmapped.items()))
-            parts.append(f"unmapped statuses: {names}")
+            parts.append(f"statuses with no column and no category (kept in place): {names}")
         return "; ".join(parts) + "."
 
 
@@ -100,7 +106,7 @@ class SyncRun:
     cloud: bool
     ids: FieldIds
     columns: list[Column]
-    statuses: dict[str, int]
+    statuses: StatusMapping
     people_by_user: dict[str, Person]
     people_by_id: dict[int, Person]
     pool_id: int
@@ -150,6 +156,7 @@ class SyncRun:
         for rec in records:
             self.seen.add(rec.key)
             self.status_names[rec.status_id] = rec.status_name
+            self.statuses.learn(rec.status_id, rec.status_name, rec.status_category)
             wf = self.graphs.setdefault(workflow_key(rec), StatusGraph())
             for change in rec.status_changes:
                 wf.add(change.from_status, change.to_status)

@@ -293,6 +293,14 @@ class JiraClient:
                 return str(f["id"])
         return None
 
+    def statuses(self) -> list[dict[str, Any]]:
+        """Every status of the server with its category (``/rest/api/2/status``)."""
+
+        def read() -> list[dict[str, Any]]:
+            return list(self.jira._get_json("status") or [])
+
+        return self._call(read, "reading JIRA's statuses")
+
     def board_configuration(self, board_id: int) -> dict[str, Any]:
         # The library has no helper for this agile resource (GET
         # /rest/agile/1.0/board/{id}/configuration in Atlassian's Jira Software

@@ -20,6 +20,7 @@ from kanban.sync.client import JiraClient
 from kanban.sync.errors import JiraError, JiraRejected
 from kanban.sync.graph import StatusGraph, find_path
 from kanban.sync.mapping import IssueRecord
+from kanban.sync.statuses import StatusMapping
 
 MAX_TRANSITION_STEPS = 8
 
@@ -46,7 +47,7 @@ class WorkflowNavigator:
     Args:
         client: the run's JIRA client.
         columns: the board's columns (their order guides the fallback step).
-        statuses: JIRA status id → column id.
+        statuses: JIRA status id → column id (explicit, else by category).
         graphs: workflow key → learned graph; updated in place and saved by the caller.
         status_names: status id → name, for messages; updated in place.
         samples: workflow key → {status id: an issue key sitting there}; updated in place.
@@ -57,7 +58,7 @@ class WorkflowNavigator:
         self,
         client: JiraClient,
         columns: Sequence[Column],
-        statuses: Mapping[str, int],
+        statuses: StatusMapping,
         graphs: dict[str, StatusGraph],
         status_names: dict[str, str],
         samples: dict[str, dict[str, str]],
@@ -78,11 +79,12 @@ class WorkflowNavigator:
         Returns the status reached. Raises PartialMove when no known path leads
         there or a step is refused, saying where it stopped.
         """
-        targets = {str(s) for s in column.jira_statuses}
+        targets = self.statuses.statuses_of(column.id)
         if not targets:
             raise UserError(
-                f"Column '{column.name}' maps no JIRA status, so {rec.key} cannot follow the "
-                "move. Set the column's JIRA statuses (or the board id) in the JIRA settings."
+                f"No JIRA status lands in column '{column.name}', so {rec.key} cannot follow "
+                "the move. Give the column its JIRA statuses (Settings → Columns, or "
+                "'kanban columns edit'), or adopt the team's JIRA board."
             )
         graph = self.graphs.setdefault(workflow_key(rec), StatusGraph())
         current = rec.status_id

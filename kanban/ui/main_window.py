@@ -293,9 +293,7 @@ class MainWindow(QMainWindow):
         )
         self.act_jira_setup = self._action("&Connection…", None, self.open_jira_setup)
         self.act_sync = self._action("&Sync now", "Ctrl+S", lambda: self.sync.sync_now())
-        self.act_sync_preview = self._action(
-            "&Preview sync…", None, lambda: self.sync.preview()
-        )
+        self.act_sync_preview = self._action("&Preview sync…", None, lambda: self.sync.preview())
         self.act_sync_cancel = self._action("&Cancel sync", None, lambda: self.sync.cancel())
         self.act_sync_panel = self._action("Sync &panel", None, self.toggle_sync_panel)
         self.act_sync_panel.setCheckable(True)

@@ -43,6 +43,12 @@ STATUSES: dict[str, tuple[str, str]] = {
     "10002": ("Review", "indeterminate"),
     "10003": ("Done", "done"),
     "10004": ("Parked", "indeterminate"),
+    # A custom workflow's statuses, as teams name them (no column lists them by default).
+    "10010": ("Dev Active", "indeterminate"),
+    "10011": ("Dev Done", "indeterminate"),
+    "10012": ("Test", "indeterminate"),
+    "10013": ("Analysis Done", "indeterminate"),
+    "10014": ("Closed", "done"),
 }
 CATEGORY = {
     "new": {"id": 2, "key": "new", "name": "To Do", "colorName": "blue-gray"},
@@ -532,6 +538,18 @@ class FakeJira:
             }
         if method == "GET" and path == "/api/myself":
             return 200, self.me.json(self.url, self.cloud)
+        if method == "GET" and path == "/api/status":
+            return 200, [
+                {
+                    "self": f"{self.url}/rest/api/2/status/{sid}",
+                    "id": sid,
+                    "name": name,
+                    "description": "",
+                    "iconUrl": f"{self.url}/images/icons/statuses/generic.png",
+                    "statusCategory": CATEGORY[cat],
+                }
+                for sid, (name, cat) in STATUSES.items()
+            ]
         if method == "GET" and path == "/api/field":
             return 200, [
                 {"id": "summary", "name": "Summary", "custom": False, "clauseNames": ["summary"]},

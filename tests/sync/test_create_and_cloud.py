@@ -159,11 +159,14 @@ def test_agile_board_sets_columns_statuses_and_wip(fake: FakeJira, service: Boar
     assert card.column_id == cols["Parked"].id
 
 
-def test_unmapped_status_is_listed(fake: FakeJira, service: BoardService) -> None:
+def test_a_status_no_column_lists_is_placed_by_its_category_and_listed(
+    fake: FakeJira, service: BoardService
+) -> None:
     map_default_columns(service)
     fake.add_issue("OPS", "Parked thing", status="10004")
     report = SyncService(service, make_settings(fake)).sync()
-    assert report.unmapped == {"Parked": 1}
+    assert report.by_category == {"Parked": 1} and report.unmapped == {}
+    assert service.card("OPS-1").column_id == service.resolve_column("In progress").id
 
 
 def test_connection_test_reports_server_and_user(cloud_fake: FakeJira) -> None:
