@@ -16,8 +16,9 @@ This module orchestrates; the parts are elsewhere: git runs in
 and :mod:`kanban.store.links_summary_repo`, the settings in
 :mod:`kanban.links.settings`, the badge texts in :mod:`kanban.links.summary`
 and host tokens in the OS keyring through :mod:`kanban.secrets`. The service
-opens the transactions (through :meth:`BoardService.reading` and
-:meth:`BoardService.writing`).
+opens every transaction: through :meth:`BoardService.reading` and
+:meth:`BoardService.writing`, except the short flushes of a streamed git scan,
+which skip SQLite's log checkpoint (the scan's final write does it once).
 
 Automation rules (each off by default, per board) move cards when something
 new happens after a source's first scan: a PR opened → Review, a PR merged →

@@ -1,9 +1,9 @@
 """A scan stores commits while git prints them: dates, key changes, failures, upgrades.
 
 Commits reach the database in several short transactions during ``git log``
-(see ``_GitWriter``), so these tests cover what that must not change: what a
-card shows after a large scan, a scan that fails half-way, the project keys
-shrinking, and a database from before the change.
+(see ``kanban.services.links_git.GitWriter``), so these tests cover what that
+must not change: what a card shows after a large scan, a scan that fails
+half-way, the project keys shrinking, and a database from before the change.
 """
 
 from __future__ import annotations
