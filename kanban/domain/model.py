@@ -14,6 +14,17 @@ from datetime import date, datetime
 TITLE_MAX = 500
 REASON_MAX = 1000
 DESCRIPTION_MAX = 100_000
+# The card fields a plain edit may change (its content); placement (column,
+# lane, position, archived) and readiness have their own use cases.
+EDITABLE_FIELDS: tuple[str, ...] = (
+    "title",
+    "description",
+    "size_days",
+    "labels",
+    "project",
+    "due_date",
+    "jira_key",
+)
 
 
 class ColumnKind(enum.StrEnum):

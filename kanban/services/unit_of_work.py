@@ -8,22 +8,29 @@ values keeping each cell's positions dense (:meth:`write_card`) and append the
 change's history event (:meth:`append_event`); :meth:`commit_change` does both.
 The board's use cases and the JIRA sync both change cards through it, so a
 card's history is written one way.
+
+:class:`BoardTransactions`, the base of the board's services, opens them:
+``reading()`` (a read transaction), ``writing()`` (a unit of work) and
+``batch()`` (a copy of the service bound to one transaction, for several use
+cases that are stored together or not at all).
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import logging
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Self
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from kanban.domain.model import Card, EventKind, Source
 from kanban.domain.rules import Violation
-from kanban.store import repo
+from kanban.store import db, repo
 
 log = logging.getLogger(__name__)
 
@@ -192,3 +199,151 @@ class UnitOfWork:
                 }
             ],
         )
+
+
+class BoardTransactions:
+    """The transactions a board service opens: :meth:`reading`, :meth:`writing`, :meth:`batch`.
+
+    The base of :class:`~kanban.services.board.BoardService`: its use cases
+    run in these, and so may other services' (JIRA sync) on the same board.
+
+    Args:
+        engine: from :func:`kanban.store.db.open_database` (which seeds a new
+            board, so constructing a service writes nothing).
+        actor: who is making the changes (a person's name or the OS user).
+        url: the database URL, used in error messages.
+    """
+
+    def __init__(self, engine: Engine, actor: str, url: str = "") -> None:
+        self.engine = engine
+        self.actor = actor
+        self.url = url or str(engine.url)
+        # Set only on the copy that batch() yields, never on a shared instance.
+        self._batch: _Batch | None = None
+        # Transitional (#10): the batch connection the private _write()/_read() of
+        # services/sync.py join; remove with them.
+        self._batch_conn: Connection | None = None
+
+    @classmethod
+    def open(cls, url: str, actor: str) -> Self:
+        """A service on the database at ``url``, opened (migrated, seeded) first."""
+        return cls(db.open_database(url), actor, url)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read transaction: one consistent view for several ``repo`` queries."""
+        if self._batch is not None:
+            with self._batch.savepoint(self.url) as conn:
+                yield conn
+            return
+        with db.known_errors(self.url), db.read_transaction(self.engine) as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def writing(self) -> Iterator[UnitOfWork]:
+        """A write transaction, as a :class:`UnitOfWork` acting as this service's actor.
+
+        Database failures the user can fix (locked, read-only, full) become
+        :class:`~kanban.errors.StorageError`. Inside :meth:`batch` it is a
+        savepoint of the batch's transaction.
+        """
+        if self._batch is not None:
+            with self._batch.savepoint(self.url) as conn:
+                yield UnitOfWork(conn, self.actor, self.url)
+            return
+        with db.known_errors(self.url), db.write_transaction(self.engine) as conn:
+            yield UnitOfWork(conn, self.actor, self.url)
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[Self]:
+        """Several use cases in one write transaction: ``with board.batch() as b:``.
+
+        Yields a copy of this service bound to the one transaction; call the use
+        cases on it. Either all of them are stored or, if the block raises, none.
+        Each use case inside runs in a savepoint, so one that fails (a rule
+        refusing a row) leaves the others in place when the caller catches its
+        error. This service itself is untouched: other threads using it meanwhile
+        open their own transactions. Inside a batch, ``batch()`` joins it. Used
+        by the CSV import, board replacement, the demo generator and JIRA sync.
+        """
+        if self._batch is not None:
+            yield self
+            return
+        with db.known_errors(self.url), db.write_transaction(self.engine) as conn:
+            bound = copy.copy(self)
+            bound._batch = _Batch(conn)
+            self._batch_conn = conn  # transitional (#10), for services/sync.py
+            try:
+                yield bound
+            finally:
+                self._batch_conn = None
+                bound._batch.close()
+
+    # Transitional (#10): services/sync.py and tests/reports still call these
+    # private names; they go once those switch to reading()/writing().
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[Connection]:
+        if self._batch_conn is not None:
+            with _Batch(self._batch_conn).savepoint(self.url) as conn:
+                yield conn
+            return
+        with self.reading() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[Connection]:
+        if self._batch_conn is not None:
+            with _Batch(self._batch_conn).savepoint(self.url) as conn:
+                yield conn
+            return
+        with self.writing() as uow:
+            yield uow.conn
+
+    def _commit_change(
+        self,
+        conn: Connection,
+        card: Card,
+        values: dict[str, Any],
+        kind: EventKind,
+        override_reason: str | None,
+        violations: Sequence[Violation],
+        source: Source,
+        at: datetime | None = None,
+        change_id: str | None = None,
+    ) -> ChangeResult:
+        return UnitOfWork(conn, self.actor, self.url).commit_change(
+            card,
+            values,
+            kind,
+            source=source,
+            override_reason=override_reason,
+            violations=violations,
+            at=at,
+            change_id=change_id,
+        )
+
+
+class _Batch:
+    """The one transaction of a :meth:`BoardTransactions.batch`, while its block runs."""
+
+    __slots__ = ("conn", "open")
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.open = True
+
+    def close(self) -> None:
+        self.open = False
+
+    @contextlib.contextmanager
+    def savepoint(self, url: str) -> Iterator[Connection]:
+        if not self.open:
+            raise RuntimeError(
+                "A service from batch() was used after its block ended; "
+                "use the service batch() was called on."
+            )
+        with db.known_errors(url), self.conn.begin_nested():
+            yield self.conn

@@ -290,8 +290,8 @@ def card_from_row(row: Any) -> Card:
         person_id=row.person_id,
         position=row.position,
         revision=row.revision,
-        created_at=utc(row.created_at),  # type: ignore[arg-type]
-        updated_at=utc(row.updated_at),  # type: ignore[arg-type]
+        created_at=utc(row.created_at),
+        updated_at=utc(row.updated_at),
         not_ready=bool(row.not_ready),
         not_ready_reason=row.not_ready_reason,
         not_ready_since=utc(row.not_ready_since),
@@ -445,7 +445,7 @@ def _json_field(value: str | bytes | dict[str, Any] | None) -> dict[str, Any]:
         return {}
     if isinstance(value, dict):
         return value
-    return _json_decode(value)  # type: ignore[no-any-return]
+    return _json_decode(value)
 
 
 def _event(row: Any) -> Event:
@@ -522,7 +522,7 @@ def limit_changes(conn: Connection) -> list[LimitChange]:
     """Every WIP limit change, oldest first."""
     stmt = select(limit_change_t).order_by(limit_change_t.c.at, limit_change_t.c.id)
     return [
-        LimitChange(utc(r.at), r.actor, r.scope, r.target_id, r.before, r.after)  # type: ignore[arg-type]
+        LimitChange(utc(r.at), r.actor, r.scope, r.target_id, r.before, r.after)
         for r in conn.execute(stmt)
     ]
 
@@ -595,7 +595,7 @@ def new_id() -> str:
 def jsonable(value: Any) -> Any:
     """Card field values as they are kept in an event's before/after."""
     if isinstance(value, datetime):
-        return utc(value).isoformat()  # type: ignore[union-attr]
+        return utc(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, tuple):

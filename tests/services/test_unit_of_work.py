@@ -202,3 +202,23 @@ def test_placement_values_start_finish_and_reopen() -> None:
         "person_id": 8,
         "position": 2,
     }
+
+
+def test_one_list_of_editable_fields_and_the_validators_re_exported() -> None:
+    from kanban.domain import model, validation
+    from kanban.services import board
+
+    assert board.EDITABLE is model.EDITABLE_FIELDS
+    assert board.validate_title is validation.validate_title
+    assert board.JIRA_KEY_RE is validation.JIRA_KEY_RE
+
+
+def test_set_up_use_cases_run_on_the_service_and_in_a_batch(service: BoardService) -> None:
+    with service.batch() as board:
+        board.add_column("Blocked by vendor", position=2, wip_max=3)
+        board.add_person("Dana Lee", wip_limit=2)
+        board.update_person("Dana Lee", wip_limit=4)
+    assert [c.name for c in service.columns()][2] == "Blocked by vendor"
+    with service.reading() as conn:
+        (change,) = repo.limit_changes(conn)
+    assert (change.scope, change.before, change.after, change.actor) == ("person", 2, 4, "tester")
