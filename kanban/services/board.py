@@ -605,10 +605,6 @@ class BoardService(BoardSetup):
             return _replay(uow, events, EventKind.REDO, undo_change)
 
 
-# Transitional (#10): services/sync.py imports the old private name.
-_placement_values = placement_values
-
-
 def _probe_card(pool_id: int, size: float) -> Card:
     now = repo.now()
     return Card(

@@ -220,9 +220,6 @@ class BoardTransactions:
         self.url = url or str(engine.url)
         # Set only on the copy that batch() yields, never on a shared instance.
         self._batch: _Batch | None = None
-        # Transitional (#10): the batch connection the private _write()/_read() of
-        # services/sync.py join; remove with them.
-        self._batch_conn: Connection | None = None
 
     @classmethod
     def open(cls, url: str, actor: str) -> Self:
@@ -267,7 +264,7 @@ class BoardTransactions:
         refusing a row) leaves the others in place when the caller catches its
         error. This service itself is untouched: other threads using it meanwhile
         open their own transactions. Inside a batch, ``batch()`` joins it. Used
-        by the CSV import, board replacement, the demo generator and JIRA sync.
+        by the CSV import, board replacement and the demo generator.
         """
         if self._batch is not None:
             yield self
@@ -275,55 +272,14 @@ class BoardTransactions:
         with db.known_errors(self.url), db.write_transaction(self.engine) as conn:
             bound = copy.copy(self)
             bound._batch = _Batch(conn)
-            self._batch_conn = conn  # transitional (#10), for services/sync.py
             try:
                 yield bound
             finally:
-                self._batch_conn = None
                 bound._batch.close()
 
-    # Transitional (#10): services/sync.py and tests/reports still call these
-    # private names; they go once those switch to reading()/writing().
-    @contextlib.contextmanager
-    def _read(self) -> Iterator[Connection]:
-        if self._batch_conn is not None:
-            with _Batch(self._batch_conn).savepoint(self.url) as conn:
-                yield conn
-            return
-        with self.reading() as conn:
-            yield conn
-
-    @contextlib.contextmanager
-    def _write(self) -> Iterator[Connection]:
-        if self._batch_conn is not None:
-            with _Batch(self._batch_conn).savepoint(self.url) as conn:
-                yield conn
-            return
-        with self.writing() as uow:
-            yield uow.conn
-
-    def _commit_change(
-        self,
-        conn: Connection,
-        card: Card,
-        values: dict[str, Any],
-        kind: EventKind,
-        override_reason: str | None,
-        violations: Sequence[Violation],
-        source: Source,
-        at: datetime | None = None,
-        change_id: str | None = None,
-    ) -> ChangeResult:
-        return UnitOfWork(conn, self.actor, self.url).commit_change(
-            card,
-            values,
-            kind,
-            source=source,
-            override_reason=override_reason,
-            violations=violations,
-            at=at,
-            change_id=change_id,
-        )
+    # Transitional (#10): tests/reports/test_service_cli.py still calls the old
+    # private name; remove once it calls reading().
+    _read = reading
 
 
 class _Batch:
