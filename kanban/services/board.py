@@ -102,8 +102,14 @@ class CardFilter:
 
 
 class BoardService(BoardSetup):
-    """The board's use cases over one database (see :class:`BoardTransactions`
-    for the arguments and the transactions they run in)."""
+    """The board's use cases over one database.
+
+    ``BoardService(engine, actor, url)`` or ``BoardService.open(url, actor)``;
+    the arguments and the transactions the use cases run in (``reading()``,
+    ``writing()``, ``batch()``) come from
+    :class:`~kanban.services.unit_of_work.BoardTransactions`, the set-up use
+    cases from :class:`~kanban.services.board_setup.BoardSetup`.
+    """
 
     # --- reading ------------------------------------------------------------
 
