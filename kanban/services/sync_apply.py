@@ -24,8 +24,8 @@ from kanban.errors import UserError
 from kanban.services.unit_of_work import UnitOfWork
 from kanban.store import repo, sync_repo
 from kanban.sync.engine import ALL_FIELDS, Action, Decision
-from kanban.sync.mapping import IssueRecord
-from kanban.sync.replay import FLAG_REASON, NewCard, card_labels, card_title
+from kanban.sync.mapping import IssueRecord, card_description, card_labels, card_title
+from kanban.sync.replay import FLAG_REASON, NewCard
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +141,7 @@ def pull_fields(
     if "title" in pull:
         edits["title"] = card_title(pull["title"], rec.key)
     if "description" in pull:
-        edits["description"] = pull["description"] or ""
+        edits["description"] = card_description(pull["description"])
     if "labels" in pull:
         edits["labels"] = card_labels(pull["labels"])
     if "project" in pull:

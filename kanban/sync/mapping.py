@@ -9,16 +9,18 @@ status id), the assignee as the JIRA user id, the Flagged field as a boolean.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from kanban.domain.model import Card, Column, ColumnKind, Person
-from kanban.sync.engine import STAMP_PREFIX
+from kanban.sync.engine import STAMP_PREFIX, normalize
 
 # Marks a card assigned to a person with no JIRA user name set.
 NO_JIRA_USER = "?"
+TITLE_LIMIT = 500  # the board's title limit (JIRA's summary stops at 255)
+LABEL_LIMIT = 50
 
 SEARCH_FIELDS_BASE = (
     "summary",
@@ -325,4 +327,58 @@ def local_values(
     }
     if with_flag:
         values["flagged"] = card.not_ready
-    return values
+    return agreed_where_unedited(values, base, card.jira_key or "")
+
+
+def card_title(summary: str, key: str) -> str:
+    """The card's title for an issue summary: whitespace folded, the key when empty."""
+    cleaned = " ".join(summary.split())[:TITLE_LIMIT]
+    return cleaned or key
+
+
+def card_labels(labels: Iterable[str]) -> list[str]:
+    """The issue's labels as card labels: without the app's stamp, trimmed, each once,
+    cut to the board's limit."""
+    out: dict[str, None] = {}
+    for label in labels:
+        text = str(label).strip()[:LABEL_LIMIT]
+        if text and not text.startswith(STAMP_PREFIX):
+            out[text] = None
+    return list(out)
+
+
+def card_description(description: str | None) -> str:
+    """The issue's description as the card keeps it (JIRA sends null for none)."""
+    return description or ""
+
+
+# How the board shows each field JIRA sends (cf. vdirsyncer's normalised item):
+# the card may hold a normalised form, and that form is not an edit.
+BOARD_FORMS: dict[str, Callable[[Any, str], Any]] = {
+    "title": lambda value, key: card_title(str(value or ""), key),
+    "description": lambda value, _key: card_description(value),
+    "labels": lambda value, _key: card_labels(value or ()),
+}
+
+
+def agreed_where_unedited(
+    values: dict[str, Any], base: Mapping[str, Any] | None, key: str
+) -> dict[str, Any]:
+    """The card's values, with each field the user did not edit read as the agreed one.
+
+    The board normalises what JIRA sends: an empty summary shows as the key, a
+    long one is cut, labels lose the app's stamp and repeats. A card field
+    still equal to the board's form of the agreed value was not edited, so it
+    counts as that value: what a sync pushes is the user's edit, never our
+    normalisation.
+    """
+    if not base:
+        return values
+    out = dict(values)
+    for name, form in BOARD_FORMS.items():
+        if name not in base or name not in values:
+            continue
+        shown = form(base[name], key)
+        if normalize(name, shown) == normalize(name, values[name]):
+            out[name] = base[name]
+    return out

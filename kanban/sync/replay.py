@@ -9,20 +9,16 @@ the people, and gets back the card row and its timeline to insert.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from kanban.domain.model import Column, ColumnKind, EventKind
-from kanban.domain.validation import validate_labels
 from kanban.store.repo import jsonable
-from kanban.sync.engine import STAMP_PREFIX
-from kanban.sync.mapping import IssueRecord
+from kanban.sync.mapping import IssueRecord, card_labels, card_title
 
 FLAG_REASON = "Flagged in JIRA"
-TITLE_LIMIT = 500
-LABEL_LIMIT = 50
 
 # (when, kind, the fields before, the fields after, who) of one history event.
 TimelineEvent = tuple[datetime, EventKind, dict[str, Any], dict[str, Any], str]
@@ -53,18 +49,6 @@ class BoardShape:
     statuses: Mapping[str, int]  # JIRA status id → column id
     person_of_user: Mapping[str, int]  # JIRA user id → person id
     pool_id: int
-
-
-def card_title(summary: str, key: str) -> str:
-    """The card's title for an issue summary: whitespace folded, the key when empty."""
-    cleaned = " ".join(summary.split())[:TITLE_LIMIT]
-    return cleaned or key
-
-
-def card_labels(labels: Iterable[str]) -> list[str]:
-    """The issue's labels as card labels: without the app's stamp, cut to the board's limit."""
-    kept = [x[:LABEL_LIMIT] for x in labels if not x.startswith(STAMP_PREFIX)]
-    return validate_labels(kept)
 
 
 def replay(rec: IssueRecord, board: BoardShape) -> NewCard:

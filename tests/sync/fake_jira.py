@@ -49,6 +49,8 @@ STATUSES: dict[str, tuple[str, str]] = {
     "10012": ("Test", "indeterminate"),
     "10013": ("Analysis Done", "indeterminate"),
     "10014": ("Closed", "done"),
+    # JIRA's "No Category" (undefined): a status the board cannot place.
+    "10099": ("Limbo", "undefined"),
 }
 CATEGORY = {
     "new": {"id": 2, "key": "new", "name": "To Do", "colorName": "blue-gray"},
@@ -59,6 +61,7 @@ CATEGORY = {
         "colorName": "yellow",
     },
     "done": {"id": 3, "key": "done", "name": "Done", "colorName": "green"},
+    "undefined": {"id": 1, "key": "undefined", "name": "No Category", "colorName": "medium-gray"},
 }
 # transition id, name, from status, to status: Backlog → Selected → In Progress → Review → Done
 WORKFLOW: list[tuple[str, str, str, str]] = [
@@ -83,6 +86,7 @@ class User:
     display: str
     email: str
     account_id: str
+    active: bool = True  # False: deactivated in JIRA, still on old issues
 
     def json(self, base: str, cloud: bool) -> dict[str, Any]:
         if cloud:
@@ -91,7 +95,7 @@ class User:
                 "accountId": self.account_id,
                 "displayName": self.display,
                 "emailAddress": self.email,
-                "active": True,
+                "active": self.active,
                 "timeZone": "UTC",
                 "accountType": "atlassian",
             }
@@ -101,7 +105,7 @@ class User:
             "key": f"JIRAUSER{abs(hash(self.name)) % 100000}",
             "emailAddress": self.email,
             "displayName": self.display,
-            "active": True,
+            "active": self.active,
             "timeZone": "UTC",
         }
 
@@ -127,6 +131,8 @@ class FakeIssue:
     updated: datetime = field(default_factory=lambda: datetime.now(UTC))
     histories: list[dict[str, Any]] = field(default_factory=list)
     properties: dict[str, Any] = field(default_factory=dict)
+    # Fields left out of the issue's JSON altogether (JIRA omits some instead of null).
+    missing: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -199,8 +205,10 @@ class FakeJira:
     def now(self) -> datetime:
         return datetime.now(UTC) + self.clock_offset
 
-    def add_user(self, name: str, display: str, email: str) -> User:
-        user = User(name, display, email, f"5b10ac8d82e05b22cc7d{len(self.users):04d}")
+    def add_user(self, name: str, display: str, email: str, *, active: bool = True) -> User:
+        user = User(
+            name, display, email, f"5b10ac8d82e05b22cc7d{len(self.users):04d}", active=active
+        )
         self.users[name] = user
         return user
 
@@ -383,6 +391,8 @@ class FakeJira:
             EPIC_FIELD: issue.epic,
             "watches": {"watchCount": 1},
         }
+        for name in issue.missing:
+            all_fields.pop(name, None)
         wanted = fields or ["*all"]
         if any(f in ("*all", "*navigable") for f in wanted):
             chosen = all_fields
