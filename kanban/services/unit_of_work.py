@@ -277,10 +277,6 @@ class BoardTransactions:
             finally:
                 bound._batch.close()
 
-    # Transitional (#10): tests/reports/test_service_cli.py still calls the old
-    # private name; remove once it calls reading().
-    _read = reading
-
 
 class _Batch:
     """The one transaction of a :meth:`BoardTransactions.batch`, while its block runs."""

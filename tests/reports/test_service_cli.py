@@ -164,7 +164,7 @@ def test_a_raised_limit_does_not_hide_the_breach_before_it(service: BoardService
     service.update_person("Dana Lee", wip_limit=3)  # the lead raises it today
     service.update_person("Dana Lee", name="Dana Lee-Park")  # not a limit change
 
-    with service._read() as conn:
+    with service.reading() as conn:
         from kanban.store import repo
 
         (change,) = repo.limit_changes(conn)
