@@ -104,7 +104,7 @@ class Loopback:
         loop = self
 
         class _Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+            def do_GET(self) -> None:  # http.server calls it by this name
                 parsed = urllib.parse.urlsplit(self.path)
                 query = urllib.parse.parse_qs(parsed.query)
                 headers = {k.lower(): v for k, v in self.headers.items()}
