@@ -34,22 +34,22 @@ from sqlalchemy import (
 from kanban.errors import ImportFailed
 from kanban.store.schema import metadata
 from kanban.store.tables import (
-    BoardRow,
-    CardRow,
-    ColumnRow,
-    EventRow,
-    LimitChangeRow,
-    PersonRow,
+    board_table,
+    card_table,
+    column_table,
+    event_table,
+    limit_change_table,
+    person_table,
 )
 
 # Parents before children: the insert order; deletes run in reverse.
 TABLES: tuple[tuple[str, Table], ...] = (
-    ("board", BoardRow.__table__),  # type: ignore[attr-defined]
-    ("columns", ColumnRow.__table__),  # type: ignore[attr-defined]
-    ("people", PersonRow.__table__),  # type: ignore[attr-defined]
-    ("cards", CardRow.__table__),  # type: ignore[attr-defined]
-    ("events", EventRow.__table__),  # type: ignore[attr-defined]
-    ("limit_changes", LimitChangeRow.__table__),  # type: ignore[attr-defined]
+    ("board", board_table),
+    ("columns", column_table),
+    ("people", person_table),
+    ("cards", card_table),
+    ("events", event_table),
+    ("limit_changes", limit_change_table),
 )
 TABLE_BY_NAME: dict[str, Table] = dict(TABLES)
 

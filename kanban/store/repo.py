@@ -47,21 +47,12 @@ from kanban.domain.model import (
     Source,
 )
 from kanban.errors import ConflictError, NotFound
-from kanban.store.tables import (
-    BoardRow,
-    CardRow,
-    ColumnRow,
-    EventRow,
-    LimitChangeRow,
-    PersonRow,
-)
-
-board_t = BoardRow.__table__  # type: ignore[attr-defined]
-column_t = ColumnRow.__table__  # type: ignore[attr-defined]
-person_t = PersonRow.__table__  # type: ignore[attr-defined]
-card_t = CardRow.__table__  # type: ignore[attr-defined]
-event_t = EventRow.__table__  # type: ignore[attr-defined]
-limit_change_t = LimitChangeRow.__table__  # type: ignore[attr-defined]
+from kanban.store.tables import board_table as board_t
+from kanban.store.tables import card_table as card_t
+from kanban.store.tables import column_table as column_t
+from kanban.store.tables import event_table as event_t
+from kanban.store.tables import limit_change_table as limit_change_t
+from kanban.store.tables import person_table as person_t
 
 
 @overload

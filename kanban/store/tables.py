@@ -155,3 +155,11 @@ def table_of(model: type[SQLModel]) -> Table:
     """
     table: Table = model.__table__  # type: ignore[attr-defined]
     return table
+
+
+board_table = table_of(BoardRow)
+column_table = table_of(ColumnRow)
+person_table = table_of(PersonRow)
+card_table = table_of(CardRow)
+event_table = table_of(EventRow)
+limit_change_table = table_of(LimitChangeRow)
