@@ -546,13 +546,18 @@ class MainWindow(QMainWindow):
         self.edit_card(None)
 
     def edit_card(self, card_id: str | None) -> None:
-        """Open the card editor (a new card when ``card_id`` is None)."""
+        """Open the card editor (a new card when ``card_id`` is None).
+
+        The window opens at once; the card is read on the board's reader and
+        fills the form when it arrives, so the GUI thread never waits on the
+        database (the editor writes on a worker of its own).
+        """
         try:
             from kanban.ui.dialogs.card_editor import CardEditorDialog
         except ImportError as exc:
             self.show_message(f"The card editor is not available in this build ({exc}).")
             return
-        dialog = CardEditorDialog(self.service, card_id, self)
+        dialog = CardEditorDialog(self.service, card_id, self, loader=self.controller.reader)
         dialog.saved.connect(lambda _cid: self.controller.reload())
         dialog.finished.connect(lambda _r: self.controller.refresh_undo_state())
         dialog.setModal(True)

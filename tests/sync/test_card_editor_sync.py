@@ -30,6 +30,7 @@ def test_editor_shows_a_conflict_and_keep_mine_wins_at_the_next_sync(
     card_id = _conflict_on_the_title(fake, service, sync)
     dialog = CardEditorDialog(service, card_id)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)  # the card is read first, then its sync state
     # The sync state is read on the editor's worker, never on the GUI thread.
     qtbot.waitUntil(lambda: dialog.sync_box.idle)
     assert dialog.sync_box.isVisibleTo(dialog)
@@ -51,6 +52,7 @@ def test_editor_hides_the_jira_section_when_nothing_waits(
     card = service.add_card("Local only").card
     dialog = CardEditorDialog(service, card.id)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)  # the card is read first, then its sync state
     qtbot.waitUntil(lambda: dialog.sync_box.idle)
     assert not dialog.sync_box.isVisibleTo(dialog)
 
@@ -73,6 +75,7 @@ def test_the_editor_builds_and_uses_the_sync_service_only_on_its_worker(
     monkeypatch.setattr(SyncService, "__init__", spy)
     dialog = CardEditorDialog(service, card_id)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)  # the card is read first, then its sync state
     qtbot.waitUntil(lambda: dialog.sync_box.idle)
     with qtbot.waitSignal(dialog.saved):
         assert dialog.settle_sync("jira")

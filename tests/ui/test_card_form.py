@@ -1,12 +1,14 @@
-"""The card editor's form logic and the sync words, without a display (no qtbot)."""
+"""The card editor's form logic, its service jobs and the sync words, without a display."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Any
 
-from kanban.domain.model import EDITABLE_FIELDS, Column, ColumnKind
+from kanban.domain.model import EDITABLE_FIELDS, Column, ColumnKind, EventKind, Rule, RuleMode
 from kanban.domain.sync_states import ItemKind, Keep
+from kanban.errors import ConflictError, NotFound, RuleViolationError
+from kanban.services.board import BoardService
 from kanban.services.history_text import Names
 from kanban.services.sync_status import PendingItem
 from kanban.ui.dialogs import card_form
@@ -88,6 +90,59 @@ def test_the_conflict_notice_names_their_change_and_keeps_mine() -> None:
 def test_the_rule_prompt_names_the_button_to_press_again() -> None:
     assert "press Restore again" in card_form.rule_prompt("WIP limit", "Restore")
     assert "press Save again" in card_form.rule_prompt("WIP limit")
+
+
+# --- the editor's jobs (run on a worker; here called directly) -------------------
+
+
+def test_the_editor_reads_all_it_shows_in_one_job(service: BoardService) -> None:
+    service.add_person("Alice Smith")
+    card = service.add_card("Harden sshd", jira_key="OPS-5").card
+    data = card_form.load_editor_data(service, card.id)
+    assert data.error is None and data.card == card
+    assert [c.name for c in data.columns][0] == "Task pool"
+    assert [p.name for p in data.people] == ["Alice Smith"]
+    assert [e.kind for e in data.panels.history] == [EventKind.CREATED]
+    assert data.panels.links is not None and data.panels.links_error is None
+
+    new = card_form.load_editor_data(service, None)
+    assert new.card is None and new.columns and new.panels == card_form.Panels()
+    missing = card_form.load_editor_data(service, "no-such-card")
+    assert isinstance(missing.error, NotFound) and missing.columns and missing.card is None
+
+
+def test_a_rule_that_stops_the_second_step_leaves_the_first_written(
+    service: BoardService,
+) -> None:
+    service.set_rule(Rule.MOVE_RIGHT_ONLY, RuleMode.ENFORCE)
+    card = service.add_card("Decommission old NAS", column="Review").card
+    progress = service.resolve_column("In progress").id
+    values = {**card_form.card_values(card), "title": "Decommission the NAS", "column_id": progress}
+    outcome = card_form.save_card(service, card, values, None)
+    assert isinstance(outcome.error, RuleViolationError)
+    assert outcome.written is not None and outcome.written.title == "Decommission the NAS"
+    assert outcome.panels is not None
+    assert [e.kind for e in outcome.panels.history][-1] is EventKind.EDITED
+
+
+def test_a_conflict_comes_back_with_the_card_as_stored_now(service: BoardService) -> None:
+    card = service.add_card("Renew TLS certificate").card
+    service.edit_card(card.id, description="Bob's notes")
+    values = {**card_form.card_values(card), "title": "Renew the TLS certificate"}
+    outcome = card_form.save_card(service, card, values, None)
+    assert isinstance(outcome.error, ConflictError) and outcome.written is None
+    assert outcome.fresh is not None and outcome.fresh.card is not None
+    assert outcome.fresh.card.description == "Bob's notes"
+    assert service.card(card.id).title == "Renew TLS certificate"
+
+
+def test_archive_and_restore_are_one_job_each(service: BoardService) -> None:
+    card = service.add_card("Retire the fax server").card
+    archived = card_form.archive_or_restore_card(service, card, None)
+    assert archived.error is None and archived.written is not None and archived.written.archived
+    restored = card_form.archive_or_restore_card(service, archived.written, None)
+    assert restored.error is None and restored.written is not None
+    assert not service.card(card.id).archived
 
 
 def _item(kind: ItemKind = ItemKind.CONFLICT, **changes: Any) -> PendingItem:

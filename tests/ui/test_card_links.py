@@ -25,10 +25,12 @@ def test_editor_shows_commits_of_the_card(
 
     dialog = CardEditorDialog(service, card.id)
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.loaded)  # the links are read on the editor's worker
     text = dialog.links_view.toPlainText()
     assert "disable password logins" in text and "Alice Admin" in text
     assert "UTF-8 everywhere" not in text
 
     plain = CardEditorDialog(service, other.id)
     qtbot.addWidget(plain)
+    qtbot.waitUntil(lambda: plain.loaded)
     assert "once the card has a JIRA key" in plain.links_view.toPlainText()

@@ -6,6 +6,7 @@ service, the way the board would see it after the dialog's signal.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pytest
@@ -14,6 +15,7 @@ from PySide6.QtCore import QDate, Qt
 from kanban.domain.model import ColumnKind, EventKind, Rule, RuleMode
 from kanban.services.board import BoardService
 from kanban.settings import Config
+from kanban.ui.dialogs import card_form
 from kanban.ui.dialogs.card_editor import CardEditorDialog
 from kanban.ui.dialogs.settings import (
     ColumnsDialog,
@@ -32,7 +34,31 @@ def _editor(qtbot, service: BoardService, card_id: str | None, **kw) -> CardEdit
     dlg = CardEditorDialog(service, card_id, **kw)
     qtbot.addWidget(dlg)
     dlg.show()
+    # The card is read on the editor's worker; the form is filled when it arrives.
+    qtbot.waitUntil(lambda: dlg.loaded)
     return dlg
+
+
+def _finish(qtbot, dlg: CardEditorDialog, start: Callable[[], bool]) -> bool:
+    """Press Save (or Archive) and wait for the write on the editor's worker.
+
+    True when everything was written and the dialog closed; False when nothing
+    was started (an invalid field, a first warning) or the dialog stayed open.
+    """
+    outcomes: list[bool] = []
+    dlg.write_finished.connect(outcomes.append)
+    if not start():
+        return False
+    qtbot.waitUntil(lambda: bool(outcomes))
+    return outcomes[0]
+
+
+def _save(qtbot, dlg: CardEditorDialog) -> bool:
+    return _finish(qtbot, dlg, dlg.save)
+
+
+def _archive(qtbot, dlg: CardEditorDialog) -> bool:
+    return _finish(qtbot, dlg, dlg.archive_or_restore)
 
 
 def test_new_card_is_created_with_every_field(qtbot, service: BoardService) -> None:
@@ -72,7 +98,7 @@ def test_new_card_in_a_given_column_and_lane_not_ready(qtbot, service: BoardServ
     dlg.person_combo.setCurrentIndex(dlg.person_combo.findData(alice.id))
     dlg.not_ready_check.setChecked(True)
     dlg.reason_edit.setText("waiting for the change board")
-    assert dlg.save()
+    assert _save(qtbot, dlg)
 
     (card,) = service.list_cards()
     assert (card.column_id, card.person_id) == (_column(service, "Review"), alice.id)
@@ -86,7 +112,7 @@ def test_choosing_a_person_for_a_pool_card_starts_it(qtbot, service: BoardServic
     dlg.person_combo.setCurrentIndex(dlg.person_combo.findData(alice.id))
     # A pool card has no lane: giving it to someone moves it to the first active column.
     assert dlg.column_combo.currentData() == _column(service, "In progress")
-    assert dlg.save()
+    assert _save(qtbot, dlg)
     written = service.card(card.id)
     assert (written.column_id, written.person_id) == (_column(service, "In progress"), alice.id)
 
@@ -109,7 +135,7 @@ def test_editing_fields_persists_them_and_shows_history(qtbot, service: BoardSer
     dlg.reason_edit.setText("waiting for the patch cables")
     saved: list[str] = []
     dlg.saved.connect(saved.append)
-    assert dlg.save()
+    assert _save(qtbot, dlg)
 
     written = service.card(card.id)
     assert written.title == "Rack and cable new switch"
@@ -127,15 +153,50 @@ def test_editing_fields_persists_them_and_shows_history(qtbot, service: BoardSer
     assert "marked not ready: 'waiting for the patch cables'" in history
     assert "column: In progress → Review; person: Alice Smith → Bob Jones" in history
     again.not_ready_check.setChecked(False)
-    assert again.save()
+    assert _save(qtbot, again)
     assert not service.card(card.id).not_ready
+
+
+def test_an_editor_given_its_data_is_filled_at_once(qtbot, service: BoardService) -> None:
+    card = service.add_card("Rotate certificates", labels=["tls"]).card
+    data = card_form.load_editor_data(service, card.id)
+    dlg = CardEditorDialog(service, card.id, data=data)
+    qtbot.addWidget(dlg)
+    assert dlg.loaded and dlg.save_button.isEnabled()
+    assert dlg.title_edit.text() == "Rotate certificates"
+    assert dlg.labels_edit.text() == "tls"
+    assert "created" in dlg.history_view.toPlainText().lower()
+
+
+def test_the_form_waits_for_the_card_and_a_save_for_the_worker(
+    qtbot, service: BoardService
+) -> None:
+    card = service.add_card("Order spare disks").card
+    dlg = CardEditorDialog(service, card.id)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    # Until the worker's read arrives there is nothing to edit or save.
+    assert not dlg.loaded and not dlg.save_button.isEnabled() and not dlg.save()
+    qtbot.waitUntil(lambda: dlg.loaded)
+    assert dlg.save_button.isEnabled() and dlg.title_edit.text() == "Order spare disks"
+    dlg.title_edit.setText("Order spare disks for the NAS")
+    outcomes: list[bool] = []
+    dlg.write_finished.connect(outcomes.append)
+    assert dlg.save()
+    # While it writes: busy, nothing to press twice, the dialog stays.
+    assert dlg.busy and not dlg.save_button.isEnabled() and not dlg.save()
+    dlg.reject()
+    assert dlg.isVisible()
+    qtbot.waitUntil(lambda: bool(outcomes))
+    assert outcomes == [True] and not dlg.busy and not dlg.isVisible()
+    assert service.card(card.id).title == "Order spare disks for the NAS"
 
 
 def test_unchanged_save_writes_nothing(qtbot, service: BoardService) -> None:
     card = service.add_card("Check backups", size_days=1.333).card
     dlg = _editor(qtbot, service, card.id)
     assert dlg.edited_fields() == set()
-    assert dlg.save()
+    assert _save(qtbot, dlg)
     assert service.card(card.id).revision == card.revision
 
 
@@ -154,7 +215,7 @@ def test_conflict_keeps_my_edit_and_the_second_save_wins_on_purpose(
     finally:
         other.close()
 
-    assert not dlg.save()
+    assert not _save(qtbot, dlg)
     notice = dlg.conflict_notice
     assert notice.isVisible()
     assert "bob (at " in notice.text()
@@ -167,7 +228,7 @@ def test_conflict_keeps_my_edit_and_the_second_save_wins_on_purpose(
     assert service.card(card.id).title == "Renew TLS certificate"
     assert dlg.isVisible()
 
-    assert dlg.save()
+    assert _save(qtbot, dlg)
     written = service.card(card.id)
     assert written.title == "Renew TLS certificate for the wiki"
     # Their changes survive my second save.
@@ -186,10 +247,10 @@ def test_conflict_on_a_field_we_both_changed_says_so(
         other.edit_card(card.id, title="Update DNS records for web")
     finally:
         other.close()
-    assert not dlg.save()
+    assert not _save(qtbot, dlg)
     assert "you changed it too" in dlg.conflict_notice.text()
     assert dlg.title_edit.text() == "Update DNS records for mail"
-    assert dlg.save()
+    assert _save(qtbot, dlg)
     assert service.card(card.id).title == "Update DNS records for mail"
 
 
@@ -199,17 +260,17 @@ def test_warned_rule_asks_for_a_reason_and_keeps_it(qtbot, service: BoardService
     card = service.add_card("Migrate file shares").card
     dlg = _editor(qtbot, service, card.id)
     dlg.size_spin.setValue(5)
-    assert not dlg.save()
+    assert not _save(qtbot, dlg)
     assert dlg.override_box.isVisible()
     assert "over the board's 2 days" in dlg.override_text.text()
     assert service.card(card.id).size_days == 1
 
-    assert not dlg.save()  # still no reason: asked again, nothing written
+    assert not _save(qtbot, dlg)  # still no reason: asked again, nothing written
     assert dlg.override_error.isVisible()
     assert service.card(card.id).size_days == 1
 
     dlg.override_reason.setText("vendor migration tool runs as one job")
-    assert dlg.save()
+    assert _save(qtbot, dlg)
     assert service.card(card.id).size_days == 5
     last = service.history(card.id)[-1]
     assert last.reason == "vendor migration tool runs as one job"
@@ -220,12 +281,12 @@ def test_new_card_over_a_wip_limit_is_created_with_a_reason(qtbot, service: Boar
     service.update_column("Review", wip_max=0)
     dlg = _editor(qtbot, service, None, column_id=_column(service, "Review"))
     dlg.title_edit.setText("Urgent review of the firewall rules")
-    assert not dlg.save()
+    assert not _save(qtbot, dlg)
     assert "'Review' would hold 1 cards, over its limit of 0" in dlg.override_text.text()
     assert dlg.save_button.text() == "&Save with reason"
     assert service.list_cards() == []
     dlg.override_reason.setText("security incident")
-    assert dlg.save()
+    assert _save(qtbot, dlg)
     (card,) = service.list_cards()
     assert service.history(card.id)[0].reason == "security incident"
 
@@ -238,7 +299,7 @@ def test_enforced_rule_is_shown_and_nothing_is_lost(qtbot, service: BoardService
     dlg.title_edit.setText("Decommission the old NAS")
     saved: list[str] = []
     dlg.saved.connect(saved.append)
-    assert not dlg.save()
+    assert not _save(qtbot, dlg)
     assert saved == [card.id]  # the title was written: the board must repaint it
     assert dlg.banner.isVisible()
     assert "cards only move to the right" in dlg.banner.text()
@@ -258,7 +319,7 @@ def test_invalid_input_is_shown_at_the_field_and_nothing_is_written(
     dlg.title_edit.setText("   ")
     dlg.jira_edit.setText("not a key")
     dlg.description_edit.setPlainText("a long explanation I must not lose")
-    assert not dlg.save()
+    assert not _save(qtbot, dlg)
     assert dlg.title_error.isVisible()
     assert "needs a title" in dlg.title_error.text()
     assert dlg.jira_error.isVisible()
@@ -269,7 +330,7 @@ def test_invalid_input_is_shown_at_the_field_and_nothing_is_written(
 
     dlg.title_edit.setText("Clean up old VMs in lab")
     dlg.jira_edit.setText("")
-    assert dlg.save()
+    assert _save(qtbot, dlg)
     assert service.card(card.id).description == "a long explanation I must not lose"
 
 
@@ -278,7 +339,7 @@ def test_duplicate_jira_key_is_reported_in_the_dialog(qtbot, service: BoardServi
     dlg = _editor(qtbot, service, None)
     dlg.title_edit.setText("Second")
     dlg.jira_edit.setText("OPS-1")
-    assert not dlg.save()
+    assert not _save(qtbot, dlg)
     assert "OPS-1 is already on card 'First'" in dlg.banner.text()
     assert len(service.list_cards()) == 1
 
@@ -287,15 +348,15 @@ def test_archive_and_restore(qtbot, service: BoardService) -> None:
     card = service.add_card("Retire the fax server").card
     dlg = _editor(qtbot, service, card.id)
     dlg.title_edit.setText("unsaved")
-    assert not dlg.archive_or_restore()  # first click warns about unsaved edits
+    assert not _archive(qtbot, dlg)  # first click warns about unsaved edits
     assert "unsaved edits" in dlg.banner.text()
     assert not service.card(card.id).archived
-    assert dlg.archive_or_restore()
+    assert _archive(qtbot, dlg)
     assert service.card(card.id).archived
 
     again = _editor(qtbot, service, card.id)
     assert again.archive_button.text() == "&Restore"
-    assert again.archive_or_restore()
+    assert _archive(qtbot, again)
     assert not service.card(card.id).archived
 
 
@@ -318,7 +379,7 @@ def test_cancel_with_unsaved_edits_warns_before_closing(qtbot, service: BoardSer
 
 def test_field_error_goes_away_while_typing(qtbot, service: BoardService) -> None:
     dlg = _editor(qtbot, service, None)
-    assert not dlg.save()
+    assert not _save(qtbot, dlg)
     assert dlg.title_error.isVisible()
     qtbot.keyClicks(dlg.title_edit, "Fix")
     assert not dlg.title_error.isVisible()

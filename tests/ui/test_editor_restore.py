@@ -9,6 +9,16 @@ from kanban.services.board import BoardService
 from kanban.ui.dialogs.card_editor import CardEditorDialog
 
 
+def _restore(qtbot: QtBot, dialog: CardEditorDialog) -> bool:
+    """Press Restore and wait for the write on the editor's worker: True when restored."""
+    outcomes: list[bool] = []
+    dialog.write_finished.connect(outcomes.append)
+    if not dialog.archive_or_restore():
+        return False
+    qtbot.waitUntil(lambda: bool(outcomes))
+    return outcomes[0]
+
+
 def test_restore_over_a_warned_limit_takes_a_reason(qtbot: QtBot, service: BoardService) -> None:
     service.add_person("Bob")
     service.update_column("Review", wip_max=1)
@@ -21,12 +31,13 @@ def test_restore_over_a_warned_limit_takes_a_reason(qtbot: QtBot, service: Board
 
     dialog = CardEditorDialog(service, first.id)
     qtbot.addWidget(dialog)
-    assert not dialog.archive_or_restore()
+    qtbot.waitUntil(lambda: dialog.loaded)  # the card is read on the editor's worker
+    assert not _restore(qtbot, dialog)
     assert dialog.override_box.isVisibleTo(dialog)
     assert "press Restore again" in dialog.override_text.text()
     assert service.card(first.id).archived
 
     dialog.override_reason.setText("pairing on it with Bob")
-    assert dialog.archive_or_restore()
+    assert _restore(qtbot, dialog)
     assert not service.card(first.id).archived
     assert service.history(first.id)[-1].reason == "pairing on it with Bob"

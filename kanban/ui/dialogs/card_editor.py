@@ -11,16 +11,29 @@ A warned team rule opens an inline "override reason" box instead of a nested
 modal prompt; an enforced one is shown as a message. Both keep the dialog
 open with nothing lost. Tests drive the dialog through its widgets.
 
-This module holds the widgets and the calls to the board service; what the
-form decides about its values (what changed, validation, the save's steps,
-the notices' words) is in the Qt-free :mod:`card_form`, and the side panels
-(history, links, the JIRA section that reads on a worker) in :mod:`card_panels`.
+Nothing here takes a database lock on the GUI thread. The card, the board's
+columns and people, the history and the links are read in one job on a
+worker (:func:`card_form.load_editor_data`): the caller may pass what it read
+already (``data``) or an executor to read on (the board window uses its
+reader); otherwise the dialog reads on its own worker, with the form disabled
+until the data is there (``loaded``). A save, an archive or a restore is one
+job on the same worker too, with the buttons and the form disabled meanwhile
+(``busy``); its outcome comes back to the GUI thread and drives the banners,
+the override box and the conflict notice (``write_finished`` follows).
+
+This module holds the widgets; what the form decides about its values (what
+changed, validation, the save's steps, the notices' words) and the jobs that
+call the board service are in the Qt-free :mod:`card_form`, and the side
+panels (history, links, the JIRA section that reads on a worker of its own) in
+:mod:`card_panels`.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -48,9 +61,10 @@ from kanban.logs import log_file
 from kanban.services.board import BoardService
 from kanban.services.history_text import Names, latest_change
 from kanban.ui.dialogs import card_form
-from kanban.ui.dialogs.card_form import FormValues, card_values
+from kanban.ui.dialogs.card_form import EditorData, FormValues, Panels, WriteOutcome, card_values
 from kanban.ui.dialogs.card_panels import CardSyncBox, HistoryBox, LinksBox, OverrideBox
 from kanban.ui.dialogs.common import FieldError, MessageBanner, em
+from kanban.ui.workers import SerialExecutor
 
 log = logging.getLogger(__name__)
 
@@ -65,15 +79,22 @@ class CardEditorDialog(QDialog):
         card_id: the card to edit, or None for a new card.
         parent: the parent widget.
         column_id: where a new card goes (default: the task pool).
+        data: what :func:`card_form.load_editor_data` read for ``card_id``; the
+            form is filled at once. Without it the dialog reads it on ``loader``.
+        loader: the worker to read the card on (default: the dialog's own).
 
     Signals:
         saved(str): the card id, once per save or archive that wrote something
             (also when a rule stopped a save after its first step was written,
             so the board can repaint at once), and after a JIRA conflict or
             refused push was settled from the card.
+        write_finished(bool): a save, archive or restore came back from the
+            worker: True when everything was written (the dialog has closed),
+            False when the dialog stays open and says why.
     """
 
     saved = Signal(str)
+    write_finished = Signal(bool)
 
     def __init__(
         self,
@@ -81,37 +102,55 @@ class CardEditorDialog(QDialog):
         card_id: str | None,
         parent: QWidget | None = None,
         column_id: int | None = None,
+        *,
+        data: EditorData | None = None,
+        loader: SerialExecutor | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
         self.card: Card | None = None
+        self._card_id = card_id
         self._new_column_id = column_id
         self._people: list[Person] = []
         self._syncing = False
         self._archive_armed = False
         self._cancel_armed = False
-        self._wrote = False
+        self._loaded = False
+        self._busy = False
         self._columns: list[Column] = []
         self._names = Names({}, {})
+        # Reads and writes of this dialog, one at a time: the last one asked for is
+        # the last one shown, and a save never overtakes the load.
+        self._executor = SerialExecutor("card-editor", self)
         self._build()
         self.setWindowTitle("New card" if card_id is None else "Card")
-        try:
-            self._load_lookups()
-            if card_id is not None:
-                self.card = service.card(card_id)
-                self._fill(card_values(self.card))
-                self.setWindowTitle(f"Card: {self.card.title}")
-            else:
-                self._fill(self._new_card_values())
-        except UserError as exc:
-            # A locked or vanished database: say so and offer nothing that could fail again.
-            self.banner.show_message(card_form.LOAD_FAILED.format(error=exc))
-            for widget in (self.save_button, self.archive_button, self.form_host):
-                widget.setEnabled(False)
         self._update_buttons()
-        self.refresh_history()
-        self.title_edit.setFocus()
         self._initial_size()
+        if data is not None:
+            self._data_arrived(data, None)
+            return
+        # Nothing to type into, save or archive until the card is there.
+        for widget in (self.save_button, self.archive_button, self.form_host):
+            widget.setEnabled(False)
+        self.history_view.setPlainText("Loading…")
+        (loader or self._executor).submit(
+            lambda: card_form.load_editor_data(service, card_id), self._data_arrived
+        )
+
+    @property
+    def loaded(self) -> bool:
+        """The load came back: the form shows the card, or the banner says why it cannot."""
+        return self._loaded
+
+    @property
+    def busy(self) -> bool:
+        """A save, archive or restore is on its way on the worker."""
+        return self._busy
+
+    @property
+    def idle(self) -> bool:
+        """Loaded, and no read or write of the dialog (or its JIRA box) is on its way."""
+        return self._loaded and self._executor.pending == 0 and self.sync_box.idle
 
     # --- building -----------------------------------------------------------
 
@@ -283,9 +322,42 @@ class CardEditorDialog(QDialog):
 
     # --- loading --------------------------------------------------------------
 
-    def _load_lookups(self) -> None:
-        self._columns = self.service.columns()
-        self._people = self.service.people(include_inactive=True)
+    def _data_arrived(self, data: EditorData | None, error: BaseException | None) -> None:
+        """The load came back (on the GUI thread): fill the form, or say why it cannot be."""
+        if data is None:  # the job itself failed: a bug, since it returns what it met
+            log.error("Unexpected error while loading a card", exc_info=error)
+            data = EditorData(
+                error=UserError(f"Unexpected error: {error}. Details in {log_file()}")
+            )
+        self._set_lookups(data)
+        self.card = data.card
+        failure = data.error
+        if failure is None:
+            try:
+                if self.card is not None:
+                    self._fill(card_values(self.card))
+                    self.setWindowTitle(f"Card: {self.card.title}")
+                else:
+                    self._fill(self._new_card_values())
+            except UserError as exc:
+                failure = exc
+        self._loaded = True
+        if failure is not None:
+            # A locked or vanished database: say so and offer nothing that could fail again.
+            self.banner.show_message(card_form.LOAD_FAILED.format(error=failure))
+            for widget in (self.save_button, self.archive_button, self.form_host):
+                widget.setEnabled(False)
+        else:
+            for widget in (self.save_button, self.archive_button, self.form_host):
+                widget.setEnabled(True)
+        self._update_buttons()
+        self._show_panels(data.panels)
+        self.refresh_sync()
+        self.title_edit.setFocus()
+
+    def _set_lookups(self, data: EditorData) -> None:
+        self._columns = list(data.columns)
+        self._people = list(data.people)
         self._names = Names(
             {c.id: c.name for c in self._columns}, {p.id: p.name for p in self._people}
         )
@@ -355,18 +427,29 @@ class CardEditorDialog(QDialog):
             self._syncing = False
 
     def refresh_history(self) -> None:
-        """Re-read the card's history, links and JIRA state (the board may call this)."""
+        """Re-read the card's history, links and JIRA state on the workers (the board may
+        call this); each panel shows what was read when it arrives."""
         self.refresh_links()
         self.refresh_sync()
-        self.history_box.show_card(self.service, self.card, self._names)
 
     def refresh_sync(self) -> None:
         """Ask the worker what the JIRA sync could not settle on this card; shown on arrival."""
         self.sync_box.load(self.card.id if self.card is not None else None)
 
     def refresh_links(self) -> None:
-        """List the commits and pull requests that name this card's JIRA key."""
-        self.links_box.show_card(self.service, self.card)
+        """Re-read the card's history and the commits and pull requests naming its JIRA key."""
+        card, service = self.card, self.service
+        self._executor.submit(lambda: card_form.load_panels(service, card), self._panels_arrived)
+
+    def _panels_arrived(self, panels: Panels | None, error: BaseException | None) -> None:
+        if panels is None:
+            log.error("Unexpected error while reading a card's history", exc_info=error)
+            panels = Panels(history_error=str(error), links_error=str(error))
+        self._show_panels(panels)
+
+    def _show_panels(self, panels: Panels) -> None:
+        self.history_box.show_card(self.card, panels, self._names)
+        self.links_box.show_card(self.card, panels)
 
     def settle_sync(self, choice: str) -> bool:
         """Keep mine / keep JIRA's for every conflict, or revert every refused push.
@@ -389,7 +472,6 @@ class CardEditorDialog(QDialog):
             self._fill(card_values(fresh))
         self._update_buttons()
         self.refresh_links()
-        self.history_box.show_card(self.service, self.card, self._names)
 
     def _update_buttons(self) -> None:
         self.archive_button.setVisible(self.card is not None)
@@ -398,7 +480,8 @@ class CardEditorDialog(QDialog):
         if self.override_box.asking:
             self.save_button.setText("&Save with reason")
         else:
-            self.save_button.setText("&Create" if self.card is None else "&Save")
+            new = self.card is None and self._card_id is None
+            self.save_button.setText("&Create" if new else "&Save")
 
     # --- keeping column and person consistent ---------------------------------
 
@@ -475,110 +558,99 @@ class CardEditorDialog(QDialog):
         return self.override_box.given_reason()
 
     def save(self) -> bool:
-        """Write the user's edits; True when everything is saved and the dialog closed."""
+        """Start writing the user's edits on the worker; False when nothing was started.
+
+        Nothing starts while the card loads or a write is on its way, when the
+        dialog cannot save (the card could not be loaded, or was deleted), or
+        when a field is invalid (the field says why). Otherwise ``write_finished``
+        follows: the dialog closes when everything is saved, or stays open and
+        shows what stopped the save, with the user's edits in the fields.
+        """
+        if self._busy or not self._loaded or not self.save_button.isEnabled():
+            return False
         self.banner.clear_message()
         values = self.form_values()
         if not self._validate(values):
             return False
         self.override_error.set_error(None)
-        self._wrote = False
-        try:
-            ok = self._write_steps(values)
-        finally:
-            # Once per save, also when a rule stopped it after a first step was
-            # written, so the board repaints what is really stored.
-            if self._wrote and self.card is not None:
-                self.saved.emit(self.card.id)
-        if ok:
-            self.accept()
-        return ok
-
-    def _write_steps(self, values: FormValues) -> bool:
-        try:
-            if self.card is None:
-                self._create(values)
-            else:
-                self._apply(self.card, values)
-        except ConflictError:
-            self._on_conflict(values)
-            return False
-        except RuleViolationError as exc:
-            self._on_rule(exc)
-            return False
-        except UserError as exc:
-            self.banner.show_message(str(exc))
-            return False
-        except Exception:  # a bug: log it, keep the dialog and the user's edits
-            log.exception("Unexpected error while saving a card")
-            self.banner.show_message(
-                f"Unexpected error while saving the card; your edits are still here. "
-                f"Details in {log_file()}."
-            )
-            return False
+        service, card, reason = self.service, self.card, self._override()
+        self._start_write(
+            lambda: card_form.save_card(service, card, values, reason),
+            lambda outcome: self._saved(values, outcome),
+            self.save_button,
+            "Saving…",
+        )
         return True
 
-    def _create(self, values: FormValues) -> None:
-        result = self.service.add_card(
-            values["title"],
-            description=values["description"],
-            column=values["column_id"],
-            person=values["person_id"],
-            size_days=values["size_days"],
-            labels=values["labels"],
-            project=values["project"],
-            due_date=values["due_date"],
-            jira_key=values["jira_key"],
-            not_ready_reason=values["not_ready_reason"] if values["not_ready"] else None,
-            override_reason=self._override(),
-        )
-        self._written(result.card)
+    def _start_write(
+        self,
+        job: Callable[[], WriteOutcome],
+        done: Callable[[WriteOutcome], None],
+        button: QPushButton,
+        doing: str,
+    ) -> None:
+        """Run a write on the worker with the dialog busy (``button`` says ``doing``);
+        ``done`` gets its outcome on the GUI thread."""
+        focus = self.focusWidget()
+        self._set_busy(True)
+        button.setText(doing)
 
-    def _apply(self, card: Card, values: FormValues) -> None:
-        """Content, then place, then not-ready: each step diffs against the card as written."""
-        card_id = card.id
-        reason = self._override()
-        content = card_form.content_changes(values, self.edited_fields(values))
-        if content:
-            result = self.service.edit_card(
-                card_id, expected_revision=card.revision, override_reason=reason, **content
-            )
-            card = self._written(result.card)
-        step = card_form.placement_step(self.edited_fields(values))
-        if step == "assign":
-            result = self.service.assign(
-                card_id,
-                values["person_id"],
-                expected_revision=card.revision,
-                override_reason=reason,
-            )
-            card = self._written(result.card)
-        elif step == "move":
-            person = values["person_id"]
-            result = self.service.move_card(
-                card_id,
-                column=values["column_id"],
-                person=person,
-                unassign=person is None,
-                expected_revision=card.revision,
-                override_reason=reason,
-            )
-            card = self._written(result.card)
-        if card_form.readiness_changed(self.edited_fields(values)):
-            if values["not_ready"]:
-                result = self.service.block(
-                    card_id, values["not_ready_reason"] or "", expected_revision=card.revision
-                )
-            else:
-                result = self.service.unblock(card_id, expected_revision=card.revision)
-            self._written(result.card)
+        def finished(outcome: Any, error: BaseException | None) -> None:
+            self._set_busy(False)
+            if focus is not None and focus.isEnabled() and focus.isVisible():
+                focus.setFocus()
+            if outcome is None:  # the job raised instead of returning what it met: a bug
+                outcome = WriteOutcome(error=error)
+            done(outcome)
 
-    def _written(self, card: Card) -> Card:
-        """A step was persisted: later steps (and a retry) diff against it."""
-        self.card = card
-        self._wrote = True
-        return card
+        self._executor.submit(job, finished)
 
-    def _on_rule(self, exc: RuleViolationError, button: str = "Save") -> None:
+    def _set_busy(self, busy: bool) -> None:
+        """While a write is on its way: nothing to type into, and no second save."""
+        self._busy = busy
+        for widget in (self.save_button, self.archive_button, self.form_host, self.override_box):
+            widget.setEnabled(not busy)
+        if not busy:
+            self._update_buttons()
+
+    def _saved(self, values: FormValues, outcome: WriteOutcome) -> None:
+        """A save came back from the worker (on the GUI thread)."""
+        ok = self._show_outcome(values, outcome, "Save", "saving the card")
+        # Once per save, also when a rule stopped it after a first step was
+        # written, so the board repaints what is really stored.
+        if outcome.written is not None and self.card is not None:
+            self.saved.emit(self.card.id)
+        if ok:
+            self.accept()
+        self.write_finished.emit(ok)
+
+    def _show_outcome(
+        self, values: FormValues, outcome: WriteOutcome, button: str, what: str
+    ) -> bool:
+        """Show what stopped a write, if anything; True when everything was written."""
+        if outcome.written is not None:
+            # Later steps (and a retry) diff against the card as written.
+            self.card = outcome.written
+        error = outcome.error
+        if error is None:
+            return True
+        if isinstance(error, ConflictError):
+            self._on_conflict(values, outcome.fresh)
+        elif isinstance(error, RuleViolationError):
+            self._on_rule(error, button, outcome.panels)
+        elif isinstance(error, UserError):
+            self.banner.show_message(str(error))
+        else:  # a bug: log it, keep the dialog and the user's edits
+            log.error("Unexpected error while %s", what, exc_info=error)
+            self.banner.show_message(
+                f"Unexpected error while {what}; your edits are still here. "
+                f"Details in {log_file()}."
+            )
+        return False
+
+    def _on_rule(
+        self, exc: RuleViolationError, button: str = "Save", panels: Panels | None = None
+    ) -> None:
         if exc.needs_reason:
             messages = "; ".join(str(v) for v in exc.violations) or str(exc)
             self.override_box.ask(card_form.rule_prompt(messages, button))
@@ -586,45 +658,52 @@ class CardEditorDialog(QDialog):
         else:
             self.banner.show_message(str(exc))
         self._update_buttons()
-        self.refresh_history()
+        # A first step may have been written: the panels show the card as stored.
+        if panels is not None:
+            self._show_panels(panels)
+            self.refresh_sync()
+        else:
+            self.refresh_history()
 
-    def _on_conflict(self, values: FormValues) -> None:
-        """Reload the card, show their change, keep the user's edits in the fields."""
-        if self.card is None:  # a new card cannot conflict
+    def _on_conflict(self, values: FormValues, fresh: EditorData | None) -> None:
+        """Show the card as stored now and their change; keep the user's edits in the fields."""
+        if self.card is None or fresh is None:  # a new card cannot conflict
             return
         old = card_values(self.card)
         mine = {f: values[f] for f in self.edited_fields(values)}
-        try:
-            fresh = self.service.card(self.card.id)
-        except NotFound:
+        if isinstance(fresh.error, NotFound):
             self.conflict_notice.show_message(card_form.DELETED_ELSEWHERE, "warning")
             self.save_button.setEnabled(False)
             self.archive_button.setEnabled(False)
             return
-        except UserError as exc:
-            self.banner.show_message(str(exc))
+        if fresh.error is not None or fresh.card is None:
+            self.banner.show_message(str(fresh.error))
             return
-        self._load_lookups()
-        theirs = card_values(fresh)
-        self.card = fresh
+        self._set_lookups(fresh)
+        theirs = card_values(fresh.card)
+        self.card = fresh.card
         self._fill(theirs)
         self._fill(mine)
         self._update_buttons()
-        self.refresh_history()
+        self._show_panels(fresh.panels)
+        self.refresh_sync()
 
-        try:
-            last = latest_change(self.service.history(fresh.id))
-        except UserError:
-            last = None
+        panels = fresh.panels
+        last = latest_change(list(panels.history)) if panels.history_error is None else None
         notice = card_form.conflict_notice(
-            old, theirs, mine, archived=fresh.archived, last=last, names=self._names
+            old, theirs, mine, archived=fresh.card.archived, last=last, names=self._names
         )
         self.conflict_notice.show_message(notice, "warning")
 
     # --- closing ------------------------------------------------------------------
 
     def reject(self) -> None:
-        """Cancel or Esc; with unsaved edits the first press only warns, so none are lost."""
+        """Cancel or Esc; with unsaved edits the first press only warns, so none are lost.
+
+        While a write is on its way the dialog stays: its outcome is shown here.
+        """
+        if self._busy:
+            return
         has_edits = self.save_button.isEnabled() and bool(self._safe_edited_fields())
         if has_edits and not self._cancel_armed:
             self._cancel_armed = True
@@ -641,8 +720,12 @@ class CardEditorDialog(QDialog):
     # --- archive ------------------------------------------------------------------
 
     def archive_or_restore(self) -> bool:
-        """Archive (or restore an archived card); True when done and the dialog closed."""
-        if self.card is None:
+        """Archive (or restore an archived card) on the worker; False when nothing started.
+
+        With unsaved edits the first press only warns. Otherwise ``write_finished``
+        follows: the dialog closes when done, or stays open and says why not.
+        """
+        if self.card is None or self._busy or not self.archive_button.isEnabled():
             return False
         if not self.card.archived and self.edited_fields() and not self._archive_armed:
             # Two clicks, so unsaved edits are never thrown away by one slip.
@@ -651,29 +734,24 @@ class CardEditorDialog(QDialog):
             return False
         self._archive_armed = False
         values = self.form_values()
-        try:
-            if self.card.archived:
-                result = self.service.restore(
-                    self.card.id,
-                    expected_revision=self.card.revision,
-                    override_reason=self._override(),
-                )
-            else:
-                result = self.service.archive(self.card.id, expected_revision=self.card.revision)
-        except ConflictError:
-            self._on_conflict(values)
-            return False
-        except RuleViolationError as exc:
-            # A full column or lane: the same reason box as for a save, then Restore again.
-            self._on_rule(exc, "Restore")
-            return False
-        except UserError as exc:
-            self.banner.show_message(str(exc))
-            return False
-        self._written(result.card)
-        self.saved.emit(result.card.id)
-        self.accept()
+        service, card, reason = self.service, self.card, self._override()
+        what = "restoring the card" if card.archived else "archiving the card"
+        self._start_write(
+            lambda: card_form.archive_or_restore_card(service, card, reason),
+            lambda outcome: self._archived(values, outcome, what),
+            self.archive_button,
+            "Restoring…" if card.archived else "Archiving…",
+        )
         return True
+
+    def _archived(self, values: FormValues, outcome: WriteOutcome, what: str) -> None:
+        """An archive or restore came back from the worker (on the GUI thread)."""
+        # A full column or lane: the same reason box as for a save, then Restore again.
+        ok = self._show_outcome(values, outcome, "Restore", what)
+        if ok and outcome.written is not None:
+            self.saved.emit(outcome.written.id)
+            self.accept()
+        self.write_finished.emit(ok)
 
 
 def _stack(*widgets: QWidget) -> QWidget:

@@ -7,17 +7,26 @@ which fields the user changed (with the tolerances the widgets need), which
 fields are invalid and why, which service steps a save takes, and the words
 of the notices the dialog shows (a conflict with someone else's change, a team
 rule that asks for a reason, unsaved edits).
+
+It also holds every call the editor makes to the board service, as jobs the
+dialog runs on a worker thread (never on the GUI thread): reading what the
+editor shows (:func:`load_editor_data`, :func:`load_panels`) and writing a save
+or an archive (:func:`save_card`, :func:`archive_or_restore_card`). A job never
+raises a :class:`UserError`; what went wrong comes back in its result, for the
+dialog to show.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
 
-from kanban.domain.model import EDITABLE_FIELDS, Card, Column, ColumnKind
-from kanban.errors import InvalidInput
+from kanban.domain.model import EDITABLE_FIELDS, Card, Column, ColumnKind, Event, Person
+from kanban.errors import ConflictError, InvalidInput, RuleViolationError, UserError
 from kanban.services.board import (
+    BoardService,
     validate_jira_key,
     validate_labels,
     validate_reason,
@@ -240,3 +249,213 @@ def conflict_notice(
     else:
         lines.append("You had not changed anything; the fields now show the current card.")
     return "\n".join(lines)
+
+
+# --- the service calls, run on a worker ----------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Panels:
+    """What the history and links panels show for a card.
+
+    An error is the service's words for why that panel could not be read; the
+    rest of the editor still works.
+    """
+
+    history: tuple[Event, ...] = ()
+    history_error: str | None = None
+    links: dict[str, Any] | None = None  # None: no card, or the card has no JIRA key
+    links_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EditorData:
+    """Everything the editor shows, read in one job.
+
+    Attributes:
+        columns: the board's columns, in order (for the column box).
+        people: everyone, inactive people too (a card may still be theirs).
+        card: the card (None: a new card, or it could not be read).
+        panels: its history and links.
+        error: why the columns, people or card could not be read (the form then
+            stays disabled and says so); what was read before it is kept.
+    """
+
+    columns: tuple[Column, ...] = ()
+    people: tuple[Person, ...] = ()
+    card: Card | None = None
+    panels: Panels = Panels()
+    error: UserError | None = None
+
+
+def load_panels(service: BoardService, card: Card | None) -> Panels:
+    """The card's history and the commits and pull requests naming its JIRA key."""
+    if card is None:
+        return Panels()
+    try:
+        history: tuple[Event, ...] = tuple(service.history(card.id))
+        history_error = None
+    except UserError as exc:
+        history, history_error = (), str(exc)
+    links: dict[str, Any] | None = None
+    links_error = None
+    if card.jira_key:
+        from kanban.services.links import LinksService
+
+        try:
+            links = LinksService(service).card_links(card.id)
+        except UserError as exc:
+            links_error = str(exc)
+    return Panels(history, history_error, links, links_error)
+
+
+def load_editor_data(service: BoardService, card_id: str | None) -> EditorData:
+    """The columns, people, card (None: a new card) and its panels, for the editor."""
+    columns: tuple[Column, ...] = ()
+    people: tuple[Person, ...] = ()
+    try:
+        columns = tuple(service.columns())
+        people = tuple(service.people(include_inactive=True))
+        card = service.card(card_id) if card_id is not None else None
+    except UserError as exc:
+        return EditorData(columns, people, None, Panels(), exc)
+    return EditorData(columns, people, card, load_panels(service, card))
+
+
+@dataclass(frozen=True, slots=True)
+class WriteOutcome:
+    """What a save (or an archive or restore) did, for the dialog to show.
+
+    Attributes:
+        written: the card as the last step that went through stored it (None:
+            nothing was written). A save takes up to three steps, so a rule may
+            stop the second after the first was written.
+        error: why the write stopped (None: everything was written). A
+            :class:`UserError` is the user's to fix; anything else is a bug.
+        panels: after a rule stopped the write: the card's history and links.
+        fresh: after a conflict: the card (and the board's columns and people)
+            as stored now, or the error that reading it met.
+    """
+
+    written: Card | None = None
+    error: BaseException | None = None
+    panels: Panels | None = None
+    fresh: EditorData | None = None
+
+
+def _attempt(
+    service: BoardService, card: Card | None, steps: Callable[[list[Card]], None]
+) -> WriteOutcome:
+    """Run ``steps`` (which append each card they write); what stopped them is read up here."""
+    written: list[Card] = []
+    try:
+        steps(written)
+    except ConflictError as exc:
+        # Someone else changed the card: the dialog shows what, from what is stored now.
+        fresh = load_editor_data(service, card.id) if card is not None else None
+        return WriteOutcome(written[-1] if written else None, exc, fresh=fresh)
+    except RuleViolationError as exc:
+        latest = written[-1] if written else card
+        return WriteOutcome(
+            written[-1] if written else None, exc, panels=load_panels(service, latest)
+        )
+    except Exception as exc:  # a UserError to show, or a bug to log: the dialog decides
+        return WriteOutcome(written[-1] if written else None, exc)
+    return WriteOutcome(written[-1] if written else None)
+
+
+def save_card(
+    service: BoardService,
+    card: Card | None,
+    values: Mapping[str, Any],
+    override_reason: str | None,
+) -> WriteOutcome:
+    """Create the card (``card`` None) or write the user's edits to it.
+
+    An edit is content, then place, then not-ready, each step a use case of its
+    own; each diffs against the card as the step before wrote it, and passes
+    its revision, so an edit never overwrites someone else's change silently.
+    """
+
+    def create(written: list[Card]) -> None:
+        result = service.add_card(
+            values["title"],
+            description=values["description"],
+            column=values["column_id"],
+            person=values["person_id"],
+            size_days=values["size_days"],
+            labels=values["labels"],
+            project=values["project"],
+            due_date=values["due_date"],
+            jira_key=values["jira_key"],
+            not_ready_reason=values["not_ready_reason"] if values["not_ready"] else None,
+            override_reason=override_reason,
+        )
+        written.append(result.card)
+
+    def apply(written: list[Card]) -> None:
+        assert card is not None
+        current = card
+
+        def edited() -> set[str]:
+            return edited_fields(values, card_values(current))
+
+        content = content_changes(values, edited())
+        if content:
+            result = service.edit_card(
+                card.id,
+                expected_revision=current.revision,
+                override_reason=override_reason,
+                **content,
+            )
+            current = result.card
+            written.append(current)
+        step = placement_step(edited())
+        if step == "assign":
+            result = service.assign(
+                card.id,
+                values["person_id"],
+                expected_revision=current.revision,
+                override_reason=override_reason,
+            )
+            current = result.card
+            written.append(current)
+        elif step == "move":
+            person = values["person_id"]
+            result = service.move_card(
+                card.id,
+                column=values["column_id"],
+                person=person,
+                unassign=person is None,
+                expected_revision=current.revision,
+                override_reason=override_reason,
+            )
+            current = result.card
+            written.append(current)
+        if readiness_changed(edited()):
+            if values["not_ready"]:
+                result = service.block(
+                    card.id, values["not_ready_reason"] or "", expected_revision=current.revision
+                )
+            else:
+                result = service.unblock(card.id, expected_revision=current.revision)
+            written.append(result.card)
+
+    return _attempt(service, card, create if card is None else apply)
+
+
+def archive_or_restore_card(
+    service: BoardService, card: Card, override_reason: str | None
+) -> WriteOutcome:
+    """Archive the card, or restore it when it is archived (through the WIP rules)."""
+
+    def write(written: list[Card]) -> None:
+        if card.archived:
+            result = service.restore(
+                card.id, expected_revision=card.revision, override_reason=override_reason
+            )
+        else:
+            result = service.archive(card.id, expected_revision=card.revision)
+        written.append(result.card)
+
+    return _attempt(service, card, write)

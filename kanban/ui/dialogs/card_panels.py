@@ -3,6 +3,7 @@
 - :class:`OverrideBox`: the inline "a team rule asks for a reason" box.
 - :class:`HistoryBox`: the card's history, newest first.
 - :class:`LinksBox`: commits and pull requests that name the card's JIRA key.
+  Both only show what the editor read on its worker (:class:`card_form.Panels`).
 - :class:`CardSyncBox`: what the JIRA sync could not settle on the card
   (conflicts, refused pushes) and the buttons that settle it. Its reads and
   writes go through the sync service on a :class:`SerialExecutor` worker, so
@@ -37,7 +38,12 @@ from kanban.errors import UserError
 from kanban.logs import log_file
 from kanban.services.board import BoardService
 from kanban.services.history_text import Names
-from kanban.ui.dialogs.card_form import NO_HISTORY_YET, NO_LINKS_YET, STILL_NEEDS_REASON
+from kanban.ui.dialogs.card_form import (
+    NO_HISTORY_YET,
+    NO_LINKS_YET,
+    STILL_NEEDS_REASON,
+    Panels,
+)
 from kanban.ui.dialogs.card_text import history_html, links_html
 from kanban.ui.dialogs.common import FieldError
 from kanban.ui.sync_text import REVERT, SyncItem, card_sync_view, settles
@@ -105,16 +111,14 @@ class HistoryBox(QGroupBox):
         self.view.setOpenLinks(False)
         layout.addWidget(self.view)
 
-    def show_card(self, service: BoardService, card: Card | None, names: Names) -> None:
+    def show_card(self, card: Card | None, panels: Panels, names: Names) -> None:
+        """Show the history read for ``card`` (see :func:`card_form.load_panels`)."""
         if card is None:
             self.view.setPlainText(NO_HISTORY_YET)
-            return
-        try:
-            events = service.history(card.id)
-        except UserError as exc:
-            self.view.setPlainText(f"History not available: {exc}")
-            return
-        self.view.setHtml(history_html(events, names))
+        elif panels.history_error is not None:
+            self.view.setPlainText(f"History not available: {panels.history_error}")
+        else:
+            self.view.setHtml(history_html(panels.history, names))
 
 
 class LinksBox(QGroupBox):
@@ -127,18 +131,14 @@ class LinksBox(QGroupBox):
         self.view.setOpenExternalLinks(True)
         layout.addWidget(self.view)
 
-    def show_card(self, service: BoardService, card: Card | None) -> None:
+    def show_card(self, card: Card | None, panels: Panels) -> None:
+        """Show the links read for ``card`` (see :func:`card_form.load_panels`)."""
         if card is None or not card.jira_key:
             self.view.setPlainText(NO_LINKS_YET)
-            return
-        from kanban.services.links import LinksService
-
-        try:
-            links = LinksService(service).card_links(card.id)
-        except UserError as exc:
-            self.view.setPlainText(f"Links not available: {exc}")
-            return
-        self.view.setHtml(links_html(links, card.jira_key))
+        elif panels.links_error is not None:
+            self.view.setPlainText(f"Links not available: {panels.links_error}")
+        else:
+            self.view.setHtml(links_html(panels.links or {}, card.jira_key))
 
 
 @dataclass(frozen=True, slots=True)
