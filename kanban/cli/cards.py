@@ -129,7 +129,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         parents=[common],
         help="move a card to another column, lane or position",
         description="Move a card to COLUMN. It keeps its person unless --person or "
-        "--unassign is given; moving into the task pool always clears the person. If a team "
+        "--unassign is given: a pool card starts in its owner's lane, and a card moved into "
+        "the task pool stays that person's. If a team "
         "rule in warn mode objects, repeat with --reason; a rule in enforce mode refuses.",
     )
     p.add_argument("card", help="card id, id prefix or JIRA key")
@@ -145,9 +146,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "assign",
         parents=[common],
-        help="give a card to a person (a pool card starts in the first active column)",
-        description="Put a card in a person's lane. A card in the task pool has no lane, so "
-        "assigning it starts it in the first active column. --none takes it out of any lane.",
+        help="give a card to a person (a pool card stays in the pool as theirs)",
+        description="Put a card in a person's lane. A card in the task pool stays there with "
+        "the person as its owner ('my pool'); it starts in their lane when it is moved out. "
+        "--none takes the card from whoever had it.",
     )
     p.add_argument("card", help="card id, id prefix or JIRA key")
     who = p.add_mutually_exclusive_group(required=True)
@@ -236,6 +238,8 @@ def _report(ctx: Context, result: ChangeResult, verb: str) -> None:
 def _place(card: Card, snap: BoardSnapshot) -> str:
     column = snap.column(card.column_id).name
     if card.person_id is None:
+        if card.owner_id is not None:
+            return f"{column}, {snap.person(card.owner_id).name}'s"
         return column
     return f"{column}, {snap.person(card.person_id).name}"
 
@@ -377,6 +381,8 @@ def cmd_list(ctx: Context) -> int:
 
 def _note(card: Card, snap: BoardSnapshot) -> str:
     notes = []
+    if card.person_id is None and card.owner_id is not None:
+        notes.append(f"owner {snap.person(card.owner_id).name}")
     if card.not_ready:
         notes.append(f"NOT READY: {card.not_ready_reason}")
     if is_oversized(card, snap.rules):

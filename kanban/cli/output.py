@@ -37,6 +37,7 @@ def card_json(card: Card, snap: BoardSnapshot) -> dict[str, Any]:
     people = {p.id: p for p in snap.people}
     column = columns.get(card.column_id)
     person = people.get(card.person_id) if card.person_id is not None else None
+    owner = people.get(card.owner_id) if card.owner_id is not None else None
     return {
         "id": card.id,
         "short_id": short_id(card.id),
@@ -47,6 +48,9 @@ def card_json(card: Card, snap: BoardSnapshot) -> dict[str, Any]:
         "column_kind": column.kind.value if column else None,
         "person": person.name if person else None,
         "person_id": card.person_id,
+        # Whose card it is: the lane's person, or for a pool card the one picked for it.
+        "owner": owner.name if owner else None,
+        "owner_id": card.owner_id,
         "position": card.position,
         "not_ready": card.not_ready,
         "not_ready_reason": card.not_ready_reason,

@@ -128,8 +128,11 @@ class Person:
 class Card:
     """A card as the board shows it.
 
-    ``person_id`` is None while the card is in the pool. ``position`` orders the
-    cards of one cell (column, person) densely from 0. ``revision`` rises on
+    ``person_id`` is the card's lane: None while the card is in the pool.
+    ``owner_id`` is whose card it is: the person of its lane, and for a pool card
+    the person picked for it (JIRA's assignee), so "what is in my pool?" has an
+    answer; it stays when the card goes back to the pool. ``position`` orders
+    the cards of one cell (column, person) densely from 0. ``revision`` rises on
     every change and guards concurrent writers.
     """
 
@@ -141,6 +144,7 @@ class Card:
     revision: int
     created_at: datetime
     updated_at: datetime
+    owner_id: int | None = None
     description: str = ""
     not_ready: bool = False
     not_ready_reason: str | None = None

@@ -21,13 +21,15 @@ def placement_values(
 ) -> dict[str, Any]:
     """The values that put ``card`` in ``target`` (and ``person_id``'s lane) at ``at``.
 
-    A pool card belongs to no lane; entering a new column restarts its column
-    time, the first non-pool column starts it, a done column finishes it and
-    leaving done reopens it. ``position`` None means the end of the cell.
+    A pool card belongs to no lane but keeps ``person_id`` as its owner;
+    entering a new column restarts its column time, the first non-pool column
+    starts it, a done column finishes it and leaving done reopens it.
+    ``position`` None means the end of the cell.
     """
     values: dict[str, Any] = {
         "column_id": target.id,
         "person_id": None if target.kind is ColumnKind.POOL else person_id,
+        "owner_id": person_id,
         "position": position,
     }
     if target.id != card.column_id:

@@ -176,7 +176,7 @@ class BoardService(BoardSetup):
         for card in cards:
             if column_id is not None and card.column_id != column_id:
                 continue
-            if person_id is not None and card.person_id != person_id:
+            if person_id is not None and person_id not in (card.person_id, card.owner_id):
                 continue
             if flt.label and flt.label.lower() not in (lb.lower() for lb in card.labels):
                 continue
@@ -236,8 +236,9 @@ class BoardService(BoardSetup):
             snap = repo.load_frame(conn)
             col = snap.pool if column is None else match_column(snap.columns, column)
             person_obj = match_person(snap.people, person) if person is not None else None
+            owner_id = person_obj.id if person_obj else None
             if col.kind is ColumnKind.POOL:
-                person_obj = None
+                person_obj = None  # no lane in the pool; the person owns the card
             violations = rules_mod.check_size(size, snap.rules)
             if col.kind is not ColumnKind.POOL:
                 wip = summarize(snap.columns, repo.cell_counts(conn))
@@ -263,6 +264,7 @@ class BoardService(BoardSetup):
                 "description": description,
                 "column_id": col.id,
                 "person_id": person_id,
+                "owner_id": owner_id,
                 "position": pos,
                 "not_ready": reason is not None,
                 "not_ready_reason": reason,
@@ -371,8 +373,9 @@ class BoardService(BoardSetup):
     ) -> ChangeResult:
         """Move a card to another column, lane or position.
 
-        ``person`` None keeps the card's lane (unless ``unassign``); moving into
-        the pool always clears the person, since pool cards belong to no lane.
+        ``person`` None keeps the card's person (unless ``unassign``): its lane,
+        or for a pool card its owner, whose lane it starts in. A card moved into
+        the pool leaves its lane but keeps its person as its owner.
         ``block_reason`` also marks the card not ready, and ``unblock`` ready, in
         the same change: a drop into (or out of) the not-ready section is one
         step to undo. ``project`` (None: no project; ``...``: unchanged) does the
@@ -394,12 +397,13 @@ class BoardService(BoardSetup):
                 if column is None
                 else match_column(snap.columns, column)
             )
-            if target.kind is ColumnKind.POOL or unassign:
+            if unassign:
                 person_obj = None
             elif person is not None:
                 person_obj = match_person(snap.people, person)
             else:
-                person_obj = snap.person(card.person_id) if card.person_id is not None else None
+                keep = card.person_id if card.person_id is not None else card.owner_id
+                person_obj = snap.person(keep) if keep is not None else None
             violations = rules_mod.check_move(
                 card=card,
                 source=snap.column(card.column_id),
@@ -416,14 +420,17 @@ class BoardService(BoardSetup):
                 position,
                 at or repo.now(),
             )
-            if (values["column_id"], values["person_id"]) == card.cell and position in (
-                None,
-                card.position,
+            if (
+                (values["column_id"], values["person_id"]) == card.cell
+                and values["owner_id"] == card.owner_id
+                and position in (None, card.position)
             ):
                 moved = ChangeResult(card, "")
             else:
                 kind = EventKind.MOVED
-                if values["column_id"] == card.column_id and values["person_id"] != card.person_id:
+                if values["column_id"] == card.column_id and (
+                    values["person_id"] != card.person_id or values["owner_id"] != card.owner_id
+                ):
                     kind = EventKind.ASSIGNED
                 moved = uow.commit_change(
                     card,
@@ -463,23 +470,17 @@ class BoardService(BoardSetup):
         override_reason: str | None = None,
         source: Source = Source.LOCAL,
     ) -> ChangeResult:
-        """Give the card to a person (their lane, same column).
+        """Give the card to a person: their lane, same column.
 
-        A pool card has no lane, so assigning it starts it: it moves into the
-        person's lane in the first active column, through the board's rules.
+        A pool card stays in the pool with the person as its owner ("their
+        pool"); it starts in that person's lane when it is moved out.
+        ``person`` None takes the card from whoever had it.
         """
         with self.reading() as conn:
-            snap = repo.load_frame(conn)
             card = repo.find_card(conn, ref=ref)
-        column: int | None = None
-        if snap.column(card.column_id).kind is ColumnKind.POOL and person is not None:
-            active = [c for c in snap.columns if c.kind is ColumnKind.ACTIVE]
-            if not active:
-                raise UserError("The board has no active column to start the card in.")
-            column = active[0].id
         return self.move_card(
             card.id,
-            column=column,
+            column=None,
             person=person,
             unassign=person is None,
             expected_revision=expected_revision,

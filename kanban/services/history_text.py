@@ -20,6 +20,7 @@ FIELD_NAMES: dict[str, str] = {
     "description": "description",
     "column_id": "column",
     "person_id": "person",
+    "owner_id": "owner",
     "not_ready": "not ready",
     "not_ready_reason": "not-ready reason",
     "size_days": "size",
@@ -69,10 +70,12 @@ def _clip(text: str) -> str:
 def format_value(field: str, value: object, names: Names) -> str:
     """One field value as shown in history ("—" for nothing)."""
     if value is None or value == "" or value == []:
+        if field == "owner_id":
+            return "nobody"
         return "pool (nobody)" if field == "person_id" else "—"
     if field == "column_id" and isinstance(value, int):
         return names.columns.get(value, f"#{value}")
-    if field == "person_id" and isinstance(value, int):
+    if field in ("person_id", "owner_id") and isinstance(value, int):
         return names.people.get(value, f"#{value}")
     if isinstance(value, bool):
         return "yes" if value else "no"
@@ -99,6 +102,10 @@ def changes(event: Event, names: Names) -> list[str]:
         if field == "description":
             parts.append("description changed")
             continue
+        if field == "owner_id" and new == event.after.get(
+            "person_id", event.before.get("person_id")
+        ):
+            continue  # the owner followed the lane: "person" says it already
         parts.append(
             f"{label}: {format_value(field, old, names)} → {format_value(field, new, names)}"
         )
@@ -111,8 +118,11 @@ def _created(event: Event, names: Names) -> str:
     after = event.after
     where = format_value("column_id", after.get("column_id"), names)
     person = after.get("person_id")
+    owner = after.get("owner_id")
     if person is not None:
         where += f", {format_value('person_id', person, names)}"
+    elif owner is not None:
+        where += f", {format_value('owner_id', owner, names)}'s"
     return f"created in {where}"
 
 

@@ -610,21 +610,38 @@ class SyncService:
         return None, None, None
 
     def _ensure_people(self, run: SyncRun, records: Iterable[IssueRecord]) -> None:
-        """Assignees the board does not know yet become inactive people (to confirm)."""
+        """Assignees the board does not know yet become people.
+
+        One who holds an issue in an active column gets a lane at once (active);
+        one who only has pool or done issues comes in inactive, so the wall does
+        not grow a lane per JIRA user. The run reports who was added.
+        """
+        kinds = {c.id: c.kind for c in run.columns}
         for rec in records:
             user = rec.assignee
-            if user is None or user.id in run.people_by_user:
+            if user is None:
+                continue
+            column = run.statuses.column_of(rec.status_id)
+            working = column is not None and kinds.get(column) is ColumnKind.ACTIVE
+            known = run.people_by_user.get(user.id)
+            if known is not None:
+                if working and not known.active and known.name in run.report.adopted:
+                    # Adopted inactive earlier in this run; now holds active work.
+                    known = self.board.update_person(known.id, active=True)
+                    run.people_by_user[user.id] = known
+                    run.people_by_id[known.id] = known
                 continue
             if run.plan is not None:
                 note = f"JIRA user '{user.display_name}' would be added to the board's people."
                 if note not in run.plan.notes:
                     run.plan.notes.append(note)
                 continue
-            person = self._adopt_person(user)
+            person = self._adopt_person(user, active=working)
             run.people_by_user[user.id] = person
             run.people_by_id[person.id] = person
+            run.report.adopted.append(person.name)
 
-    def _adopt_person(self, user: JiraUser) -> Person:
+    def _adopt_person(self, user: JiraUser, *, active: bool) -> Person:
         people = self.board.people()
         for p in people:
             if not p.jira_user and user.email and (p.email or "").lower() == user.email.lower():
@@ -633,8 +650,13 @@ class SyncService:
         name = user.display_name[:100]
         if name.lower() in names:
             name = f"{name[:80]} ({user.id[:15]})"
-        log.info("Adding JIRA user %s as inactive person '%s'", user.id, name)
-        return self.board.add_person(name, jira_user=user.id, email=user.email, active=False)
+        log.info(
+            "Adding JIRA user %s as %s person '%s'",
+            user.id,
+            "an active" if active else "an inactive",
+            name,
+        )
+        return self.board.add_person(name, jira_user=user.id, email=user.email, active=active)
 
     # --- pushing -------------------------------------------------------------------------
 

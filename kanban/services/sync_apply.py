@@ -151,11 +151,11 @@ def pull_fields(
     if "column" in pull or "assignee" in pull:
         column_id = int(pull.get("column", card.column_id))
         target = next(c for c in facts.columns if c.id == column_id)
-        person_id = card.person_id
+        person_id = card.person_id if card.person_id is not None else card.owner_id
         if "assignee" in pull:
             person = facts.people_by_user.get(pull["assignee"]) if pull["assignee"] else None
             person_id = person.id if person else None
-        elif card.person_id is None and rec.assignee is not None:
+        elif person_id is None and rec.assignee is not None:
             person = facts.people_by_user.get(rec.assignee.id)
             person_id = person.id if person else None
         if "column" in pull:
@@ -163,7 +163,9 @@ def pull_fields(
             moves = [c.at for c in rec.status_changes if c.to_status == rec.status_id]
             at = moves[-1] if moves else rec.updated_at
         values = placement_values(card, target, person_id, None, at)
-        if (values["column_id"], values["person_id"]) != card.cell:
+        if (values["column_id"], values["person_id"]) != card.cell or (
+            values["owner_id"] != card.owner_id
+        ):
             kind = EventKind.MOVED
             if values["column_id"] == card.column_id:
                 kind = EventKind.ASSIGNED
@@ -214,6 +216,7 @@ def insert_new_cards(
             "description": values.get("description", ""),
             "column_id": cell[0],
             "person_id": cell[1],
+            "owner_id": values.get("owner_id"),
             "position": pos,
             "not_ready": values.get("not_ready", False),
             "not_ready_reason": values.get("not_ready_reason"),

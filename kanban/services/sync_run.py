@@ -62,6 +62,8 @@ class SyncReport:
     unmapped: dict[str, int] = field(default_factory=dict)
     # Statuses no column lists, placed by their category (name → issues).
     by_category: dict[str, int] = field(default_factory=dict)
+    # People added from JIRA's assignees this run (the window offers to edit them).
+    adopted: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     board_writes: int = 0
@@ -81,6 +83,8 @@ class SyncReport:
             parts.append(f"{self.archived} archived")
         if self.restored:
             parts.append(f"{self.restored} restored")
+        if self.adopted:
+            parts.append(f"new people from JIRA: {', '.join(self.adopted)}")
         if self.by_category:
             names = ", ".join(f"{k} ({v})" for k, v in sorted(self.by_category.items()))
             parts.append(f"placed by status category: {names}")

@@ -83,6 +83,8 @@ class CardRow(SQLModel, table=True):
     description: str = Field(default="")
     column_id: int = Field(foreign_key="board_column.id")
     person_id: int | None = Field(default=None, foreign_key="person.id")
+    # Whose card it is; for a pool card (no lane) the person picked for it.
+    owner_id: int | None = Field(default=None, foreign_key="person.id")
     position: int = Field(default=0)
     not_ready: bool = Field(default=False)
     not_ready_reason: str | None = Field(default=None, max_length=1000)

@@ -306,12 +306,17 @@ def local_values(
 ) -> dict[str, Any]:
     """The card in synced-field space.
 
-    A card in the task pool has no lane, so it cannot say who the issue's
-    assignee is: it keeps the agreed assignee instead of reading as "unassigned".
+    The assignee is the card's person: its lane's, or for a pool card its
+    owner. An unowned pool card keeps the agreed assignee when that user is
+    not one of the board's people (the board could not say who it is), so it
+    never reads as "unassigned" by accident; clearing a known owner does.
     """
-    person = people.get(card.person_id) if card.person_id is not None else None
-    if card.column_id == pool_id:
-        assignee = (base or {}).get("assignee")
+    who = card.person_id if card.person_id is not None else card.owner_id
+    person = people.get(who) if who is not None else None
+    agreed = (base or {}).get("assignee")
+    if card.column_id == pool_id and person is None and agreed is not None:
+        known = {p.jira_user for p in people.values() if p.jira_user}
+        assignee = None if agreed in known else agreed
     elif person is not None and not person.jira_user:
         # A person JIRA does not know: the push fails with a message saying so.
         assignee = f"{NO_JIRA_USER}{person.name}"

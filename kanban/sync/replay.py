@@ -76,6 +76,7 @@ def replay(rec: IssueRecord, board: BoardShape) -> NewCard:
     initial: dict[str, Any] = {
         "column_id": col,
         "person_id": lane(col, person),
+        "owner_id": person,
         "not_ready": flagged,
         "not_ready_reason": FLAG_REASON if flagged else None,
         "not_ready_since": jsonable(rec.created) if flagged else None,
@@ -93,16 +94,18 @@ def replay(rec: IssueRecord, board: BoardShape) -> NewCard:
 
     def move_to(at: datetime, dst: int, who: str) -> None:
         nonlocal col
-        before = {"column_id": col, "person_id": lane(col, person)}
-        after = {"column_id": dst, "person_id": lane(dst, person)}
+        before = {"column_id": col, "person_id": lane(col, person), "owner_id": person}
+        after = {"column_id": dst, "person_id": lane(dst, person), "owner_id": person}
         timeline.append((at, EventKind.MOVED, before, after, who))
         col = dst
 
     def assign_to(at: datetime, new_person: int | None, who: str) -> None:
         nonlocal person
-        old_lane, person = lane(col, person), new_person
-        if lane(col, person) != old_lane:
-            before, after = {"person_id": old_lane}, {"person_id": lane(col, person)}
+        old_person, old_lane, person = person, lane(col, person), new_person
+        if person != old_person:
+            # In the pool only the owner changes; in a lane the card changes lanes too.
+            before = {"person_id": old_lane, "owner_id": old_person}
+            after = {"person_id": lane(col, person), "owner_id": person}
             timeline.append((at, EventKind.ASSIGNED, before, after, who))
 
     def flag_to(at: datetime, on: bool, who: str) -> None:
@@ -150,6 +153,7 @@ def replay(rec: IssueRecord, board: BoardShape) -> NewCard:
         "description": rec.description,
         "column_id": column_id,
         "person_id": lane(column_id, current_person),
+        "owner_id": current_person,
         "labels": card_labels(rec.labels),
         "project": rec.project,
         "jira_key": rec.key,

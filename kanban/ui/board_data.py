@@ -103,7 +103,7 @@ def lane_key_of(card: Card, grouping: Grouping) -> LaneKey:
 
 
 def _matches(card: Card, flt: Filters, people: dict[int, Person]) -> bool:
-    if flt.person_id is not None and card.person_id != flt.person_id:
+    if flt.person_id is not None and flt.person_id not in (card.person_id, card.owner_id):
         return False
     if flt.label and flt.label.lower() not in (lb.lower() for lb in card.labels):
         return False
@@ -111,7 +111,8 @@ def _matches(card: Card, flt: Filters, people: dict[int, Person]) -> bool:
         return False
     if flt.text:
         needle = flt.text.lower()
-        person = people.get(card.person_id) if card.person_id is not None else None
+        who = card.person_id if card.person_id is not None else card.owner_id
+        person = people.get(who) if who is not None else None
         haystack = [card.title, card.description, card.jira_key or "", card.not_ready_reason or ""]
         haystack.extend(card.labels)
         if person is not None:
@@ -153,7 +154,9 @@ def build_board_data(
         if card.archived:
             continue
         if card.column_id == pool_id:
-            if not _matches(card, flt, people):
+            # My board's pool is mine: my cards, then those nobody owns yet.
+            mine_or_free = card.owner_id in (None, flt.me_id)
+            if not _matches(card, flt, people) or (flt.my_board and not mine_or_free):
                 hidden += 1
                 continue
             (not_ready if card.not_ready else pool_cards).append(card)
@@ -169,6 +172,11 @@ def build_board_data(
             hidden += 1
             continue
         cells[(card.column_id, key)].append(card)
+
+    if flt.my_board:
+        # Mine first; a stable sort keeps each group in the pool's order.
+        pool_cards.sort(key=lambda c: c.owner_id != flt.me_id)
+        not_ready.sort(key=lambda c: c.owner_id != flt.me_id)
 
     done_hidden: dict[tuple[int, LaneKey], int] = {}
     for cell, cards in cells.items():

@@ -177,6 +177,7 @@ class SyncWatcher(QObject):
         message(str): what a sync did, or why it failed (offline: changes wait).
         board_changed(): a sync or a resolution wrote to the board.
         offline_changed(bool): JIRA became unreachable, or reachable again.
+        people_added(list): names of people a sync added from JIRA's assignees.
         preview_ready(object, bool): a :class:`~kanban.sync.preview.SyncPlan`, and
             whether it is the first sync of this board (then nothing syncs until
             the user applies it).
@@ -187,6 +188,7 @@ class SyncWatcher(QObject):
     board_changed = Signal()
     offline_changed = Signal(bool)
     preview_ready = Signal(object, bool)
+    people_added = Signal(list)
 
     def __init__(self, service: BoardService, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -347,6 +349,8 @@ class SyncWatcher(QObject):
 
     def _finished(self, report: Any) -> None:
         self._set_offline(False)
+        if report.adopted:
+            self.people_added.emit(list(report.adopted))
         if not self.has_run:
             self.has_run = True  # the first sync is done: the timer may sync from now on
             if self.auto is not None:

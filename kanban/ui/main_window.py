@@ -158,7 +158,9 @@ class MainWindow(QMainWindow):
         self.sync.board_changed.connect(self.controller.reload)
         self.sync.offline_changed.connect(self._sync_offline)
         self.sync.preview_ready.connect(self.show_sync_preview)
+        self.sync.people_added.connect(self.people_added)
         self.sync_preview: QWidget | None = None
+        self.people_box: QMessageBox | None = None
         # A change to a linked card waits to be pushed: its badge must say so now,
         # not after the next sync (a move, an undo, an edit, a change from the CLI).
         self.controller.drop_persisted.connect(lambda _cid: self.sync.refresh_badges())
@@ -660,6 +662,29 @@ class MainWindow(QMainWindow):
         dialog.setModal(True)
         dialog.show()
         self._dialog = dialog
+
+    def people_added(self, names: list[str]) -> None:
+        """Say once who the sync added from JIRA, and offer to edit them (never blocking)."""
+        listed = ", ".join(names)
+        box = QMessageBox(
+            QMessageBox.Icon.Information,
+            "New people from JIRA",
+            f"The JIRA sync added {listed} to the board's people. Someone with work in "
+            "progress gets a lane; the others appear when they start a card. Check their "
+            "names, e-mail and WIP limits now?",
+            parent=self,
+        )
+        edit = box.addButton("Edit people…", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Later", QMessageBox.ButtonRole.RejectRole)
+        box.setModal(False)
+        box.buttonClicked.connect(
+            lambda button: self.open_settings("PeopleDialog") if button is edit else None
+        )
+        if self.wall:
+            QTimer.singleShot(60_000, box.close)  # a wall is never left waiting on a box
+        box.show()
+        self.people_box = box
+        self.show_message(f"New people from JIRA: {listed}.")
 
     def _settings_changed(self) -> None:
         self.config = Config.load() if self.config is not None else Config()

@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
-from kanban.domain.model import Person
+from kanban.domain.model import Card, Person
 from kanban.domain.rules import is_oversized
 from kanban.domain.wip import WipState
 from kanban.domain.words import plural
@@ -200,7 +200,8 @@ class BoardScene(QGraphicsScene):
             card_item.set_card(
                 card,
                 card_rect,
-                people.get(card.person_id) if card.person_id is not None else None,
+                # A pool card shows its owner: whose card it is, though it has no lane.
+                _person_of(card, people),
                 badges.get(card.id, ()),
                 card.id in highlighted,
                 card.id == selected,
@@ -286,3 +287,9 @@ def _blend(base: QColor, tint: QColor) -> QColor:
         round(base.green() * (1 - a) + tint.green() * a),
         round(base.blue() * (1 - a) + tint.blue() * a),
     )
+
+
+def _person_of(card: Card, people: Mapping[int, Person]) -> Person | None:
+    """The person a card face shows: its lane's, or for a pool card its owner."""
+    who = card.person_id if card.person_id is not None else card.owner_id
+    return people.get(who) if who is not None else None

@@ -191,7 +191,9 @@ def test_move_to_position_and_pool_clears_person(team: Kanban) -> None:
 def test_assign_block_unblock_archive_restore(team: Kanban) -> None:
     card = add(team, "Test restore of ERP backup", "--jira", "OPS-9")
     assigned = team("assign", "OPS-9", "Ben", "--json").json()
-    assert (assigned["column"], assigned["person"]) == ("In progress", "Ben Okafor")
+    assert (assigned["column"], assigned["person"]) == ("Task pool", None)
+    assert assigned["owner"] == "Ben Okafor"  # his pool card
+    assert team("list", "--person", "Ben", "--json").json()[0]["id"] == card["id"]
 
     blocked = team("block", "OPS-9", "waiting", "for", "the", "vendor", "--json").json()
     assert blocked["not_ready"] and blocked["not_ready_reason"] == "waiting for the vendor"
@@ -205,11 +207,11 @@ def test_assign_block_unblock_archive_restore(team: Kanban) -> None:
     assert team("restore", "OPS-9", "--json").json()["archived"] is False
 
     unassigned = team("assign", "OPS-9", "--none", "--json").json()
-    assert unassigned["person"] is None
+    assert unassigned["person"] is None and unassigned["owner"] is None
     kinds = [e["kind"] for e in team("history", "OPS-9", "--json").json()]
     assert kinds == [
         "created",
-        "moved",
+        "assigned",
         "blocked",
         "unblocked",
         "archived",

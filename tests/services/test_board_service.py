@@ -236,14 +236,24 @@ def test_card_size_rule_on_add_and_edit(board: BoardService) -> None:
         board.edit_card(small.id, size_days=3, override_reason="x")
 
 
-def test_assigning_a_pool_card_starts_it_in_the_persons_lane(board: BoardService) -> None:
+def test_a_pool_card_has_an_owner_who_keeps_it_in_and_out_of_the_pool(
+    board: BoardService,
+) -> None:
     card = board.add_card("Rotate keys").card
-    moved = board.assign(card.id, "bob").card
-    assert moved.column_id == board.resolve_column("In progress").id
-    assert moved.person_id == board.resolve_person("bob").id
+    bob = board.resolve_person("bob").id
+    owned = board.assign(card.id, "bob").card
+    assert (owned.column_id, owned.person_id, owned.owner_id) == (card.column_id, None, bob)
+    assert board.history(card.id)[-1].kind is EventKind.ASSIGNED
+    assert [c.id for c in board.list_cards(CardFilter(person="bob"))] == [card.id]
+    # Moved out without a lane given: it starts in its owner's lane.
+    started = board.move_card(card.id, column="In progress").card
+    assert (started.person_id, started.owner_id) == (bob, bob)
     board.assign(card.id, "alice")
     assert board.card(card.id).person_id == board.resolve_person("alice").id
-    assert board.history(card.id)[-1].kind is EventKind.ASSIGNED
+    # Back to the pool: no lane, still Alice's.
+    back = board.move_card(card.id, column="Task pool").card
+    assert (back.person_id, back.owner_id) == (None, board.resolve_person("alice").id)
+    assert board.assign(card.id, None).card.owner_id is None
 
 
 def test_filters_and_jira_keys(board: BoardService) -> None:

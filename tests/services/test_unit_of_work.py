@@ -189,6 +189,7 @@ def test_placement_values_start_finish_and_reopen() -> None:
     assert started == {
         "column_id": 2,
         "person_id": 7,
+        "owner_id": 7,
         "position": None,
         "column_since": AT,
         "started_at": AT,
@@ -197,9 +198,11 @@ def test_placement_values_start_finish_and_reopen() -> None:
     assert finished["done_at"] == AT and "started_at" not in finished
     reopened = placement_values(_card(done.id, started_at=AT, done_at=AT), pool, 7, None, AT)
     assert reopened["person_id"] is None and reopened["done_at"] is None
+    assert reopened["owner_id"] == 7  # back in the pool, still theirs
     assert placement_values(_card(active.id), active, 8, 2, AT) == {
         "column_id": 2,
         "person_id": 8,
+        "owner_id": 8,
         "position": 2,
     }
 

@@ -54,7 +54,7 @@ def test_first_pull_replays_status_assignee_and_flag_changes(
     created, started, assigned, blocked, unblocked, done = events
     assert created.after["person_id"] is None and created.after["not_ready"] is False
     assert started.at == T0 + timedelta(days=1)
-    assert assigned.after == {"person_id": bob.id}
+    assert assigned.after == {"person_id": bob.id, "owner_id": bob.id}
     assert assigned.at == T0 + timedelta(days=1, hours=1)
     assert unblocked.at - blocked.at == timedelta(hours=4)
     assert done.after["person_id"] == bob.id and done.at == T0 + timedelta(days=2)

@@ -29,7 +29,7 @@ def test_first_sync_creates_cards_in_mapped_columns_with_history(
     assert columns[cards["OPS-3"].column_id] == "Task pool"
     bob = service.resolve_person("Bob Builder")
     assert cards["OPS-1"].person_id == bob.id
-    assert bob.active is False  # unknown assignee: added, to be confirmed
+    assert bob.active is True  # a new assignee with work in progress gets a lane
     history = service.history("OPS-2")
     assert history[0].kind is EventKind.CREATED
     moves = [e for e in history if e.kind is EventKind.MOVED]

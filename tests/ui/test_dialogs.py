@@ -211,7 +211,7 @@ def test_conflict_keeps_my_edit_and_the_second_save_wins_on_purpose(
     other = BoardService.open(db_url, "bob")
     try:
         other.edit_card(card.id, description="Bob's notes")
-        other.assign(card.id, "Bob Jones")
+        other.move_card(card.id, column="In progress", person="Bob Jones")
     finally:
         other.close()
 
