@@ -1,4 +1,5 @@
-"""JIRA commands: ``kanban jira setup|test|status|pending|resolve|revert`` and ``kanban sync``.
+"""JIRA commands: ``kanban jira setup|test|status|pending|resolve|revert``, the status
+mapping and agile boards (``kanban jira statuses|map|boards``), and ``kanban sync``.
 
 Thin shells over :class:`kanban.services.sync.SyncService`. The token is read
 from stdin (or ``KANBAN_JIRA_TOKEN``) and goes to the OS keyring only; it is
@@ -52,7 +53,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--url", required=True, help="JIRA base URL, e.g. https://jira.example.com")
     q.add_argument("--jql", default="", help="the query of the board's issues")
     q.add_argument("--project-keys", default="", help="e.g. OPS,NET (default JQL uses them)")
-    q.add_argument("--board-id", type=int, help="agile board whose columns and WIP to use")
+    q.add_argument(
+        "--board-id",
+        type=int,
+        help="adopt this JIRA agile board: its columns, statuses, WIP limits and (without "
+        "--jql) its filter ('kanban jira boards' lists them)",
+    )
     q.add_argument("--user", default="", help="Cloud: your e-mail (Basic auth with API token)")
     q.add_argument("--auth", choices=(AUTH_PAT, AUTH_CLOUD), help="default: cloud with --user")
     q.add_argument("--create-issues", action="store_true", help="push new cards as new issues")
@@ -79,6 +85,40 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("field", help="the field in conflict (see 'kanban jira pending')")
     q.add_argument("--keep", required=True, choices=("mine", "jira"), help="which value wins")
     q.set_defaults(handler=cmd_resolve)
+
+    q = actions.add_parser(
+        "boards",
+        parents=[nested],
+        help="list the JIRA agile boards you can see (to adopt one: setup --board-id N)",
+    )
+    add_json_flag(q, nested=True)
+    q.set_defaults(handler=cmd_boards)
+
+    q = actions.add_parser(
+        "statuses",
+        parents=[nested],
+        help="every JIRA status seen: its category, its column, and why it lands there",
+        description="A status that a column lists lands there (explicit); every other status "
+        "falls to the column of its category: to do → the task pool, in progress → the first "
+        "active column, done → the done column. 'kanban jira map' changes it.",
+    )
+    add_json_flag(q, nested=True)
+    q.set_defaults(handler=cmd_statuses)
+
+    q = actions.add_parser(
+        "map",
+        parents=[nested],
+        help="put a JIRA status in a column (or back to its category's column)",
+        description="Make COLUMN the column that stands for STATUS; the next sync moves the "
+        "cards in that status there. --by-category undoes it.",
+    )
+    q.add_argument("status", help="the status's name or id (see 'kanban jira statuses')")
+    where = q.add_mutually_exclusive_group(required=True)
+    where.add_argument("column", nargs="?", help="column name or id")
+    where.add_argument(
+        "--by-category", action="store_true", help="let the status's category choose the column"
+    )
+    q.set_defaults(handler=cmd_map)
 
     q = actions.add_parser(
         "revert", parents=[nested], help="undo a queued push on the board (back to JIRA's value)"
@@ -177,11 +217,82 @@ def cmd_setup(ctx: Context) -> int:
             os.environ.setdefault(TOKEN_ENV, token)
         from kanban.services.sync import SyncService
 
-        info = SyncService(ctx.service, settings).test_connection()
+        svc = SyncService(ctx.service, settings)
+        info = svc.test_connection()
         print(
             f"Connected: {info.title or 'JIRA'} {info.version} ({info.deployment}) as "
             f"{info.user_display} [{info.user_id}]."
         )
+        if settings.board_id:
+            plan, filter_jql = svc.adopt_board(int(settings.board_id))
+            if not settings.jql and filter_jql:
+                settings.jql = filter_jql
+                settings.save(ctx.config)
+            print(f"Adopted JIRA board {settings.board_id} ({plan.board_name or 'no name'}):")
+            for line in plan.lines():
+                print(f"  {line}")
+            print(f"Board query (JQL): {settings.effective_jql}")
+    elif settings.board_id and not settings.effective_jql:
+        raise InvalidInput(
+            "--board-id without --jql takes the JIRA board's filter, which needs the connection: "
+            "drop --no-test, or give --jql."
+        )
+    return 0
+
+
+def cmd_boards(ctx: Context) -> int:
+    boards = _sync_service(ctx).boards()
+    if getattr(ctx.args, "json", False):
+        ctx.emit_json(boards)
+        return 0
+    if not boards:
+        print("JIRA shows you no agile board.")
+        return 0
+    rows = [(str(b["id"]), b["name"], b["type"], b["project"]) for b in boards]
+    print(table(("ID", "NAME", "TYPE", "PROJECT"), rows, max_widths={1: 40}))
+    print("Adopt one: kanban jira setup --url URL --board-id ID")
+    return 0
+
+
+_MAPPED_WORDS = {"explicit": "listed by the column", "category": "by its category"}
+
+
+def cmd_statuses(ctx: Context) -> int:
+    rows = _sync_service(ctx).statuses()
+    if getattr(ctx.args, "json", False):
+        ctx.emit_json([r.to_json() for r in rows])
+        return 0
+    if not rows:
+        print("No JIRA status seen yet: run 'kanban sync' first.")
+        return 0
+    lines = [
+        (
+            r.name,
+            r.id,
+            r.category or "-",
+            r.column or "(none: kept where it is)",
+            _MAPPED_WORDS.get(r.how.value, "-") if r.how else "-",
+            str(r.issues),
+        )
+        for r in rows
+    ]
+    print(table(("STATUS", "ID", "CATEGORY", "COLUMN", "HOW", "CARDS"), lines))
+    if any(r.how is None for r in rows):
+        print(
+            "A status with no column and no category keeps its cards where they are; give it "
+            "one: kanban jira map STATUS COLUMN"
+        )
+    return 0
+
+
+def cmd_map(ctx: Context) -> int:
+    a = ctx.args
+    row = _sync_service(ctx).map_status(a.status, None if a.by_category else a.column)
+    how = "by its category" if a.by_category else "listed by the column"
+    print(
+        f"JIRA status '{row.name}' now lands in {row.column or 'no column'} ({how}); the next "
+        "sync moves its cards there."
+    )
     return 0
 
 

@@ -37,6 +37,7 @@ import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -50,23 +51,30 @@ from kanban.services.sync_apply import (
     apply_remote,
     insert_new_cards,
 )
-from kanban.services.sync_board_config import apply_board_configuration
+from kanban.services.sync_board_config import (
+    adopt_board,
+    apply_board_configuration,
+    map_status,
+)
 from kanban.services.sync_create import create_pass
 from kanban.services.sync_push import push_pass
 from kanban.services.sync_resolve import resolve_conflict, revert_push
 from kanban.services.sync_run import KEY_CHUNK, ProgressFn, SyncReport, SyncRun
 from kanban.services.sync_status import (
     PendingItem,
+    StatusRow,
     SyncStatus,
     card_badges,
     card_badges_and_notes,
     card_sync_notes,
     pending_items,
+    status_rows,
     sync_status,
 )
 from kanban.settings import Config
 from kanban.store import repo, sync_repo
 from kanban.sync import jql as jql_mod
+from kanban.sync.adoption import AdoptionPlan
 from kanban.sync.client import JiraClient, ServerInfo
 from kanban.sync.engine import (
     BaseItem,
@@ -191,6 +199,50 @@ class SyncService:
         """Undo a queued push on the board: the field goes back to the agreed value."""
         return revert_push(self.board, card_ref, field_name)
 
+    # --- the JIRA board and its statuses ---------------------------------------------
+
+    def boards(self) -> list[dict[str, Any]]:
+        """The agile boards the user can see: id, name, type and project."""
+        client, _notes = self.connect()
+        return [
+            {
+                "id": int(b.get("id", 0)),
+                "name": str(b.get("name") or ""),
+                "type": str(b.get("type") or ""),
+                "project": str((b.get("location") or {}).get("projectKey") or ""),
+            }
+            for b in client.boards()
+        ]
+
+    def adopt_board(self, board_id: int) -> tuple[AdoptionPlan, str]:
+        """Build the board's columns from the JIRA board; returns what changed and its JQL.
+
+        The JQL is the board's saved filter; the caller decides whether to use it.
+        """
+        client, _notes = self.connect()
+        configuration = client.board_configuration(board_id)
+        filter_id = (configuration.get("filter") or {}).get("id")
+        jql = client.filter_jql(str(filter_id)) if filter_id else ""
+        return adopt_board(self.board, configuration), jql
+
+    def statuses(self) -> list[StatusRow]:
+        """Every status seen, where it lands and why (``kanban jira statuses``)."""
+        return status_rows(self.board)
+
+    def map_status(self, status: str, column: str | int | None) -> StatusRow:
+        """Put a status (id or name) in a column, or back to its category (None)."""
+        rows = self.statuses()
+        row = next((r for r in rows if r.id == status), None) or next(
+            (r for r in rows if r.name.casefold() == status.strip().casefold()), None
+        )
+        if row is None:
+            known = ", ".join(f"{r.name} ({r.id})" for r in rows) or "none yet: sync first"
+            raise UserError(
+                f"The board has not seen a JIRA status '{status}'. Known statuses: {known}."
+            )
+        map_status(self.board, row.id, column, name=row.name)
+        return next(r for r in self.statuses() if r.id == row.id)
+
     def has_run(self) -> bool:
         """Whether this board has ever synced (the window previews a first sync)."""
         with self.board.reading() as conn:
@@ -231,6 +283,7 @@ class SyncService:
         report = SyncReport(mode=mode)
         dry_plan = SyncPlan(mode=mode)
         run = self._start(report, dry_plan, cancel, say)
+        since = self._full_if_mapping_changed(run, since)
         self._passes(run, since, force, say)
         dry_plan.unmapped = dict(report.unmapped)
         dry_plan.notes.extend(report.notes)
@@ -254,6 +307,7 @@ class SyncService:
         report = SyncReport(mode=mode)
         try:
             run = self._start(report, None, cancel, say)
+            since = self._full_if_mapping_changed(run, since)
             self._passes(run, since, force, say)
             report.requests = run.client.requests
             with self.board.writing() as uow:
@@ -306,15 +360,24 @@ class SyncService:
         last_jql = sync_repo.get_meta(conn, key="jql")
         if last_ok is None or last_full is None or last_jql != self.settings.effective_jql:
             return RunMode.FULL
-        # A changed status mapping moves cards whose issues did not change:
-        # only a full run reads those.
-        mapping = StatusMapping(repo.list_columns(conn)).signature()
-        if sync_repo.get_meta(conn, key="status_mapping") != mapping:
-            return RunMode.FULL
         age = datetime.now(UTC) - last_full.started_at
         if age >= timedelta(hours=self.settings.full_every_hours):
             return RunMode.FULL
         return RunMode.INCREMENTAL
+
+    def _full_if_mapping_changed(self, run: SyncRun, since: datetime | None) -> datetime | None:
+        """A changed status mapping (by hand, or the JIRA board's) moves cards whose issues
+        did not change: only a full run reads those, so this one becomes full."""
+        if run.report.mode == RunMode.FULL:
+            return since
+        with self.board.reading() as conn:
+            last = sync_repo.get_meta(conn, key="status_mapping")
+        if last == run.statuses.signature():
+            return since
+        run.report.mode = RunMode.FULL
+        if run.plan is not None:
+            run.plan.mode = RunMode.FULL
+        return None
 
     def _since(self, conn: Connection, mode: str) -> datetime | None:
         last_ok = sync_repo.last_run(conn, status=RunStatus.OK)
@@ -361,6 +424,12 @@ class SyncService:
         ids = FieldIds(flagged=ids_meta.get("flagged"), epic_link=ids_meta.get("epic_link"))
         if ids.flagged is None:
             report.notes.append("JIRA has no 'Flagged' field; not-ready marks are not synced.")
+        if self.settings.board_id and not self.settings.effective_jql:
+            # An adopted JIRA board with no query of its own shows the board's filter.
+            configuration = client.board_configuration(int(self.settings.board_id))
+            filter_id = (configuration.get("filter") or {}).get("id")
+            if filter_id:
+                self.settings.jql = client.filter_jql(str(filter_id))
         if self.settings.board_id:
             if dry:
                 report.notes.append(
@@ -368,7 +437,12 @@ class SyncService:
                     "preview uses the board's columns as they are."
                 )
             else:
-                apply_board_configuration(self.board, client, int(self.settings.board_id))
+                adopted = apply_board_configuration(self.board, client, int(self.settings.board_id))
+                report.notes.extend(
+                    f"Column '{col.name}' is no longer on the JIRA board but holds {n} card"
+                    f"{'s' if n != 1 else ''}; it was kept. Move its cards, then remove it."
+                    for col, n in adopted.kept
+                )
         columns = self.board.columns()
         people = self.board.people()
         pool = next(c for c in columns if c.kind is ColumnKind.POOL)

@@ -8,6 +8,7 @@ test for "a change waits for the next sync" (:func:`unsent_cards`).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,7 @@ from kanban.services.board import BoardService
 from kanban.store import repo, sync_repo
 from kanban.sync.engine import changed_here
 from kanban.sync.mapping import local_values
+from kanban.sync.statuses import MappedBy, StatusMapping, statuses_from_json
 
 # How a synced field is named in messages.
 FIELD_WORDS = {
@@ -197,6 +199,67 @@ def unsent_cards(
         if changed_here(values, link.base):
             unsent.add(card.id)
     return unsent
+
+
+@dataclass(frozen=True, slots=True)
+class StatusRow:
+    """One JIRA status as the board places it (``kanban jira statuses``, the dialog's table)."""
+
+    id: str
+    name: str
+    category: str
+    column_id: int | None
+    column: str | None
+    how: MappedBy | None  # explicit (a column lists it), by category, or nowhere
+    issues: int  # linked cards on the board in this status
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "category": self.category,
+            "column": self.column,
+            "column_id": self.column_id,
+            "mapped": self.how.value if self.how else None,
+            "issues": self.issues,
+        }
+
+
+def status_rows(board: BoardService) -> list[StatusRow]:
+    """Every JIRA status the board has seen, where it lands, and how many cards sit there.
+
+    Seen means: in JIRA's status list (read by a sync) or on a linked card.
+    """
+    with board.reading() as conn:
+        known = statuses_from_json(sync_repo.get_meta(conn, key="statuses", default=[]))
+        links = sync_repo.load_links(conn)
+        revisions = sync_repo.card_revisions(conn)
+        columns = repo.list_columns(conn)
+    mapping = StatusMapping(columns, known)
+    counts: Counter[str] = Counter()
+    for link in links.values():
+        sid = link.info.get("status_id")
+        if link.card_id in revisions and sid:
+            counts[str(sid)] += 1
+            mapping.learn(str(sid), str(link.info.get("status") or sid), "")
+    names = {c.id: c.name for c in columns}
+    order = {c.id: c.order for c in columns}
+    rows = []
+    for sid, info in mapping.known.items():
+        col = mapping.column_of(sid)
+        rows.append(
+            StatusRow(
+                sid,
+                info.name,
+                info.category,
+                col,
+                names.get(col) if col is not None else None,
+                mapping.how(sid),
+                counts.get(sid, 0),
+            )
+        )
+    rows.sort(key=lambda r: (order.get(r.column_id, 10_000) if r.column_id else 10_000, r.name))
+    return rows
 
 
 def sync_status(board: BoardService, configured: bool) -> SyncStatus:

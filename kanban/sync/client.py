@@ -301,6 +301,33 @@ class JiraClient:
 
         return self._call(read, "reading JIRA's statuses")
 
+    def boards(self) -> list[dict[str, Any]]:
+        """Every agile board the user can see (``/rest/agile/1.0/board``, paged)."""
+        out: list[dict[str, Any]] = []
+        start = 0
+        while True:
+            params = {"startAt": start, "maxResults": 50}
+
+            def read(params: dict[str, int] = params) -> dict[str, Any]:
+                return dict(
+                    self.jira._get_json("board", params=params, base=self.jira.AGILE_BASE_URL)
+                )
+
+            page = self._call(read, "listing the agile boards")
+            values = list(page.get("values") or [])
+            out.extend(values)
+            start += len(values)
+            if page.get("isLast", True) or not values:
+                return out
+
+    def filter_jql(self, filter_id: str) -> str:
+        """The JQL of a saved filter (an agile board's query is one)."""
+
+        def read() -> dict[str, Any]:
+            return dict(self.jira._get_json(f"filter/{filter_id}"))
+
+        return str(self._call(read, f"reading filter {filter_id}").get("jql") or "")
+
     def board_configuration(self, board_id: int) -> dict[str, Any]:
         # The library has no helper for this agile resource (GET
         # /rest/agile/1.0/board/{id}/configuration in Atlassian's Jira Software

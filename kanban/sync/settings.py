@@ -62,7 +62,8 @@ class JiraSettings:
 
     @property
     def configured(self) -> bool:
-        return bool(self.url and self.effective_jql)
+        # A board adopted from JIRA may take its query from the board's filter.
+        return bool(self.url and (self.effective_jql or self.board_id))
 
     @property
     def effective_jql(self) -> str:
@@ -107,10 +108,11 @@ class JiraSettings:
             raise InvalidInput(
                 "JIRA Cloud signs in with your e-mail and an API token; give --user EMAIL."
             )
-        if not self.effective_jql:
+        if not self.effective_jql and not self.board_id:
             raise InvalidInput(
-                "The board needs a JQL query (or project keys) to know which issues it shows; "
-                "give --jql, e.g. 'project = OPS'."
+                "The board needs a JQL query (or project keys, or a JIRA board whose filter "
+                "it takes) to know which issues it shows; give --jql, e.g. 'project = OPS', "
+                "or --board-id N ('kanban jira boards' lists them)."
             )
         if self.create_issues and not self.create_project:
             raise InvalidInput(

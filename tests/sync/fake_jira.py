@@ -172,6 +172,12 @@ class FakeJira:
         self.next_id = 10000
         self.counters: dict[str, int] = {}
         self.board_columns: list[dict[str, Any]] = []
+        self.boards: list[dict[str, Any]] = [
+            {"id": 7, "name": "OPS board", "type": "kanban", "project": "OPS"},
+            {"id": 8, "name": "NET board", "type": "scrum", "project": "NET"},
+            {"id": 9, "name": "Storage", "type": "kanban", "project": "STO"},
+        ]
+        self.board_filter_jql = "project = OPS ORDER BY Rank ASC"
         self.clock_offset = timedelta(0)
         self.allowed_transitions: set[str] | None = None  # None: the whole workflow
         self.changelog_cap: int | None = None  # embedded changelog cut to this many
@@ -624,6 +630,33 @@ class FakeJira:
                     "errors": {},
                 }
             return self._issue_route(method, issue, m.group(2) or "", q, body)
+        if method == "GET" and path == "/rest/agile/1.0/board":
+            start, size = int(q.get("startAt", 0)), min(int(q.get("maxResults", 50)), 2)
+            page = self.boards[start : start + size]
+            return 200, {
+                "maxResults": size,
+                "startAt": start,
+                "total": len(self.boards),
+                "isLast": start + size >= len(self.boards),
+                "values": [
+                    {
+                        "id": b["id"],
+                        "self": f"{self.url}/rest/agile/1.0/board/{b['id']}",
+                        "name": b["name"],
+                        "type": b.get("type", "kanban"),
+                        "location": {"projectKey": b.get("project", "OPS")},
+                    }
+                    for b in page
+                ],
+            }
+        m = re.match(r"^/api/filter/(\d+)$", path)
+        if m and method == "GET":
+            return 200, {
+                "self": f"{self.url}/rest/api/2/filter/{m.group(1)}",
+                "id": m.group(1),
+                "name": "Filter for OPS board",
+                "jql": self.board_filter_jql,
+            }
         m = re.match(r"^/rest/agile/1\.0/board/(\d+)/configuration$", path)
         if m and method == "GET":
             return 200, {

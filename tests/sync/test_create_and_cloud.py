@@ -150,7 +150,16 @@ def test_agile_board_sets_columns_statuses_and_wip(fake: FakeJira, service: Boar
     sync.sync()
 
     cols = {c.name: c for c in service.columns()}
-    assert cols["Task pool"].jira_statuses == ("10000", "10001")
+    # The JIRA board's names too: its Backlog is the task pool.
+    assert cols["Backlog"].jira_statuses == ("10000", "10001")
+    assert cols["Backlog"].kind.value == "pool"
+    assert [c.name for c in service.columns()] == [
+        "Backlog",
+        "In progress",
+        "Review",
+        "Parked",
+        "Done",
+    ]
     assert (cols["Review"].wip_min, cols["Review"].wip_max) == (1, 2)
     assert cols["In progress"].wip_max == 4
     assert cols["Parked"].jira_statuses == ("10004",)
