@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap, QStandardItemModel
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeyEvent, QPixmap, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QColorDialog,
@@ -110,6 +110,10 @@ class _ListEditor(QDialog, Generic[T]):
         self.down_button = QPushButton("Move do&wn")
         self.up_button.clicked.connect(lambda: self.move_selected(-1))
         self.down_button.clicked.connect(lambda: self.move_selected(1))
+        # Enter belongs to the field it is pressed in: "Add" for the name of a new
+        # item, "Apply" for the form. No other button may take it (autoDefault).
+        for button in (self.up_button, self.down_button):
+            button.setAutoDefault(False)
         order.addWidget(self.up_button)
         order.addWidget(self.down_button)
         left.addLayout(order)
@@ -118,9 +122,10 @@ class _ListEditor(QDialog, Generic[T]):
         self.add_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText("name")
-        self.new_name.returnPressed.connect(self.add)
+        self.new_name.installEventFilter(self)
         self.add_layout.addRow("&Name", self.new_name)
         self.add_button = QPushButton(f"&Add {self.noun}")
+        self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self.add)
         left.addWidget(add_box)
         body.addLayout(left, 2)
@@ -135,6 +140,7 @@ class _ListEditor(QDialog, Generic[T]):
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         self.revert_button = QPushButton("&Revert")
+        self.revert_button.setAutoDefault(False)
         self.revert_button.clicked.connect(self._show_current)
         self.apply_button = QPushButton("A&pply")
         self.apply_button.setDefault(True)
@@ -151,6 +157,18 @@ class _ListEditor(QDialog, Generic[T]):
         self.close_button.clicked.connect(self.accept)
         bottom.addWidget(self.close_button)
         outer.addLayout(bottom)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Enter in the new item's name adds it, and the dialog's default button stays put."""
+        if (
+            watched is self.new_name
+            and event.type() == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            self.add()
+            return True
+        return super().eventFilter(watched, event)
 
     # --- subclass parts ---------------------------------------------------------
 
