@@ -406,6 +406,11 @@ def cmd_pending(ctx: Context) -> int:
         )
     )
     print("Settle a conflict: kanban jira resolve CARD FIELD --keep mine|jira")
+    if any(i.kind == "queued" for i in items):
+        print(
+            "A refused push is retried by the next 'kanban sync'; to put the card back as "
+            "JIRA has it instead: kanban jira revert CARD"
+        )
     return 0
 
 
@@ -436,6 +441,8 @@ def cmd_sync(ctx: Context) -> int:
         ctx.emit_json(report.to_json())
     else:
         print(report.summary())
+        for line in report.advice():
+            print(f"note: {line}")
         for note in report.notes:
             print(f"note: {note}")
         for error in report.errors:

@@ -119,7 +119,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q = actions.add_parser("add", parents=[nested], help="add a column")
     q.add_argument("name")
     q.add_argument("--kind", choices=("active", "done", "pool"), default="active")
-    q.add_argument("--position", type=int, help="0 = leftmost (default: rightmost)")
+    q.add_argument(
+        "--position",
+        type=int,
+        help="0 = leftmost (default: an active column goes just before the done column, "
+        "a done column last)",
+    )
     q.add_argument("--wip-min", type=_limit)
     q.add_argument("--wip-max", type=_limit)
     q.add_argument(

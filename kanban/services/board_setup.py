@@ -101,6 +101,11 @@ class BoardSetup(BoardTransactions):
         wip_max: int | None = None,
         jira_statuses: Sequence[str] = (),
     ) -> Column:
+        """Add a column at ``position`` (0 = leftmost).
+
+        Without a position, an active column goes just before the first done
+        column (work in progress comes before done), any other kind last.
+        """
         name = clean_name(name, "column")
         kind_e = column_kind(kind)
         check_limits(wip_min, wip_max)
@@ -111,7 +116,10 @@ class BoardSetup(BoardTransactions):
                 raise InvalidInput(f"There is already a column named '{name}'.")
             if kind_e is ColumnKind.POOL and any(c.kind is ColumnKind.POOL for c in columns):
                 raise InvalidInput("The board already has its task pool; there is only one.")
-            order = len(columns) if position is None else max(0, min(position, len(columns)))
+            if position is None:
+                order = _default_column_position(columns, kind_e)
+            else:
+                order = max(0, min(position, len(columns)))
             new_id = repo.insert_column(
                 conn,
                 values={
@@ -302,3 +310,12 @@ def _limit_changed(
 def _renumber_columns(conn: Connection, ids: Sequence[int]) -> None:
     for order, cid in enumerate(ids):
         repo.update_column(conn, column_id=cid, values={"order": order})
+
+
+def _default_column_position(columns: Sequence[Column], kind: ColumnKind) -> int:
+    """Where a new column goes when no position is given (``columns`` in board order)."""
+    if kind is ColumnKind.ACTIVE:
+        for index, column in enumerate(columns):
+            if column.kind is ColumnKind.DONE:
+                return index
+    return len(columns)

@@ -111,7 +111,7 @@ MIN_LINKED_FOR_GUARD = 3  # "zero results where there were many"
 def check_connection(settings: JiraSettings, token: str | None = None) -> ServerInfo:
     """Connect with these settings (and this token, else the stored one) and report
     server version, deployment type and user; for the setup dialog's button."""
-    settings.validate()
+    settings.validate_connection(window=True)
     if not token:
         token, _note = load_token(settings)
     if not token:
@@ -119,6 +119,30 @@ def check_connection(settings: JiraSettings, token: str | None = None) -> Server
             "Type the JIRA token (a personal access token, or the API token on Cloud) first."
         )
     return JiraClient(settings, token).server_info()
+
+
+def list_boards(settings: JiraSettings, token: str | None = None) -> list[dict[str, Any]]:
+    """The agile boards these settings can see: id, name, type and project."""
+    settings.validate_connection(window=True)
+    if not token:
+        token, _note = load_token(settings)
+    if not token:
+        raise NotConfigured(
+            "Type the JIRA token (a personal access token, or the API token on Cloud) first."
+        )
+    return _board_rows(JiraClient(settings, token))
+
+
+def _board_rows(client: JiraClient) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": int(b.get("id", 0)),
+            "name": str(b.get("name") or ""),
+            "type": str(b.get("type") or ""),
+            "project": str((b.get("location") or {}).get("projectKey") or ""),
+        }
+        for b in client.boards()
+    ]
 
 
 class SyncService:
@@ -204,15 +228,7 @@ class SyncService:
     def boards(self) -> list[dict[str, Any]]:
         """The agile boards the user can see: id, name, type and project."""
         client, _notes = self.connect()
-        return [
-            {
-                "id": int(b.get("id", 0)),
-                "name": str(b.get("name") or ""),
-                "type": str(b.get("type") or ""),
-                "project": str((b.get("location") or {}).get("projectKey") or ""),
-            }
-            for b in client.boards()
-        ]
+        return _board_rows(client)
 
     def adopt_board(self, board_id: int) -> tuple[AdoptionPlan, str]:
         """Build the board's columns from the JIRA board; returns what changed and its JQL.
@@ -748,4 +764,5 @@ __all__ = [
     "card_badges_and_notes",
     "card_sync_notes",
     "check_connection",
+    "list_boards",
 ]

@@ -73,6 +73,7 @@ class SyncReport:
         return asdict(self)
 
     def summary(self) -> str:
+        """What the run did, in one line (for the log and the CLI's first line)."""
         parts = [
             f"{self.mode} sync: {self.pulled} pulled ({self.created_cards} new cards)",
             f"{self.pushed} pushed ({self.created_issues} new issues)",
@@ -92,6 +93,39 @@ class SyncReport:
             names = ", ".join(f"{k} ({v})" for k, v in sorted(self.unmapped.items()))
             parts.append(f"statuses with no column and no category (kept in place): {names}")
         return "; ".join(parts) + "."
+
+    def advice(self, *, window: bool = False) -> list[str]:
+        """What to do about what the run met, in the window's words or with the CLI command."""
+        out: list[str] = []
+        if self.unmapped:
+            names = ", ".join(sorted(self.unmapped))
+            out.append(
+                f"No column stands for {names}, and JIRA gives no category to place "
+                "them by; their cards stay where they are. "
+                + (
+                    "Choose a column for them in JIRA → Connection… → Statuses."
+                    if window
+                    else "Give them a column: kanban jira map STATUS COLUMN."
+                )
+            )
+        if self.by_category:
+            names = ", ".join(sorted(self.by_category))
+            out.append(
+                f"{names}: no column lists these JIRA statuses, so they went to the column "
+                "of their category (to do → pool, in progress → first active column, done → "
+                "done). "
+                + (
+                    "To choose other columns: JIRA → Connection… → Statuses."
+                    if window
+                    else "To choose other columns: kanban jira statuses, then kanban jira map."
+                )
+            )
+        if self.adopted and not window:  # the window asks about them itself
+            out.append(
+                f"Added from JIRA's assignees: {', '.join(self.adopted)}. Check their names, "
+                "e-mail and WIP limits: kanban people."
+            )
+        return out
 
 
 @dataclass

@@ -96,27 +96,47 @@ class JiraSettings:
         cfg.save()
         return cfg
 
-    def validate(self) -> None:
+    def validate_connection(self, *, window: bool = False) -> None:
+        """Enough to connect: the address, the sign-in (and the e-mail on Cloud).
+
+        ``window`` words the messages for the connection dialog instead of the CLI.
+        """
         if not self.url.startswith(("http://", "https://")):
             raise InvalidInput(
-                f"'{self.url}' is not a JIRA address; give the base URL, e.g. "
+                f"'{self.url}' is not a JIRA address; type the base address, e.g. "
+                "https://jira.example.com."
+                if window
+                else f"'{self.url}' is not a JIRA address; give the base URL, e.g. "
                 "https://jira.example.com (kanban jira setup --url URL)."
             )
         if self.auth not in (AUTH_PAT, AUTH_CLOUD):
-            raise InvalidInput(f"Unknown JIRA auth '{self.auth}'; use 'pat' or 'cloud'.")
+            raise InvalidInput(f"Unknown JIRA sign-in '{self.auth}'; use 'pat' or 'cloud'.")
         if self.auth == AUTH_CLOUD and "@" not in self.user:
             raise InvalidInput(
-                "JIRA Cloud signs in with your e-mail and an API token; give --user EMAIL."
+                "JIRA Cloud signs in with your e-mail and an API token; type your e-mail."
+                if window
+                else "JIRA Cloud signs in with your e-mail and an API token; give --user EMAIL."
             )
+
+    def validate(self, *, window: bool = False) -> None:
+        """Everything a sync needs; see :meth:`validate_connection` for ``window``."""
+        self.validate_connection(window=window)
         if not self.effective_jql and not self.board_id:
             raise InvalidInput(
-                "The board needs a JQL query (or project keys, or a JIRA board whose filter "
-                "it takes) to know which issues it shows; give --jql, e.g. 'project = OPS', "
-                "or --board-id N ('kanban jira boards' lists them)."
+                "The board needs to know which issues it shows: type a board query (JQL), "
+                "e.g. project = OPS, or project keys, or choose the team's JIRA board."
+                if window
+                else "The board needs a JQL query (or project keys, or a JIRA board whose "
+                "filter it takes) to know which issues it shows; give --jql, e.g. "
+                "'project = OPS', or --board-id N ('kanban jira boards' lists them)."
             )
         if self.create_issues and not self.create_project:
             raise InvalidInput(
-                "Creating JIRA issues from new cards needs a project; give --create-project KEY."
+                "Creating JIRA issues from new cards needs a project: type the project key "
+                "for new issues."
+                if window
+                else "Creating JIRA issues from new cards needs a project; give "
+                "--create-project KEY."
             )
 
 

@@ -83,8 +83,8 @@ class WorkflowNavigator:
         if not targets:
             raise UserError(
                 f"No JIRA status lands in column '{column.name}', so {rec.key} cannot follow "
-                "the move. Give the column its JIRA statuses (Settings → Columns, or "
-                "'kanban columns edit'), or adopt the team's JIRA board."
+                "the move. Give the column a JIRA status (in the window: JIRA → Connection… → "
+                "Statuses), or adopt the team's JIRA board."
             )
         graph = self.graphs.setdefault(workflow_key(rec), StatusGraph())
         current = rec.status_id

@@ -1,8 +1,11 @@
-"""The JIRA settings dialog: server, sign-in, the board's query, and "Test connection".
+"""The JIRA settings dialog: server, sign-in, the team's JIRA board, the query, the statuses.
 
 Settings go to the config file; the token goes to the OS keyring only (an
-empty token field keeps the stored one). "Test connection" runs on a worker
-thread and reports the server version, deployment type and the signed-in user.
+empty token field keeps the stored one). "Test connection" needs only the
+address and the token; it runs on a worker thread, reports the server
+version, deployment type and the signed-in user, and lists the agile boards
+to choose from. The *Statuses* tab shows where each JIRA status lands, with a
+column picker per status; changes are written on a worker when saved.
 """
 
 from __future__ import annotations
@@ -17,18 +20,26 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from kanban.domain.model import Column
 from kanban.errors import UserError
 from kanban.logs import log_file
-from kanban.services.sync import check_connection
+from kanban.services.board import BoardService
+from kanban.services.sync import check_connection, list_boards
+from kanban.services.sync_board_config import map_status
+from kanban.services.sync_status import StatusRow, status_rows
 from kanban.settings import Config
 from kanban.sync.settings import (
     AUTH_CLOUD,
@@ -48,13 +59,22 @@ log = logging.getLogger(__name__)
 class JiraSetupDialog(QDialog):
     """Edit the board's JIRA connection; ``accept()`` saves settings and token."""
 
-    def __init__(self, parent: QWidget | None = None, config: Config | None = None) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        config: Config | None = None,
+        service: BoardService | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("JIRA settings")
         self.setObjectName("JiraSetupDialog")
         self.config = config or Config.load()
         self.settings = JiraSettings.load(self.config)
+        self.service = service
         self._executor = SerialExecutor("jira-test", self)
+        self._status_rows: list[StatusRow] = []
+        self._columns: list[Column] = []
+        self._saving = False
 
         self.banner = MessageBanner(self)
         self.url = QLineEdit(self.settings.url, self)
@@ -80,6 +100,14 @@ class JiraSetupDialog(QDialog):
         self.board_id.setRange(0, 10_000_000)
         self.board_id.setSpecialValueText("none")
         self.board_id.setValue(self.settings.board_id or 0)
+        self.board_id.setToolTip(
+            "The team's JIRA board: its columns, statuses and WIP limits become this board's, "
+            "and without a query of your own its filter chooses the issues."
+        )
+        self.boards = QComboBox(self)
+        self.boards.addItem("Test the connection to list the JIRA boards", 0)
+        self.boards.setEnabled(False)
+        self.boards.currentIndexChanged.connect(self._board_chosen)
         self.create_issues = QCheckBox("Create JIRA issues from new cards", self)
         self.create_issues.setChecked(self.settings.create_issues)
         self.create_project = QLineEdit(self.settings.create_project, self)
@@ -99,23 +127,46 @@ class JiraSetupDialog(QDialog):
         form.addRow("Sign-in", self.auth)
         form.addRow("E-mail", self.user)
         form.addRow("Token", self.token)
+        form.addRow(self.test_button, self.test_result)
+        form.addRow("Team's JIRA board", self.boards)
+        form.addRow("JIRA board id", self.board_id)
         form.addRow("Board query (JQL)", self.jql)
         form.addRow("Project keys", self.projects)
-        form.addRow("Agile board id", self.board_id)
         form.addRow("", self.create_issues)
         form.addRow("Project for new issues", self.create_project)
         form.addRow("Issue type", self.create_type)
         form.addRow("Sync automatically every", self.interval)
-        form.addRow(self.test_button, self.test_result)
+        connection = QWidget(self)
+        connection.setLayout(form)
+
+        self.statuses = QTableWidget(0, 4, self)
+        self.statuses.setHorizontalHeaderLabels(["JIRA status", "Category", "Cards", "Column"])
+        self.statuses.verticalHeader().setVisible(False)
+        self.statuses.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.statuses_note = QLabel(
+            "A status a column lists goes there; every other status goes to the column of its "
+            "category: to do → the task pool, in progress → the first active column, done → "
+            "the done column. Pick a column to change it; the next sync moves the cards.",
+            self,
+        )
+        self.statuses_note.setWordWrap(True)
+        statuses_page = QWidget(self)
+        statuses_layout = QVBoxLayout(statuses_page)
+        statuses_layout.addWidget(self.statuses_note)
+        statuses_layout.addWidget(self.statuses, 1)
+
+        self.tabs = QTabWidget(self)
+        self.tabs.addTab(connection, "Connection")
+        self.tabs.addTab(statuses_page, "Statuses")
 
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
         layout = QVBoxLayout(self)
         layout.addWidget(self.banner)
-        layout.addLayout(form)
+        layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(em(self, 32))
+        self.setMinimumWidth(em(self, 36))
 
         self.auth.currentIndexChanged.connect(self._auth_changed)
         self.create_issues.toggled.connect(self._create_toggled)
@@ -126,6 +177,7 @@ class JiraSetupDialog(QDialog):
         self._create_toggled()
         if note:
             self.banner.show_message(note, "warning")
+        self._load_statuses()
 
     # --- form ------------------------------------------------------------------------
 
@@ -163,19 +215,29 @@ class JiraSetupDialog(QDialog):
     # --- test connection (worker thread) ------------------------------------------------
 
     def test_connection(self) -> None:
+        """Connect with the address and the token only, then list the JIRA boards."""
         self.banner.clear_message()
         try:
             settings = self.form_settings()
-            settings.validate()
+            settings.validate_connection(window=True)
         except UserError as exc:
             self.banner.show_message(str(exc))
             return
         token = self.token.text().strip() or None
         self.test_button.setEnabled(False)
         self.test_result.setText("Connecting…")
-        self._executor.submit(lambda: check_connection(settings, token), self._tested)
 
-    def _tested(self, info: Any, error: BaseException | None) -> None:
+        def job() -> tuple[Any, list[dict[str, Any]] | str]:
+            info = check_connection(settings, token)
+            try:
+                boards: list[dict[str, Any]] | str = list_boards(settings, token)
+            except UserError as exc:  # no agile boards on this server, or no right to see them
+                boards = str(exc)
+            return info, boards
+
+        self._executor.submit(job, self._tested)
+
+    def _tested(self, result: Any, error: BaseException | None) -> None:
         self.test_button.setEnabled(True)
         if error is not None:
             self.test_result.setText("")
@@ -187,18 +249,116 @@ class JiraSetupDialog(QDialog):
                     f"Unexpected error while testing the connection; details in {log_file()}."
                 )
             return
+        info, boards = result
         self.test_result.setText(
             f"Connected: {info.title or 'JIRA'} {info.version} ({info.deployment}), "
             f"signed in as {info.user_display} [{info.user_id}]."
         )
+        self._show_boards(boards)
+
+    # --- the team's JIRA board ------------------------------------------------------
+
+    def _show_boards(self, boards: list[dict[str, Any]] | str) -> None:
+        self.boards.blockSignals(True)
+        self.boards.clear()
+        if isinstance(boards, str):
+            self.boards.addItem(f"No JIRA boards: {boards}", 0)
+            self.boards.setEnabled(False)
+        else:
+            self.boards.addItem("None: use the query below", 0)
+            for b in boards:
+                kind = f", {b['type']}" if b.get("type") else ""
+                project = f" ({b['project']}{kind})" if b.get("project") else ""
+                self.boards.addItem(f"{b['name']}{project}", int(b["id"]))
+            self.boards.setEnabled(True)
+            current = self.boards.findData(self.board_id.value())
+            self.boards.setCurrentIndex(max(current, 0))
+        self.boards.blockSignals(False)
+
+    def _board_chosen(self, _index: int) -> None:
+        board_id = self.boards.currentData()
+        if isinstance(board_id, int):
+            self.board_id.setValue(board_id)
+
+    # --- statuses ------------------------------------------------------------------
+
+    def _load_statuses(self) -> None:
+        """Read where each status lands, on the worker (the board's database)."""
+        service = self.service
+        if service is None:
+            self.statuses_note.setText(
+                "Open this dialog from the board to see where JIRA's statuses land."
+            )
+            self.statuses.setEnabled(False)
+            return
+
+        def job() -> tuple[list[StatusRow], list[Column]]:
+            return status_rows(service), service.columns()
+
+        self._executor.submit(job, self._statuses_loaded)
+
+    def _statuses_loaded(self, result: Any, error: BaseException | None) -> None:
+        if error is not None:
+            log.error("Reading the JIRA statuses failed", exc_info=error)
+            self.statuses_note.setText(f"The statuses could not be read: {error}")
+            return
+        self._status_rows, self._columns = result
+        table = self.statuses
+        table.setRowCount(len(self._status_rows))
+        if not self._status_rows:
+            self.statuses_note.setText(
+                "No JIRA status seen yet. After the first sync, every status is listed here "
+                "with the column it lands in."
+            )
+        words = {"new": "To do", "indeterminate": "In progress", "done": "Done"}
+        for row, status in enumerate(self._status_rows):
+            table.setItem(row, 0, QTableWidgetItem(status.name))
+            table.setItem(row, 1, QTableWidgetItem(words.get(status.category, "No category")))
+            table.setItem(row, 2, QTableWidgetItem(str(status.issues)))
+            picker = QComboBox(table)
+            fallback = self._category_column(status)
+            picker.addItem(
+                f"By category: {fallback}" if fallback else "By category: stays where it is",
+                None,
+            )
+            for col in self._columns:
+                picker.addItem(col.name, col.id)
+            if status.how is not None and status.how.value == "explicit":
+                picker.setCurrentIndex(max(picker.findData(status.column_id), 0))
+            table.setCellWidget(row, 3, picker)
+        table.resizeColumnsToContents()
+
+    def _category_column(self, status: StatusRow) -> str | None:
+        kind = {"new": "pool", "indeterminate": "active", "done": "done"}.get(status.category)
+        ordered = sorted(self._columns, key=lambda c: c.order)
+        return next((c.name for c in ordered if c.kind.value == kind), None)
+
+    def status_choices(self) -> dict[str, int | None]:
+        """status id → the chosen column (None: by category), for rows the user changed."""
+        changed: dict[str, int | None] = {}
+        for row, status in enumerate(self._status_rows):
+            picker = self.statuses.cellWidget(row, 3)
+            if not isinstance(picker, QComboBox):
+                continue
+            chosen = picker.currentData()
+            was = (
+                status.column_id
+                if status.how is not None and status.how.value == "explicit"
+                else None
+            )
+            if chosen != was:
+                changed[status.id] = chosen
+        return changed
 
     # --- saving ------------------------------------------------------------------------
 
     def accept(self) -> None:
+        if self._saving:
+            return
         self.banner.clear_message()
         try:
             settings = self.form_settings()
-            settings.validate()
+            settings.validate(window=True)
         except UserError as exc:
             self.banner.show_message(str(exc))
             return
@@ -222,6 +382,38 @@ class JiraSetupDialog(QDialog):
             return
         settings.save(self.config)
         self.settings = settings
+        self._save_statuses()
+
+    def _save_statuses(self) -> None:
+        """Write the status choices on the worker, then close."""
+        choices = self.status_choices()
+        service = self.service
+        if not choices or service is None:
+            super().accept()
+            return
+        names = {s.id: s.name for s in self._status_rows}
+        self._saving = True
+        self.buttons.setEnabled(False)
+
+        def job() -> None:
+            for status_id, column_id in choices.items():
+                map_status(service, status_id, column_id, name=names.get(status_id, ""))
+
+        self._executor.submit(job, self._statuses_saved)
+
+    def _statuses_saved(self, _result: Any, error: BaseException | None) -> None:
+        self._saving = False
+        self.buttons.setEnabled(True)
+        if error is not None:
+            text = (
+                str(error)
+                if isinstance(error, UserError)
+                else (f"The status columns could not be saved; details in {log_file()}.")
+            )
+            if not isinstance(error, UserError):
+                log.error("Saving the status columns failed", exc_info=error)
+            self.banner.show_message(text)
+            return
         super().accept()
 
     def done(self, result: int) -> None:

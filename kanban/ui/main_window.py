@@ -625,8 +625,9 @@ class MainWindow(QMainWindow):
         """The JIRA connection dialog; a new sync period applies at once."""
         from kanban.ui.jira_dialog import JiraSetupDialog
 
-        dialog = JiraSetupDialog(self)
+        dialog = JiraSetupDialog(self, service=self.service)
         dialog.accepted.connect(self.sync.settings_changed)
+        dialog.accepted.connect(self.controller.reload)  # the status columns may have changed
         dialog.setModal(True)
         dialog.show()
         self._dialog = dialog

@@ -391,7 +391,7 @@ class SyncPanel(QWidget):
         self.progress.hide()
         self.cancel_button.setEnabled(False)
         level = "warning" if report.errors or report.conflicted else "info"
-        self.banner.show_message(report.summary(), level)
+        self.banner.show_message(" ".join([report.summary(), *report.advice(window=True)]), level)
         if report.board_writes:
             self.board_changed.emit()
         self.refresh()

@@ -90,6 +90,24 @@ def test_columns_add_edit_remove(kanban: Kanban) -> None:
     assert "WIP MAX" in kanban("columns").out
 
 
+def test_a_new_active_column_goes_before_done_unless_placed(kanban: Kanban) -> None:
+    assert kanban("columns", "add", "Testing").code == 0
+    assert kanban("columns", "add", "Archive", "--kind", "done").code == 0
+    assert kanban("columns", "add", "Staging").code == 0
+    assert kanban("columns", "add", "Afterwards", "--position", "9").code == 0
+    names = [c["name"] for c in kanban("columns", "--json").json()]
+    assert names == [
+        "Task pool",
+        "In progress",
+        "Review",
+        "Testing",
+        "Staging",
+        "Done",
+        "Archive",
+        "Afterwards",
+    ]
+
+
 def test_rules_show_set_and_max_days(kanban: Kanban) -> None:
     shown = kanban("rules", "--json").json()
     assert shown["modes"] == {

@@ -135,3 +135,19 @@ def test_a_move_into_a_column_reached_by_category_is_pushed(
 
     assert report.errors == []
     assert fake.issues["OPS-1"].status == "3"
+
+
+def test_the_report_says_what_to_do_in_the_window_and_on_the_command_line(
+    fake: FakeJira, service: BoardService
+) -> None:
+    map_default_columns(service)
+    fake.add_issue("OPS", "Coding", status=DEV_ACTIVE)
+    fake.add_issue("OPS", "Lost", status="10099")  # JIRA's "No Category"
+
+    report = SyncService(service, make_settings(fake)).sync()
+
+    cli, window = report.advice(), report.advice(window=True)
+    assert any("Dev Active" in line and "kanban jira map" in line for line in cli)
+    assert any("Limbo" in line and "kanban jira map STATUS COLUMN" in line for line in cli)
+    assert any("Dev Active" in line and "JIRA → Connection… → Statuses" in line for line in window)
+    assert not any("kanban " in line or "--" in line for line in window)

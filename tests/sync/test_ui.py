@@ -19,6 +19,7 @@ from sync.fake_jira import TOKEN, FakeJira
 def test_setup_dialog_tests_the_connection_and_saves(qtbot, fake: FakeJira) -> None:  # type: ignore[no-untyped-def]
     dialog = JiraSetupDialog()
     qtbot.addWidget(dialog)
+    dialog.show()  # the button sits on the dialog's first tab: clicked as a user would
     dialog.url.setText(fake.url)
     dialog.token.setText(TOKEN)
     dialog.jql.setPlainText("project = OPS")

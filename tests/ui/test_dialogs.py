@@ -467,7 +467,7 @@ def test_columns_dialog_changes_the_board(qtbot, service: BoardService) -> None:
     dlg.new_name.setText("Testing")
     assert dlg.add()
     names = [c.name for c in service.columns()]
-    assert names == ["Task pool", "In progress", "Review", "Done", "Testing"]
+    assert names == ["Task pool", "In progress", "Review", "Testing", "Done"]
 
     dlg.name_edit.setText("Verify")
     dlg.max_spin.setValue(3)
@@ -478,7 +478,7 @@ def test_columns_dialog_changes_the_board(qtbot, service: BoardService) -> None:
     assert (col.wip_min, col.wip_max, col.jira_statuses) == (1, 3, ("Verification", "QA"))
 
     assert dlg.move_selected(-1)
-    assert [c.name for c in service.columns()][-2:] == ["Verify", "Done"]
+    assert [c.name for c in service.columns()][-3:] == ["Verify", "Review", "Done"]
 
     dlg.kind_combo.setCurrentIndex(dlg.kind_combo.findData(ColumnKind.DONE.value))
     assert dlg.apply()
