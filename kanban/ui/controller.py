@@ -528,6 +528,18 @@ class BoardController(QObject):
 
         self.writer.submit(job, finished)
 
+    def set_actor(self, actor: str) -> None:
+        """Make the next changes as ``actor`` (who "I" am); undo follows at once.
+
+        Set on the writer, so changes queued before still go out as who made them.
+        """
+        service = self.service
+
+        def job() -> None:
+            service.actor = actor
+
+        self.writer.submit(job, lambda _r, _e: self.refresh_undo_state())
+
     def undo(self) -> None:
         self.run_write(self.service.undo, "undoing", lambda _r: self.message.emit("Undone."))
 

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from kanban.domain.model import Card, Grouping, Person
 from kanban.domain.rules import Violation
 from kanban.services.board import BoardService
-from kanban.settings import Config, os_user
+from kanban.settings import Config, current_actor, os_user
 from kanban.ui.board_data import Filters
 from kanban.ui.controller import LAPTOP_POLL_MS, WALL_POLL_MS, BoardController
 from kanban.ui.integrations import BadgeBoard, LinksWatcher, SyncWatcher
@@ -691,6 +691,8 @@ class MainWindow(QMainWindow):
         self.config = Config.load() if self.config is not None else Config()
         # "Match my computer user" clears Config.me: fall back to the OS user, not the old name.
         self.me_name = self.config.me
+        # Changes from now on are recorded (and undone) as who I am, without a restart.
+        self.controller.set_actor(current_actor(self.config))
         self.controller.reload()
 
     def _touch_scale(self) -> float | None:
