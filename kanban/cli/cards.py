@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
 from kanban.cli.context import Context
@@ -25,9 +25,9 @@ from kanban.domain.model import BoardSnapshot, Card, ColumnKind
 from kanban.domain.rules import is_oversized
 from kanban.domain.wip import count_wip
 from kanban.domain.words import plural
-from kanban.errors import InvalidInput
+from kanban.errors import InvalidInput, NothingToUndo, UserError
 from kanban.services.board import CardFilter, ChangeResult
-from kanban.services.history_text import change_summary, names_of
+from kanban.services.history_text import ago, change_summary, names_of, undo_question
 
 TITLE_WIDTH = 48
 
@@ -209,7 +209,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "undo",
         parents=[common],
         help="undo your last change",
-        description="Undo your last change (the history keeps both the change and the undo).",
+        description="Undo your own last change (never another person's or JIRA's); it is "
+        "named before it is undone. A change over an hour old needs --yes. The history "
+        "keeps both the change and the undo.",
+    )
+    p.add_argument(
+        "--yes", "-y", action="store_true", help="undo it even if it is over an hour old"
     )
     p.set_defaults(handler=cmd_undo)
     p = sub.add_parser("redo", parents=[common], help="redo the change you last undid")
@@ -341,7 +346,17 @@ def cmd_restore(ctx: Context) -> int:
 
 
 def cmd_undo(ctx: Context) -> int:
-    for card in ctx.service.undo():
+    step = ctx.service.next_undo()
+    if step is None:
+        raise NothingToUndo("Nothing to undo: you have made no change since the last undo.")
+    now = datetime.now(UTC)
+    if step.needs_confirmation(now) and not ctx.args.yes:
+        raise UserError(
+            f"{undo_question(step, now)} It is over an hour old: run 'kanban undo --yes' "
+            "to undo it. Nothing was changed."
+        )
+    print(f"Undo: {step.what}, {ago(step.at, now)}.")
+    for card in ctx.service.undo(expected=step.change_id):
         print(f"Undid the last change to card {short_id(card.id)} '{card.title}'.")
     return 0
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from kanban.domain.model import EventKind
+
+# Undoing a change older than this needs a confirmation (``kanban undo --yes``).
+UNDO_CONFIRM_AGE = timedelta(hours=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +25,23 @@ class ChangeRef:
     change_id: str
     kind: EventKind
     target_change: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class UndoStep:
+    """The change an undo would take back next: its id, when it was made, what it did.
+
+    ``what`` is a short phrase ("moved OPS-12 to In progress") that front ends
+    show before they act.
+    """
+
+    change_id: str
+    at: datetime
+    what: str
+
+    def needs_confirmation(self, now: datetime) -> bool:
+        """True when the change is old enough that undoing it must be confirmed."""
+        return now - self.at > UNDO_CONFIRM_AGE
 
 
 def undo_redo_stacks(changes: Iterable[ChangeRef]) -> tuple[list[str], list[str]]:

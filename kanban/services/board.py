@@ -24,7 +24,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from kanban.domain import rules as rules_mod
-from kanban.domain.history import ChangeRef, undo_redo_stacks
+from kanban.domain.history import ChangeRef, UndoStep, undo_redo_stacks
 from kanban.domain.lookup import match_column, match_person
 from kanban.domain.model import (
     DESCRIPTION_MAX,
@@ -62,6 +62,7 @@ from kanban.errors import (
     UserError,
 )
 from kanban.services.board_setup import BoardSetup
+from kanban.services.history_text import Names, change_phrase
 from kanban.services.unit_of_work import ChangeResult, UnitOfWork, card_values
 from kanban.store import repo
 
@@ -589,14 +590,48 @@ class BoardService(BoardSetup):
             undo, redo, _ = self._stacks(conn)
         return bool(undo), bool(redo)
 
-    def undo(self) -> list[Card]:
-        """Undo the caller's last change that is not undone yet."""
+    def next_undo(self) -> UndoStep | None:
+        """The change :meth:`undo` would take back next (the actor's own), named; None if none.
+
+        Front ends show it before they act, and ask first when it is old
+        (:meth:`UndoStep.needs_confirmation`).
+        """
+        with self.reading() as conn:
+            undo, _redo, groups = self._stacks(conn)
+            if not undo:
+                return None
+            target = undo[-1]
+            events = groups.get(target) or repo.change_events(conn, change_id=target)
+            cards = {
+                ev.card_id: card
+                for ev in events
+                if (card := repo.get_card(conn, card_id=ev.card_id)) is not None
+            }
+            names = Names(
+                {c.id: c.name for c in repo.list_columns(conn)},
+                {p.id: p.name for p in repo.list_people(conn)},
+            )
+        return UndoStep(target, max(ev.at for ev in events), change_phrase(events, cards, names))
+
+    def undo(self, *, expected: str | None = None) -> list[Card]:
+        """Undo the caller's own last change that is not undone yet.
+
+        Only changes this service's actor made here are undone, never another
+        person's or an automatic one (JIRA, git). ``expected`` is the change id
+        of the :meth:`next_undo` the user was shown: if the last change is
+        another one by now, nothing is undone.
+        """
         with self.writing() as uow:
             conn = uow.conn
             undo, _redo, groups = self._stacks(conn)
             if not undo:
                 raise NothingToUndo("Nothing to undo: you have made no change since the last undo.")
             target = undo[-1]
+            if expected is not None and target != expected:
+                raise UserError(
+                    "Nothing was undone: your last change is not the one shown any more "
+                    "(you changed something since). Undo again to see what it would take back."
+                )
             events = groups.get(target) or repo.change_events(conn, change_id=target)
             return _replay(uow, events, EventKind.UNDO, target)
 

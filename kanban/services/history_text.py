@@ -9,11 +9,12 @@ both word events through it, so the window and the terminal say the same.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from kanban.domain.model import RULE_TITLES, BoardSnapshot, Event, EventKind, Rule, Source
+from kanban.domain.history import UndoStep
+from kanban.domain.model import RULE_TITLES, BoardSnapshot, Card, Event, EventKind, Rule, Source
 
 FIELD_NAMES: dict[str, str] = {
     "title": "title",
@@ -194,3 +195,79 @@ def latest_change(events: list[Event]) -> tuple[str, datetime] | None:
         return None
     last = max(events, key=lambda e: (e.at, e.id))
     return last.actor, last.at
+
+
+# --- naming a change before undoing it -------------------------------------------
+
+
+def card_ref(card: Card | None, card_id: str) -> str:
+    """How a change names its card: the JIRA key, else the title in quotes."""
+    if card is None:
+        return f"card {card_id[:8]}"
+    return card.jira_key or f"'{_clip(card.title)}'"
+
+
+def _placed(after: Mapping[str, object], names: Names) -> str:
+    where = format_value("column_id", after.get("column_id"), names)
+    person = after.get("person_id")
+    if person is not None:
+        where += f", {format_value('person_id', person, names)}"
+    return where
+
+
+def _phrase(event: Event, ref: str, names: Names) -> str:
+    kind, after, before = event.kind, event.after, event.before
+    if kind is EventKind.CREATED:
+        return f"created {ref} in {_placed(after, names)}"
+    if kind is EventKind.MOVED:
+        if "column_id" not in after and "person_id" not in after:
+            return f"reordered {ref}"
+        return f"moved {ref} to {_placed({**before, **after}, names)}"
+    if kind is EventKind.ASSIGNED:
+        person = after.get("person_id", after.get("owner_id"))
+        if person is None:
+            return f"took {ref} from its person"
+        return f"gave {ref} to {format_value('person_id', person, names)}"
+    if kind is EventKind.EDITED:
+        fields = [label for f, label in FIELD_NAMES.items() if f in after and f not in _DERIVED]
+        return f"edited {ref}" + (f" ({', '.join(fields)})" if fields else "")
+    if kind is EventKind.BLOCKED:
+        return f"marked {ref} not ready"
+    if kind is EventKind.UNBLOCKED:
+        return f"marked {ref} ready"
+    if kind in (EventKind.UNDO, EventKind.REDO):
+        return f"{_VERBS[kind].removesuffix(' a change')} a change to {ref}"
+    return f"{_VERBS.get(kind, kind.value)} {ref}"
+
+
+def change_phrase(events: Sequence[Event], cards: Mapping[str, Card], names: Names) -> str:
+    """One change (its events, oldest first) as a phrase: "moved OPS-12 to In progress".
+
+    A later event on the same card says "it": "... and marked it not ready".
+    """
+    parts: list[str] = []
+    seen: set[str] = set()
+    for event in events:
+        ref = card_ref(cards.get(event.card_id), event.card_id)
+        phrase = _phrase(event, "it" if event.card_id in seen else ref, names)
+        if phrase not in parts:
+            parts.append(phrase)
+        seen.add(event.card_id)
+    return " and ".join(parts)
+
+
+def ago(at: datetime, now: datetime) -> str:
+    """How long ago ``at`` was, the way people say it: "3 min ago", "2 h ago"."""
+    seconds = max(0, int((now - at).total_seconds()))
+    if seconds < 60:
+        return "just now"
+    if seconds < 3600:
+        return f"{seconds // 60} min ago"
+    if seconds < 48 * 3600:
+        return f"{seconds // 3600} h ago"
+    return f"{seconds // 86400} days ago"
+
+
+def undo_question(step: UndoStep, now: datetime) -> str:
+    """ "Undo: moved OPS-12 to In progress, 3 min ago?" """
+    return f"Undo: {step.what}, {ago(step.at, now)}?"

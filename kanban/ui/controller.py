@@ -30,11 +30,13 @@ from typing import Any
 from PySide6.QtCore import QObject, QRectF, QTimer, Signal
 
 from kanban.domain import rules as rules_mod
+from kanban.domain.history import UndoStep
 from kanban.domain.model import BoardSnapshot, Card, Grouping
 from kanban.domain.rules import Violation
 from kanban.errors import ConflictError, NothingToUndo, RuleViolationError, UserError
 from kanban.logs import log_file
 from kanban.services.board import BoardService, ChangeResult
+from kanban.services.history_text import ago, undo_question
 from kanban.ui.board_data import (
     UNASSIGNED,
     BoardData,
@@ -58,6 +60,8 @@ LAPTOP_POLL_MS = 5000
 # Asks the user for a reason; returns None when they cancel.
 OverrideAsker = Callable[[Card, Sequence[Violation]], "str | None"]
 BlockAsker = Callable[[Card], "str | None"]
+# Asks "Undo: moved OPS-12 to In progress, 2 h ago?"; True to go ahead.
+UndoConfirmer = Callable[[str], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +119,7 @@ class BoardController(QObject):
         self.last_refresh: datetime | None = None
         self.ask_override: OverrideAsker = _no_reason
         self.ask_block_reason: BlockAsker = _no_block_reason
+        self.confirm_undo: UndoConfirmer = _no_confirmation
         # (card id, "override" | "block") → a reason typed for a drop that then
         # conflicted; the window's prompts start from it on the next try.
         self.unsaved_reasons: dict[tuple[str, str], str] = {}
@@ -541,7 +546,30 @@ class BoardController(QObject):
         self.writer.submit(job, lambda _r, _e: self.refresh_undo_state())
 
     def undo(self) -> None:
-        self.run_write(self.service.undo, "undoing", lambda _r: self.message.emit("Undone."))
+        """Undo my last change: named first, and confirmed (``confirm_undo``) when old.
+
+        The change is looked up on the writer, after any write still queued (a
+        drag just made is the change to take back).
+        """
+        self.writer.submit(self.service.next_undo, self._undo_named)
+
+    def _undo_named(self, step: UndoStep | None, error: BaseException | None) -> None:
+        if error is not None:
+            self.report(error, "undoing")
+            return
+        if step is None:
+            self.message.emit("Nothing to undo: you have made no change since the last undo.")
+            return
+        when = now()
+        if step.needs_confirmation(when) and not self.confirm_undo(undo_question(step, when)):
+            self.message.emit(f"Not undone: {step.what}.")
+            return
+        said = f"Undone: {step.what} ({ago(step.at, when)})."
+        self.run_write(
+            lambda: self.service.undo(expected=step.change_id),
+            "undoing",
+            lambda _r: self.message.emit(said),
+        )
 
     def redo(self) -> None:
         self.run_write(self.service.redo, "redoing", lambda _r: self.message.emit("Redone."))
@@ -605,3 +633,7 @@ def _no_reason(card: Card, violations: Sequence[Violation]) -> str | None:
 
 def _no_block_reason(card: Card) -> str | None:
     return None
+
+
+def _no_confirmation(question: str) -> bool:
+    return False

@@ -103,6 +103,7 @@ class MainWindow(QMainWindow):
         self.controller = BoardController(service, self.view, self.metrics, self)
         self.controller.ask_override = self._ask_override
         self.controller.ask_block_reason = self._ask_block
+        self.controller.confirm_undo = self._confirm_undo
         self._build_wall_bar()
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -708,6 +709,20 @@ class MainWindow(QMainWindow):
     def _ask_block(self, card: Card) -> str | None:
         initial = self.controller.unsaved_reasons.pop((card.id, "block"), "")
         return ask_block_reason(card, self, initial=initial, touch_scale=self._touch_scale())
+
+    def _confirm_undo(self, question: str) -> bool:
+        """An old change is undone only when the user says so."""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Undo an old change",
+            f"{question}\n\nIt was made over an hour ago.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        if self.wall:
+            QTimer.singleShot(60_000, box.reject)  # a wall is never left waiting on a box
+        return box.exec() == QMessageBox.StandardButton.Yes
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # A running sync may need a few seconds to stop cleanly (a request in

@@ -385,3 +385,37 @@ def test_restore_over_a_warned_limit_needs_a_reason(
     assert code == 1 and "over its limit of 1" in text and "--reason" in text
     code, text = kanban("restore", "OPS-1", "--reason", "both tiny")
     assert code == 0 and "Restored" in text
+
+
+def test_undo_names_the_change_before_it_acts(kanban: Kanban) -> None:
+    card = add(kanban, "Patch hosts", "--jira", "OPS-12")
+    assert kanban("move", "OPS-12", "In progress").code == 0
+    undone = kanban("undo")
+    assert undone.code == 0
+    first = undone.out.splitlines()[0]
+    assert first == "Undo: moved OPS-12 to In progress, just now."
+    assert kanban("show", card["id"], "--json").json()["column"] == "Task pool"
+
+
+def test_undo_of_a_change_over_an_hour_old_needs_yes(
+    kanban: Kanban, db_path: Path, board_state: Callable[[], str]
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from kanban.services.board import BoardService
+
+    card = add(kanban, "Patch hosts", "--jira", "OPS-12")
+    service = BoardService.open(f"sqlite:///{db_path}", "tester")
+    try:
+        two_hours_ago = datetime.now(UTC) - timedelta(hours=2, minutes=1)
+        service.move_card(card["id"], column="In progress", at=two_hours_ago)
+    finally:
+        service.close()
+    before = board_state()
+    refused = kanban("undo")
+    assert refused.code == 1
+    assert "Undo: moved OPS-12 to In progress, 2 h ago?" in refused.err
+    assert "kanban undo --yes" in refused.err
+    assert board_state() == before
+    assert kanban("undo", "--yes").code == 0
+    assert kanban("show", card["id"], "--json").json()["column"] == "Task pool"
