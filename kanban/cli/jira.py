@@ -392,8 +392,8 @@ def cmd_pending(ctx: Context) -> int:
             i.card_title,
             i.field,
             i.kind,
-            _value(i.local),
-            _value(i.remote),
+            i.local_text or _value(i.local),
+            i.remote_text or _value(i.remote),
             i.message or "",
         )
         for i in items
@@ -402,7 +402,7 @@ def cmd_pending(ctx: Context) -> int:
         table(
             ("ISSUE", "CARD", "FIELD", "KIND", "BOARD", "JIRA", "WHY"),
             rows,
-            max_widths={1: 30, 4: 20, 5: 20, 6: 60},
+            max_widths={1: 30, 4: 24, 5: 30, 6: 60},
         )
     )
     print("Settle a conflict: kanban jira resolve CARD FIELD --keep mine|jira")

@@ -50,6 +50,7 @@ from kanban.services.sync_apply import (
     apply_decided,
     apply_remote,
     insert_new_cards,
+    move_in_progress,
 )
 from kanban.services.sync_board_config import (
     adopt_board,
@@ -81,6 +82,7 @@ from kanban.sync.engine import (
     Decision,
     Pair,
     Prefer,
+    RemoteItem,
     plan,
     summarize,
 )
@@ -616,9 +618,20 @@ class SyncService:
             keyed = sync_repo.cards_by_keys(conn, [r.key for r in records])
             matches = [self._match(conn, rec, by_key, by_ident, keyed) for rec in records]
         pairs = []
+        order = {c.id: c.order for c in run.columns}
         for rec, (link, card, base) in zip(records, matches, strict=True):
             local = run.local_item(card, link.base if link else None) if card else None
             remote = run.remote_item(rec, base.values if base else None)
+            if (
+                base is not None
+                and local is not None
+                and move_in_progress(
+                    link, local.values.get("column"), remote.values.get("column"), order
+                )
+            ):
+                # Our own push stopped part-way: JIRA's column is not a change of JIRA's.
+                values = {**remote.values, "column": base.values.get("column")}
+                remote = RemoteItem(remote.key, values, remote.updated)
             pairs.append(Pair(base, local, remote))
         actions = plan(pairs)
         log.debug("Plan for a page of %d issues: %s", len(records), summarize(actions))

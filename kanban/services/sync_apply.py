@@ -46,6 +46,38 @@ class BoardFacts:
     people_by_user: Mapping[str, Person]
 
 
+# The key, in a link's info, of a move being pushed: {"to": column, "from": column}.
+MOVING = "moving"
+
+
+def _moving(link: sync_repo.Link | None) -> dict[str, Any]:
+    return {MOVING: link.info[MOVING]} if link is not None and MOVING in link.info else {}
+
+
+def move_in_progress(
+    link: sync_repo.Link | None,
+    local_column: int | None,
+    remote_column: int | None,
+    order: Mapping[int, int],
+) -> bool:
+    """Whether JIRA stands part-way along a move this board was pushing.
+
+    True when the card still wants the noted target and the issue's column lies
+    between where the move started and that target: that is progress of our
+    own push (a run killed between steps, a step that timed out but went
+    through), not a change made in JIRA, so the next run continues the path
+    instead of reporting a conflict.
+    """
+    if link is None or MOVING not in link.info or remote_column is None:
+        return False
+    noted = link.info[MOVING]
+    target, start = noted.get("to"), noted.get("from")
+    if local_column != target or start is None or remote_column in (start, target):
+        return False
+    lo, hi = sorted((order.get(int(start), 0), order.get(int(target), 0)))
+    return lo <= order.get(remote_column, -1) <= hi
+
+
 def issue_info(rec: IssueRecord) -> dict[str, Any]:
     """What the board keeps of an issue beside the synced fields (for badges and paths)."""
     return {
@@ -110,7 +142,8 @@ def apply_decided(uow: UnitOfWork, facts: BoardFacts, d: Decided) -> tuple[int, 
         card_revision=written.revision,
         # Pushed fields keep their old base until the push went through.
         base=base_before_push(action.base, action.push, link),
-        info=issue_info(rec),
+        # An unfinished move (see move_in_progress) stays noted until it lands.
+        info={**issue_info(rec), **_moving(link)} if "column" in action.push else issue_info(rec),
         needs_push=bool(action.push),
     )
     sync_repo.clear_items(conn, card_id=card.id, kind=ItemKind.CONFLICT)

@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from kanban.domain.sync_states import ItemKind
+from kanban.services.sync_apply import MOVING
 from kanban.services.sync_run import ProgressFn, SyncRun
 from kanban.store import repo, sync_repo
 from kanban.sync.engine import normalize_all
@@ -31,9 +32,27 @@ def push_pass(run: SyncRun, say: ProgressFn) -> None:
 
 
 def push_job(run: SyncRun, navigator: WorkflowNavigator, job: PushJob) -> None:
+    if "column" in job.fields:
+        _note_move(run, job)
     outcome = push(run.client, job, navigator, run.column, run.ids.flagged)
     run.report.jira_writes += outcome.writes
     record_push(run, job, outcome)
+
+
+def _note_move(run: SyncRun, job: PushJob) -> None:
+    """Keep, before the first transition, where a move goes and where it started.
+
+    A run killed between the steps of a path, or a step that timed out but
+    that JIRA applied, leaves the issue at a status on the way; the next run
+    reads that as progress and continues the path (see :func:`move_in_progress`).
+    """
+    with run.board.writing() as uow:
+        link = sync_repo.get_link(uow.conn, card_id=job.card_id)
+        if link is None:
+            return
+        start = link.base.get("column")
+        info = {**link.info, MOVING: {"to": int(job.fields["column"]), "from": start}}
+        sync_repo.update_link(uow.conn, card_id=job.card_id, values={"info": info})
 
 
 def record_push(run: SyncRun, job: PushJob, outcome: PushOutcome) -> None:
@@ -50,6 +69,8 @@ def record_push(run: SyncRun, job: PushJob, outcome: PushOutcome) -> None:
         if outcome.reached_column is not None:
             base["column"] = outcome.reached_column
         values: dict[str, Any] = {"base": base}
+        if "column" in outcome.done and MOVING in link.info:
+            values["info"] = {k: v for k, v in link.info.items() if k != MOVING}
         if not outcome.failed and card.revision == job.revision:
             # The card as pushed is what both sides now agree on; a card the
             # user edited during the push still owes a push and is looked at again.

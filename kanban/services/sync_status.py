@@ -79,6 +79,9 @@ class PendingItem:
     message: str | None
     attempts: int
     updated_at: datetime
+    # The values as a person reads them: a column's name, JIRA's status name.
+    local_text: str = ""
+    remote_text: str = ""
 
     def describe(self) -> str:
         return describe_open_item(self.kind, self.field, self.local, self.remote, self.message)
@@ -292,10 +295,14 @@ def pending_items(board: BoardService) -> list[PendingItem]:
         items = sync_repo.list_items(conn)
         links = sync_repo.load_links(conn)
         cards = {c.id: c for c in repo.list_cards(conn, include_archived=True)}
+        columns = {c.id: c.name for c in repo.list_columns(conn)}
+        people = {p.jira_user: p.name for p in repo.list_people(conn) if p.jira_user}
     out = []
     for item in items:
         card = cards.get(item.card_id)
         link = links.get(item.card_id)
+        local, remote = item.values.get("local"), item.values.get("remote")
+        status = str(link.info.get("status") or "") if link else ""
         out.append(
             PendingItem(
                 card_id=item.card_id,
@@ -309,6 +316,32 @@ def pending_items(board: BoardService) -> list[PendingItem]:
                 message=item.message,
                 attempts=item.attempts,
                 updated_at=item.updated_at,
+                local_text=_readable(item.field, local, columns, people),
+                remote_text=(
+                    f"{status} ({_readable(item.field, remote, columns, people)})"
+                    if item.field == "column" and status
+                    else _readable(item.field, remote, columns, people)
+                ),
             )
         )
     return out
+
+
+def _readable(
+    field: str, value: Any, columns: Mapping[int, str], people: Mapping[str, str]
+) -> str:
+    """A synced value in words: columns and people by name, lists joined."""
+    if value is None or value == "" or value == []:
+        return "(none)"
+    if field == "column":
+        try:
+            return columns.get(int(value), f"column {value}")
+        except (TypeError, ValueError):
+            return str(value)
+    if field == "assignee":
+        return people.get(str(value), str(value).lstrip("?"))
+    if field == "flagged":
+        return "not ready" if value else "ready"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)

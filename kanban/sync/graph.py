@@ -39,14 +39,20 @@ class StatusGraph:
 
 
 def find_path(
-    start: str, targets: Iterable[str], edges: Mapping[str, Iterable[str]]
+    start: str,
+    targets: Iterable[str],
+    edges: Mapping[str, Iterable[str]],
+    avoid: Iterable[str] = (),
 ) -> list[str] | None:
     """The shortest list of statuses to pass from ``start`` to any of ``targets``.
 
     Returns ``[]`` when ``start`` already is a target, None when no known path
-    exists. The list ends in the target and does not include ``start``.
+    exists. The list ends in the target and does not include ``start``. The
+    path never passes through a status in ``avoid`` (it may end in one that is
+    a target).
     """
     goal = set(targets)
+    blocked = set(avoid) - goal
     if start in goal:
         return []
     previous: dict[str, str] = {}
@@ -56,7 +62,7 @@ def find_path(
         node = queue.popleft()
         # Sorted so that the same graph always gives the same path.
         for nxt in sorted(edges.get(node, ())):
-            if nxt in seen:
+            if nxt in seen or nxt in blocked:
                 continue
             seen.add(nxt)
             previous[nxt] = node

@@ -140,6 +140,10 @@ class StatusMapping(Mapping[str, int]):
         ids.update(sid for sid in self.known if self.column_of(sid) == column_id)
         return ids
 
+    def done_statuses(self) -> set[str]:
+        """The known statuses of the *done* category."""
+        return {sid for sid, info in self.known.items() if info.category == "done"}
+
     def name(self, status_id: str) -> str:
         info = self.known.get(status_id)
         return info.name if info else status_id

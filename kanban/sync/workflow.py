@@ -87,6 +87,9 @@ class WorkflowNavigator:
                 "Statuses), or adopt the team's JIRA board."
             )
         graph = self.graphs.setdefault(workflow_key(rec), StatusGraph())
+        # Passing a done status sets a resolution, notifies watchers and fires
+        # automation in JIRA: never on the way to a status that is not done.
+        avoid = self.statuses.done_statuses() - targets
         current = rec.status_id
         explored: set[str] = set()
         visited: set[str] = set()
@@ -99,11 +102,20 @@ class WorkflowNavigator:
             for t in live:
                 to = t.get("to") or {}
                 self.status_names[str(to.get("id"))] = str(to.get("name", ""))
-            path = find_path(current, targets, graph.edges)
+            path = find_path(current, targets, graph.edges, avoid)
             while path is None and self._explore(rec, graph, current, explored):
-                path = find_path(current, targets, graph.edges)
+                path = find_path(current, targets, graph.edges, avoid)
             if path is None:
-                path = self._forward_step(live, current, column, visited)
+                path = self._forward_step(live, current, column, visited | avoid)
+            if path is None and find_path(current, targets, graph.edges) is not None:
+                raise PartialMove(
+                    f"In JIRA's workflow, {rec.key} can reach '{column.name}' from "
+                    f"'{self.status_names.get(current, current)}' only through a done status, "
+                    "which would resolve the issue, notify its watchers and run JIRA "
+                    "automation. The push waits and the card keeps its place here: move the "
+                    "issue in JIRA (the next sync follows), or move the card back.",
+                    reached=current,
+                )
             if path is None:
                 available = (
                     ", ".join(f"{t.get('name')} → {(t.get('to') or {}).get('name')}" for t in live)
