@@ -123,6 +123,8 @@ class BoardController(QObject):
         # (card id, "override" | "block") → a reason typed for a drop that then
         # conflicted; the window's prompts start from it on the next try.
         self.unsaved_reasons: dict[tuple[str, str], str] = {}
+        # A new card to select, scroll to and announce once a load shows it.
+        self._reveal: str | None = None
         self._generation = 0
         self._loading = False
         self._reload_again = False
@@ -194,8 +196,28 @@ class BoardController(QObject):
             self.highlighted = moved if self.standup_since is not None else set()
             self.set_snapshot(snap)
             self._mark_refreshed()
+            if self._reveal is not None:
+                self._show_revealed()
         if again:
             self.reload()
+
+    def reveal_new_card(self, card_id: str) -> None:
+        """Load the board, then select the new card, scroll it into view and say so."""
+        self._reveal = card_id
+        self.reload()
+
+    def _show_revealed(self) -> None:
+        card_id, self._reveal = self._reveal, None
+        card = self.card(card_id) if card_id else None
+        if card is None or self.snapshot is None:
+            return
+        where = self.snapshot.column(card.column_id).name
+        if card_id in self.scene.card_items:
+            self.view.select(card_id)
+            self.view.setFocus()
+            self.message.emit(f"Added '{card.title}' to {where}; it is selected.")
+        else:
+            self.message.emit(f"Added '{card.title}' to {where}; the search or filters hide it.")
 
     def _mark_refreshed(self) -> None:
         self.last_refresh = now()

@@ -561,7 +561,11 @@ class MainWindow(QMainWindow):
             self.show_message(f"The card editor is not available in this build ({exc}).")
             return
         dialog = CardEditorDialog(self.service, card_id, self, loader=self.controller.reader)
-        dialog.saved.connect(lambda _cid: self.controller.reload())
+        if card_id is None:
+            # A new card lands at the end of its cell, maybe off screen: show it.
+            dialog.saved.connect(self.controller.reveal_new_card)
+        else:
+            dialog.saved.connect(lambda _cid: self.controller.reload())
         dialog.finished.connect(lambda _r: self.controller.refresh_undo_state())
         dialog.setModal(True)
         dialog.show()
