@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QDateTime, Qt, QTime, QTimer
+from PySide6.QtCore import QDate, QDateTime, QRectF, Qt, QTime, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QMainWindow,
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from kanban.domain.model import Card, Grouping, Person
 from kanban.domain.rules import Violation
+from kanban.errors import UserError
 from kanban.services.board import BoardService
 from kanban.settings import Config, current_actor, os_user
 from kanban.ui.board_data import Filters
@@ -379,11 +381,13 @@ class MainWindow(QMainWindow):
 
     def _filters_changed(self, *_args: object) -> None:
         my_board = self.my_board_button.isChecked()
-        if my_board and self.me is None:
-            self.show_message(
-                "My board needs to know who you are: Settings → Who am I, or match your "
-                f"login '{os_user()}' to a person's name, JIRA user or e-mail."
-            )
+        if my_board and self.me is None and not self._choose_me():
+            # Nobody chosen: My board stays off rather than showing nobody's lane.
+            self.my_board_button.blockSignals(True)
+            self.my_board_button.setChecked(False)
+            self.my_board_button.blockSignals(False)
+            my_board = False
+        turned_on = my_board and not self.controller.filters.my_board
         self.act_my.setChecked(my_board)
         filters = Filters(
             text=self.search.text().strip(),
@@ -395,6 +399,51 @@ class MainWindow(QMainWindow):
         )
         if filters != self.controller.filters:
             self.controller.set_filters(filters)
+        if turned_on:
+            self._scroll_to_my_lane()
+
+    def _scroll_to_my_lane(self) -> None:
+        layout = self.controller.layout
+        if layout is None or self.me is None:
+            return
+        header = layout.lane_headers.get(("person", self.me.id))
+        if header is not None:
+            # The top of my lane, with a little of what is above it.
+            self.view.ensureVisible(QRectF(header.topLeft(), header.size() / 2), 16, 48)
+
+    def ask_who_am_i(self, names: list[str]) -> str | None:
+        """Which of ``names`` the user is (None: cancelled); replaced in tests."""
+        name, ok = QInputDialog.getItem(
+            self,
+            "Who am I?",
+            "My board shows your lane. Which person are you?",
+            names,
+            0,
+            False,
+        )
+        return name if ok and name else None
+
+    def _choose_me(self) -> bool:
+        """Ask who the user is and keep it as Config.me; False when nobody was chosen."""
+        snap = self.controller.snapshot
+        names = [p.name for p in snap.people if p.active] if snap is not None else []
+        if not names:
+            self.show_message("My board shows your lane: add the team first (Settings → People).")
+            return False
+        name = self.ask_who_am_i(names)
+        if name is None:
+            return False
+        try:
+            config = Config.load()
+            config.me = name
+            config.save()
+        except (OSError, UserError) as exc:
+            self.show_message(f"Could not keep who you are in the config file: {exc}")
+            return False
+        self._settings_changed()
+        self.me = find_me(snap.people, name, os_user()) if snap is not None else None
+        self.show_message(f"You are {name} on this board (Settings → Who am I to change it).")
+        return self.me is not None
 
     def _refreshed(self, when: datetime) -> None:
         text = f"Updated {when:%H:%M:%S}"
