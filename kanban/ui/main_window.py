@@ -223,6 +223,11 @@ class MainWindow(QMainWindow):
         self.search.setMaximumWidth(260)
         self.search.textChanged.connect(self._filters_changed)
         self.search.returnPressed.connect(self.view.setFocus)
+        clear = QAction("Clear the search", self.search)
+        clear.setShortcut(QKeySequence(Qt.Key.Key_Escape))
+        clear.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        clear.triggered.connect(self._clear_search)
+        self.search.addAction(clear)
         self.person_box = QComboBox()
         self.label_box = QComboBox()
         self.project_box = QComboBox()
@@ -585,6 +590,11 @@ class MainWindow(QMainWindow):
             self.set_wall(False)
         self.search.setFocus()
         self.search.selectAll()
+
+    def _clear_search(self) -> None:
+        """Esc in the search box: every card again, and the keyboard back on the board."""
+        self.search.clear()
+        self.view.setFocus()
 
     def _edit_current(self) -> None:
         if self.view.current:

@@ -164,7 +164,15 @@ class ReportsView(QDialog):
         root = QVBoxLayout(self)
         root.addLayout(bar)
         root.addWidget(self.tabs, 1)
-        root.addWidget(self._status)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self._status, 1)
+        # Esc closes it too (QDialog's reject); the button says so to a mouse user.
+        self.close_button = QPushButton("&Close")
+        self.close_button.setAutoDefault(False)
+        self.close_button.setToolTip("Close the Reports window (Esc)")
+        self.close_button.clicked.connect(self.reject)
+        bottom.addWidget(self.close_button)
+        root.addLayout(bottom)
 
     # --- filters -----------------------------------------------------------------
 
