@@ -11,9 +11,11 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-TITLE_MAX = 500
-REASON_MAX = 1000
-DESCRIPTION_MAX = 100_000
+# The limits live in kanban.domain.limits; these names stay for existing imports.
+from kanban.domain.limits import DESCRIPTION_MAX as DESCRIPTION_MAX
+from kanban.domain.limits import REASON_MAX as REASON_MAX
+from kanban.domain.limits import TITLE_MAX as TITLE_MAX
+
 # The card fields a plain edit may change (its content); placement (column,
 # lane, position, archived) and readiness have their own use cases.
 EDITABLE_FIELDS: tuple[str, ...] = (
@@ -99,6 +101,7 @@ class Column:
     wip_min: int | None = None
     wip_max: int | None = None
     jira_statuses: tuple[str, ...] = ()
+    waiting: bool = False  # work here waits (e.g. for a reviewer): not active time
 
 
 @dataclass(frozen=True, slots=True)

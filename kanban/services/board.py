@@ -27,7 +27,6 @@ from kanban.domain import rules as rules_mod
 from kanban.domain.history import ChangeRef, UndoStep, undo_redo_stacks
 from kanban.domain.lookup import match_column, match_person
 from kanban.domain.model import (
-    DESCRIPTION_MAX,
     EDITABLE_FIELDS,
     BoardSnapshot,
     Card,
@@ -45,6 +44,7 @@ from kanban.domain.rules import Violation
 from kanban.domain.validation import (
     COLOUR_RE,
     JIRA_KEY_RE,
+    clean_description,
     clean_project,
     validate_jira_key,
     validate_labels,
@@ -222,11 +222,8 @@ class BoardService(BoardSetup):
     ) -> ChangeResult:
         """Create a card (in the pool unless a column is given)."""
         title = validate_title(title)
-        if len(description) > DESCRIPTION_MAX:
-            raise InvalidInput(
-                f"The description is {len(description):,} characters; the limit is "
-                f"{DESCRIPTION_MAX:,}."
-            )
+        description = clean_description(description)
+        project = clean_project(project)
         size = validate_size(size_days)
         label_list = validate_labels(labels)
         key = validate_jira_key(jira_key)
@@ -272,7 +269,7 @@ class BoardService(BoardSetup):
                 "not_ready_since": at if reason else None,
                 "size_days": size,
                 "labels": label_list,
-                "project": clean_project(project),
+                "project": project,
                 "due_date": due_date,
                 "jira_key": key,
                 "created_at": at,
@@ -326,9 +323,7 @@ class BoardService(BoardSetup):
             elif name == "project":
                 clean[name] = clean_project(value)
             elif name == "description":
-                if len(value or "") > DESCRIPTION_MAX:
-                    raise InvalidInput(f"The description is over {DESCRIPTION_MAX:,} characters.")
-                clean[name] = value or ""
+                clean[name] = clean_description(value)
             else:
                 clean[name] = value
         with self.writing() as uow:

@@ -29,10 +29,18 @@ from kanban.domain.model import (
 )
 from kanban.domain.validation import (
     check_limits,
+    check_wip_limit,
+    clean_board_name,
     clean_colour,
+    clean_email,
+    clean_jira_statuses,
+    clean_jira_user,
     clean_name,
     column_kind,
     validate_size,
+)
+from kanban.domain.validation import (
+    grouping as clean_grouping,
 )
 from kanban.errors import InvalidInput
 from kanban.services.unit_of_work import BoardTransactions, UnitOfWork
@@ -87,8 +95,8 @@ class BoardSetup(BoardTransactions):
             conn = uow.conn
             repo.save_board(
                 conn,
-                name=name.strip() if name else None,
-                grouping=Grouping(grouping) if grouping else None,
+                name=clean_board_name(name) if name else None,
+                grouping=clean_grouping(grouping) if grouping else None,
             )
 
     def add_column(
@@ -130,7 +138,7 @@ class BoardSetup(BoardTransactions):
                     "order": order,
                     "wip_min": wip_min,
                     "wip_max": wip_max,
-                    "jira_statuses": list(jira_statuses),
+                    "jira_statuses": clean_jira_statuses(jira_statuses),
                 },
             )
             ids = [c.id for c in columns]
@@ -181,7 +189,7 @@ class BoardSetup(BoardTransactions):
             values["wip_min"] = new_min
             values["wip_max"] = new_max
             if jira_statuses is not None:
-                values["jira_statuses"] = list(jira_statuses)
+                values["jira_statuses"] = clean_jira_statuses(jira_statuses)
             repo.update_column(conn, column_id=col.id, values=values)
             if new_max != col.wip_max:
                 _limit_changed(uow, "column", col.id, col.wip_max, new_max, at)
@@ -221,8 +229,9 @@ class BoardSetup(BoardTransactions):
         position: int | None = None,
     ) -> Person:
         name = clean_name(name, "person")
-        if wip_limit is not None and wip_limit < 0:
-            raise InvalidInput("A WIP limit cannot be negative.")
+        wip_limit = check_wip_limit(wip_limit)
+        jira_user = clean_jira_user(jira_user)
+        email = clean_email(email)
         with self.writing() as uow:
             conn = uow.conn
             people = repo.list_people(conn)
@@ -271,15 +280,13 @@ class BoardSetup(BoardTransactions):
                     raise InvalidInput(f"There is already a person named '{new_name}'.")
                 values["name"] = new_name
             if jira_user is not None:
-                values["jira_user"] = jira_user or None
+                values["jira_user"] = clean_jira_user(jira_user)
             if email is not None:
-                values["email"] = email or None
+                values["email"] = clean_email(email)
             if colour is not None:
                 values["colour"] = clean_colour(colour)
             if wip_limit is not ...:
-                if wip_limit is not None and wip_limit < 0:
-                    raise InvalidInput("A WIP limit cannot be negative.")
-                values["wip_limit"] = wip_limit
+                values["wip_limit"] = check_wip_limit(wip_limit)
             if active is not None:
                 values["active"] = active
             if values:

@@ -30,6 +30,7 @@ from sqlalchemy import Connection, Engine
 
 from kanban.domain.model import Card, EventKind, Source
 from kanban.domain.rules import Violation
+from kanban.domain.validation import clean_actor
 from kanban.store import db, repo
 
 log = logging.getLogger(__name__)
@@ -216,7 +217,8 @@ class BoardTransactions:
 
     def __init__(self, engine: Engine, actor: str, url: str = "") -> None:
         self.engine = engine
-        self.actor = actor
+        # Checked once here so that every event and limit change records a valid name.
+        self.actor = clean_actor(actor)
         self.url = url or str(engine.url)
         # Set only on the copy that batch() yields, never on a shared instance.
         self._batch: _Batch | None = None
