@@ -304,6 +304,7 @@ class SyncService:
         since = self._full_if_mapping_changed(run, since)
         self._passes(run, since, force, say)
         dry_plan.unmapped = dict(report.unmapped)
+        dry_plan.by_category = dict(report.by_category)
         dry_plan.notes.extend(report.notes)
         dry_plan.notes.extend(f"Could not plan {e}" for e in report.errors)
         return dry_plan

@@ -87,8 +87,11 @@ class SyncReport:
         if self.adopted:
             parts.append(f"new people from JIRA: {', '.join(self.adopted)}")
         if self.by_category:
-            names = ", ".join(f"{k} ({v})" for k, v in sorted(self.by_category.items()))
-            parts.append(f"placed by status category: {names}")
+            if len(self.by_category) <= 2:
+                names = ", ".join(f"{k} ({v})" for k, v in sorted(self.by_category.items()))
+                parts.append(f"placed by status category: {names}")
+            else:
+                parts.append(f"{len(self.by_category)} statuses placed by their category")
         if self.unmapped:
             names = ", ".join(f"{k} ({v})" for k, v in sorted(self.unmapped.items()))
             parts.append(f"statuses with no column and no category (kept in place): {names}")

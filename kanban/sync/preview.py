@@ -72,6 +72,8 @@ class SyncPlan:
     mode: str = "incremental"
     changes: list[PlannedChange] = field(default_factory=list)
     unmapped: dict[str, int] = field(default_factory=dict)
+    # Statuses no column lists, placed by their category (name → issues).
+    by_category: dict[str, int] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     unchanged: int = 0
 
@@ -136,6 +138,7 @@ class SyncPlan:
             "unchanged": self.unchanged,
             "changes": [{**asdict(c), "kind": c.kind.value} for c in self.changes],
             "unmapped": dict(self.unmapped),
+            "by_category": dict(self.by_category),
             "notes": list(self.notes),
         }
 

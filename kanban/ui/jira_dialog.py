@@ -166,7 +166,7 @@ class JiraSetupDialog(QDialog):
         layout.addWidget(self.banner)
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.buttons)
-        self.setMinimumWidth(em(self, 36))
+        self.setMinimumWidth(em(self, 44))
 
         self.auth.currentIndexChanged.connect(self._auth_changed)
         self.create_issues.toggled.connect(self._create_toggled)

@@ -673,6 +673,7 @@ class MainWindow(QMainWindow):
         names = {c.id: c.name for c in snap.columns} if snap is not None else {}
         dialog = SyncPreviewDialog(plan, first=first, column_names=names, parent=self)
         dialog.apply_requested.connect(self.sync.apply_sync)
+        self.show_message(plan.summary())  # replaces "Working out what a sync would do…"
         dialog.show()
         self.sync_preview = dialog
 

@@ -77,11 +77,19 @@ class SyncPreviewDialog(QDialog):
         layout.addWidget(self.tree, 1)
         self._fill()
         notes = [*plan.notes]
+        if plan.by_category:
+            names = ", ".join(f"{k} ({v})" for k, v in sorted(plan.by_category.items()))
+            notes.append(
+                f"No column lists {names}: they go to the column of their category (to do → "
+                "task pool, in progress → first active column, done → done). To choose: "
+                "JIRA → Connection… → Statuses."
+            )
         if plan.unmapped:
             names = ", ".join(f"{k} ({v})" for k, v in sorted(plan.unmapped.items()))
             notes.append(
-                f"No column stands for these JIRA statuses: {names}. Set them in "
-                "JIRA → Connection… or in the columns' JIRA statuses."
+                f"No column stands for {names}, and JIRA gives no category to place them "
+                "by; their cards stay where they are. Choose a column for them in JIRA → "
+                "Connection… → Statuses."
             )
         self.notes = QLabel("\n".join(notes))
         self.notes.setWordWrap(True)
