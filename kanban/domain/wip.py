@@ -14,6 +14,10 @@ from dataclasses import dataclass
 
 from kanban.domain.model import Card, Column, ColumnKind, Person
 
+# The one name of the one figure: cards in active columns, blocked ones included.
+# The board's header and the status report both call it this.
+WIP_NAME = "Work in progress"
+
 
 class WipState(enum.StrEnum):
     """A count's position relative to its limits."""
@@ -104,3 +108,10 @@ def summarize(
         by_person={k: WipCount(v, person_blocked[k]) for k, v in person_total.items()},
         by_cell={k: WipCount(v, cell_blocked[k]) for k, v in cell_total.items()},
     )
+
+
+def work_in_progress(summary: WipSummary) -> WipCount:
+    """The board's whole work in progress (:data:`WIP_NAME`): every card in an active
+    column, whoever has it; the per-person counts cover exactly those cards."""
+    counts = summary.by_person.values()
+    return WipCount(sum(c.total for c in counts), sum(c.blocked for c in counts))

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
+from kanban.domain.wip import WIP_NAME
 from kanban.domain.words import plural
 from kanban.reports.model import CardLine, ReportData, Stats
 
@@ -84,6 +85,8 @@ def _stats_row(name: str, cycle: Stats, lead: Stats) -> tuple[str, ...]:
 
 def build_blocks(data: ReportData) -> list[Block]:
     """The whole report in reading order."""
+    from kanban.reports.layout_forecast import forecast_blocks, headline
+
     tz = data.period.start.tzinfo
     flow = data.flow
     out: list[Block] = [Heading(1, f"{data.board} – status report")]
@@ -108,7 +111,7 @@ def build_blocks(data: ReportData) -> list[Block]:
             ("Figure", "Value"),
             (
                 ("Cards finished in the period", str(finished)),
-                (f"In progress {moment}", f"{in_progress} ({blocked} blocked)"),
+                (f"{WIP_NAME} {moment}", f"{in_progress} ({blocked} blocked)"),
                 ("Task pool", f"{data.pool.size} ({len(data.pool.not_ready)} not ready)"),
                 (
                     "Cycle time, median / 85th percentile",
@@ -124,10 +127,16 @@ def build_blocks(data: ReportData) -> list[Block]:
                     "WIP limit breaches / rule overrides",
                     f"{len(flow.breaches)} / {len(flow.overrides)}",
                 ),
+                *(
+                    (("Open work done by (forecast)", headline(data.forecast)),)
+                    if data.forecast is not None
+                    else ()
+                ),
             ),  # fmt: skip
             widths=(3, 2),
         )
     )
+    out.extend(forecast_blocks(data))
 
     # --- people -------------------------------------------------------------
     out.append(Heading(2, "People"))

@@ -17,7 +17,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont, QFontMetricsF
 
 from kanban.domain.model import Card, Column
-from kanban.domain.wip import WipState
+from kanban.domain.wip import WIP_NAME, WipState, work_in_progress
 from kanban.ui.board_data import BoardData, Lane, LaneKey
 
 # Zones where a card can be dropped.
@@ -39,6 +39,14 @@ def column_header_texts(data: BoardData, column: Column) -> tuple[str, str]:
     elif state is WipState.UNDER:
         figure += " · UNDER MIN"
     return column.name, figure
+
+
+def corner_texts(data: BoardData) -> tuple[str, str]:
+    """The corner above the lanes: what the lanes are, and the board's work in progress."""
+    label = "PERSON" if data.grouping.value == "person" else "PROJECT"
+    if data.my_board:
+        label = "MY BOARD"
+    return label, f"{WIP_NAME} {work_in_progress(data.wip).total}"
 
 
 def lane_header_texts(lane: Lane) -> tuple[str, str]:
@@ -213,7 +221,8 @@ def compute_layout(data: BoardData, visible_width: float, m: Metrics | None = No
     header_fm = QFontMetricsF(m.header_font)
     figure_fm = QFontMetricsF(m.header_figure_font)
 
-    lane_w = lane_header_width(data.lanes, m)
+    corner_figure = QFontMetricsF(m.header_figure_font).horizontalAdvance(corner_texts(data)[1])
+    lane_w = max(lane_header_width(data.lanes, m), corner_figure + 2 * m.pad + 4)
     n_cols = max(1, len(data.columns))
     # Each column must fit one card and its header text without eliding.
     col_min = {

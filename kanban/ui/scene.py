@@ -15,13 +15,13 @@ from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
-from kanban.domain.model import Card, Person
+from kanban.domain.model import Card, ColumnKind, Person
 from kanban.domain.rules import is_oversized
-from kanban.domain.wip import WipState
+from kanban.domain.wip import WIP_NAME, WipState, work_in_progress
 from kanban.domain.words import plural
 from kanban.ui import items as it
 from kanban.ui.board_data import BoardData, LaneKey
-from kanban.ui.layout import BoardLayout, Metrics, column_header_texts
+from kanban.ui.layout import BoardLayout, Metrics, column_header_texts, corner_texts
 
 BUBBLE_MS = 6000
 BACKGROUND = QColor("#ffffff")
@@ -48,6 +48,7 @@ class BoardScene(QGraphicsScene):
         self.column_header_items: dict[int, it.BoxItem] = {}
         self.lane_header_items: dict[LaneKey, it.LaneHeaderItem] = {}
         self.pool_header_item: it.BoxItem | None = None
+        self.corner_item: it.BoxItem | None = None
         self.not_ready_header_item: it.BoxItem | None = None
         self.add_button_item: it.AddButtonItem | None = None
         self.indicator = it.DropIndicatorItem()
@@ -105,11 +106,20 @@ class BoardScene(QGraphicsScene):
             [m.header_font],
         )
         self._add(self.not_ready_header_item)
-        corner = "PERSON" if data.grouping.value == "person" else "PROJECT"
-        if data.my_board:
-            corner = "MY BOARD"
-        corner_item = it.BoxItem(layout.corner, it.HEADER_BG, [corner], [m.header_font])
+        corner_item = it.BoxItem(
+            layout.corner,
+            it.HEADER_BG,
+            corner_texts(data),
+            [m.header_font, m.header_figure_font],
+        )
+        wip = work_in_progress(data.wip)
+        active = ", ".join(c.name for c in data.columns if c.kind is ColumnKind.ACTIVE)
+        corner_item.setToolTip(
+            f"{WIP_NAME}: {wip.total} cards in the active columns ({active}), "
+            f"{wip.blocked} of them blocked. The status report counts it the same way."
+        )
         self._add(corner_item)
+        self.corner_item = corner_item
 
         for col in data.columns:
             state = data.column_state(col)
