@@ -41,6 +41,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from kanban.domain.limits import EMAIL_MAX, JIRA_USER_MAX, NAME_MAX
 from kanban.domain.model import Card, ColumnKind, EventKind, Person
 from kanban.domain.sync_states import ItemKind, RunMode, RunStatus
 from kanban.errors import UserError
@@ -751,16 +752,19 @@ class SyncService:
             if not p.jira_user and user.email and (p.email or "").lower() == user.email.lower():
                 return self.board.update_person(p.id, jira_user=user.id)
         names = {p.name.lower() for p in people}
-        name = user.display_name[:100]
+        name = " ".join(user.display_name.split())[:NAME_MAX] or user.id[:NAME_MAX]
         if name.lower() in names:
-            name = f"{name[:80]} ({user.id[:15]})"
+            name = f"{name[: NAME_MAX - 20]} ({user.id[:15]})"
         log.info(
             "Adding JIRA user %s as %s person '%s'",
             user.id,
             "an active" if active else "an inactive",
             name,
         )
-        return self.board.add_person(name, jira_user=user.id, email=user.email, active=active)
+        email = user.email if user.email and len(user.email) <= EMAIL_MAX else None
+        return self.board.add_person(
+            name, jira_user=user.id[:JIRA_USER_MAX], email=email, active=active
+        )
 
     # --- pushing -------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from kanban.domain.limits import ACTOR_MAX
 from kanban.domain.model import Card, Column, EventKind, Person, Source
 from kanban.domain.placement import placement_values
 from kanban.domain.sync_states import ItemKind
@@ -320,7 +321,7 @@ def _event(
     return {
         "card_id": card_id,
         "change_id": str(uuid.uuid4()),
-        "actor": actor[:200],
+        "actor": actor[:ACTOR_MAX],
         "at": at,
         "kind": kind.value,
         "before": before,

@@ -14,13 +14,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from kanban.domain.limits import DESCRIPTION_MAX, LABEL_MAX, PROJECT_MAX, TITLE_MAX
 from kanban.domain.model import Card, Column, ColumnKind, Person
 from kanban.sync.engine import STAMP_PREFIX, normalize
 
 # Marks a card assigned to a person with no JIRA user name set.
 NO_JIRA_USER = "?"
-TITLE_LIMIT = 500  # the board's title limit (JIRA's summary stops at 255)
-LABEL_LIMIT = 50
+# The board's limits (JIRA's summary stops at 255, its labels are longer).
+TITLE_LIMIT = TITLE_MAX
+LABEL_LIMIT = LABEL_MAX
 
 SEARCH_FIELDS_BASE = (
     "summary",
@@ -178,7 +180,7 @@ def parse_issue(raw: Mapping[str, Any], ids: FieldIds, cloud: bool) -> IssueReco
         labels=labels,
         assignee=_user(f.get("assignee"), cloud),
         flagged=_flag_value(f.get(ids.flagged)) if ids.flagged else None,
-        project=str(epic) if epic else project_key,
+        project=(str(epic) if epic else project_key)[:PROJECT_MAX],
         project_key=project_key,
         priority=(f.get("priority") or {}).get("name"),
         issue_type=(f.get("issuetype") or {}).get("name"),
@@ -354,7 +356,7 @@ def card_labels(labels: Iterable[str]) -> list[str]:
 
 def card_description(description: str | None) -> str:
     """The issue's description as the card keeps it (JIRA sends null for none)."""
-    return description or ""
+    return (description or "")[:DESCRIPTION_MAX]
 
 
 # How the board shows each field JIRA sends (cf. vdirsyncer's normalised item):

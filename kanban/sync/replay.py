@@ -16,7 +16,7 @@ from typing import Any
 
 from kanban.domain.model import Column, ColumnKind, EventKind
 from kanban.store.repo import jsonable
-from kanban.sync.mapping import IssueRecord, card_labels, card_title
+from kanban.sync.mapping import IssueRecord, card_description, card_labels, card_title
 
 FLAG_REASON = "Flagged in JIRA"
 
@@ -150,7 +150,7 @@ def replay(rec: IssueRecord, board: BoardShape) -> NewCard:
         done_at = moves[-1][0] if moves else rec.created
     values: dict[str, Any] = {
         "title": card_title(rec.summary, rec.key),
-        "description": rec.description,
+        "description": card_description(rec.description),
         "column_id": column_id,
         "person_id": lane(column_id, current_person),
         "owner_id": current_person,
