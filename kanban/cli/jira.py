@@ -424,6 +424,12 @@ def cmd_revert(ctx: Context) -> int:
     return 0
 
 
+def _say_waits(_done: int, _total: int | None, message: str) -> None:
+    """A run that waits on JIRA (a rate limit) says so, so a long pause is not silence."""
+    if message.startswith("JIRA at ") and " asked to wait " in message:
+        print(f"kanban: {message}", file=sys.stderr, flush=True)
+
+
 def cmd_sync(ctx: Context) -> int:
     svc = _sync_service(ctx)
     full = True if ctx.args.full else None
@@ -436,7 +442,7 @@ def cmd_sync(ctx: Context) -> int:
                 print(line)
             print("Dry run: nothing was written. Run 'kanban sync' to apply it.")
         return 0
-    report = svc.sync(force=ctx.args.force, full=full)
+    report = svc.sync(force=ctx.args.force, full=full, progress=_say_waits)
     if getattr(ctx.args, "json", False):
         ctx.emit_json(report.to_json())
     else:

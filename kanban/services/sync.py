@@ -416,6 +416,7 @@ class SyncService:
     ) -> SyncRun:
         say(0, None, f"Connecting to {self.settings.url}")
         client, notes = self.connect(cancel)
+        client.on_wait = lambda text: say(0, None, text)
         report.notes.extend(notes)
         dry = dry_plan is not None
         with self.board.reading() as conn:

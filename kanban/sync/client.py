@@ -205,6 +205,8 @@ class JiraClient:
         self.max_wait = max_wait
         self.requests = 0
         self._fields: list[dict[str, Any]] | None = None
+        # Told when JIRA asks us to wait (a rate limit), so a long pause is explained.
+        self.on_wait: Callable[[str], None] = lambda _text: None
 
         def build() -> JIRA:
             kwargs: dict[str, Any] = {
@@ -241,6 +243,11 @@ class JiraClient:
                             raise translate(exc, self.url, what) from exc
                         wait = 2.0 * 2**attempt  # 429 without Retry-After: back off
                     wait = min(wait, self.max_wait)
+                    self.on_wait(
+                        f"JIRA at {self.url} asked to wait ({status}) while {what}: waiting "
+                        f"{wait:.0f} s before trying again (attempt {attempt} of "
+                        f"{self.max_attempts}). Cancel to stop; nothing is lost."
+                    )
                     log.warning(
                         "JIRA %s answered %s while %s; retrying in %.1f s (attempt %d/%d)",
                         self.url,
@@ -283,7 +290,15 @@ class JiraClient:
 
     def fields(self) -> list[dict[str, Any]]:
         if self._fields is None:
-            self._fields = self._call(self.jira.fields, "reading the field list")
+            what = "reading the field list"
+            answer: Any = self._call(self.jira.fields, what)
+            if not isinstance(answer, list) or not all(isinstance(f, dict) for f in answer):
+                raise JiraBadResponse(
+                    f"JIRA at {self.url} sent something that is not a list of fields while "
+                    f"{what}; a proxy or the server is failing. Nothing was changed; try "
+                    "again later."
+                )
+            self._fields = answer
         return self._fields
 
     def field_id(self, name: str) -> str | None:

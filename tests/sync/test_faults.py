@@ -192,3 +192,23 @@ def test_cancel_stops_at_the_next_request_and_keeps_changes(
     assert sync.pending() == []  # a cancel is not a refusal: nothing queued as an error
     sync.sync()
     assert linked.issues["OPS-1"].summary == "Patch web01 and web02"
+
+
+def test_a_wait_jira_asks_for_is_said_with_its_length(
+    linked: FakeJira, sync: SyncService
+) -> None:
+    linked.fail("GET", r"/search$", 503, headers={"Retry-After": "1"}, times=1)
+    said: list[str] = []
+
+    sync.sync(progress=lambda _d, _t, message: said.append(message))
+
+    waits = [m for m in said if "asked to wait" in m]
+    assert waits and "(503) while searching issues: waiting 1 s" in waits[0]
+
+
+def test_a_malformed_field_list_names_the_step_that_failed(
+    fake: FakeJira, service: BoardService
+) -> None:
+    fake.fail("GET", r"/field$", 200, body={"not": "a list"}, times=5)
+    with pytest.raises(JiraBadResponse, match="while reading the field list"):
+        SyncService(service, make_settings(fake)).sync()
