@@ -84,6 +84,29 @@ def wrap_lines(text: str, font: QFont, width: float, max_lines: int) -> list[str
     return lines
 
 
+def fit_labels(labels: Sequence[str], fm: QFontMetricsF, room: float) -> tuple[list[str], int]:
+    """The first labels that fit in ``room`` as chips, and how many are left out.
+
+    When some are left out, room is kept for a "+N" chip after the shown ones.
+    """
+
+    def width(text: str) -> float:
+        return fm.horizontalAdvance(text) + 8 + 3
+
+    total = sum(width(label) for label in labels)
+    if total <= room:
+        return list(labels), 0
+    shown: list[str] = []
+    used = 0.0
+    for index, label in enumerate(labels):
+        more = width(f"+{len(labels) - index - 1}")
+        if used + width(label) + more > room:
+            break
+        shown.append(label)
+        used += width(label)
+    return shown, len(labels) - len(shown)
+
+
 def _looks(card: Card) -> tuple[object, ...]:
     """The fields a card's picture depends on (not its position or revision)."""
     return (
@@ -115,6 +138,8 @@ class CardItem(QGraphicsItem):
         self.now = datetime.now().astimezone()
         self._size = QRectF(0, 0, 10, 10)
         self._lines: tuple[str, float, list[str]] | None = None
+        # The first set_card always draws and sets the tooltip, even for the same card.
+        self._first = True
         self.setZValue(1)
         # A card's picture changes far less often than the view repaints
         # (scrolling, drags of other cards), so Qt keeps it as a pixmap.
@@ -139,7 +164,8 @@ class CardItem(QGraphicsItem):
             self.prepareGeometryChange()
             self._size = QRectF(0, 0, rect.width(), rect.height())
         changed = (
-            (card is not self.card and _looks(card) != _looks(self.card))
+            self._first
+            or (card is not self.card and _looks(card) != _looks(self.card))
             or person != self.person
             or tuple(badges) != tuple(self.badges)
             or tuple(notes) != self.notes
@@ -147,6 +173,7 @@ class CardItem(QGraphicsItem):
             or selected != self.selected
             or oversized != self.oversized
         )
+        self._first = False
         self.card, self.person, self.badges = card, person, tuple(badges)
         self.notes = tuple(notes)
         self.highlighted, self.selected, self.oversized = highlighted, selected, oversized
@@ -162,7 +189,10 @@ class CardItem(QGraphicsItem):
     def _tooltip(self) -> str:
         parts = [self.card.title]
         if self.card.not_ready_reason:
-            parts.append(f"Not ready: {self.card.not_ready_reason}")
+            # In full: the card face has room for the start of it only.
+            parts.append(self.card.not_ready_reason)
+        if self.card.labels:
+            parts.append("Labels: " + ", ".join(self.card.labels))
         days = days_in_column(self.card, self.now)
         parts.append(f"{plural(days, 'day')} in this column")
         parts.extend(self.notes)
@@ -170,6 +200,25 @@ class CardItem(QGraphicsItem):
 
     def boundingRect(self) -> QRectF:
         return self._size.adjusted(-3, -3, 3, 3)
+
+    def _footer_room(self) -> tuple[float, float]:
+        """Where the footer's labels may go: after the age dots, before the badges."""
+        m, r = self.m, self._size
+        small_fm = QFontMetricsF(m.small_font)
+        x = r.left() + m.pad + 4 + 5 * 9
+        days = days_in_column(self.card, self.now)
+        if days > 5:
+            x += small_fm.horizontalAdvance(f"{days}") + 2
+        x += 4
+        badge_x = r.right() - m.pad
+        for badge in self.badges:
+            badge_x -= small_fm.horizontalAdvance(badge) + 8 + 3
+        return x, badge_x
+
+    def label_chips(self) -> tuple[list[str], int]:
+        """The labels that fit on the face, and how many more there are ("+N")."""
+        start, end = self._footer_room()
+        return fit_labels(self.card.labels, QFontMetricsF(self.m.small_font), end - 2 - start)
 
     def title_lines(self) -> list[str]:
         width = self._size.width() - 2 * self.m.pad - 6
@@ -257,7 +306,8 @@ class CardItem(QGraphicsItem):
         if card.not_ready:
             painter.setFont(small)
             painter.setPen(BLOCKED_TEXT)
-            reason = "Not ready: " + (card.not_ready_reason or "")
+            # The red text says "not ready"; the reason is what is worth the room.
+            reason = card.not_ready_reason or "not ready"
             reason_rect = QRectF(left, footer_y - m.card_reason_height, right - left, 16)
             painter.drawText(
                 reason_rect,
@@ -291,10 +341,10 @@ class CardItem(QGraphicsItem):
             painter.setPen(QColor("#ffffff"))
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, badge)
             badge_x = rect.left() - 3
-        for label in card.labels:
+        shown, hidden = self.label_chips()
+        chips = [*shown, f"+{hidden}"] if hidden else shown
+        for label in chips:
             w = small_fm.horizontalAdvance(label) + 8
-            if x + w > badge_x - 2:
-                break
             rect = QRectF(x, footer_y, w, 14)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QColor("#e3f2fd"))

@@ -46,7 +46,7 @@ HELP_TEXT = """<h2>Keyboard and touch</h2>
 <tr><td><b>← → ↑ ↓</b></td><td>move between cards</td></tr>
 <tr><td><b>Enter</b> / double-click</td><td>open the card editor</td></tr>
 <tr><td><b>N</b> or <b>+</b> in the pool</td><td>new card</td></tr>
-<tr><td><b>/</b></td><td>search</td></tr>
+<tr><td><b>/</b></td><td>search; <b>Esc</b> in the search box: clear the search</td></tr>
 <tr><td><b>Delete</b></td><td>archive the card (Ctrl+Z brings it back)</td></tr>
 <tr><td><b>Ctrl+Z</b> / <b>Ctrl+Shift+Z</b></td><td>undo / redo</td></tr>
 <tr><td><b>F11</b></td><td>wall mode on / off</td></tr>
@@ -55,6 +55,13 @@ HELP_TEXT = """<h2>Keyboard and touch</h2>
 <tr><td>drag a card</td><td>move it; drop on <i>Not ready</i> to block it</td></tr>
 <tr><td>click a lane header</td><td>collapse or expand the lane</td></tr>
 <tr><td><b>?</b> / <b>Esc</b></td><td>show / hide this help</td></tr>
+</table>
+<h3>On a card</h3>
+<table cellspacing="6">
+<tr><td><b>●●○○○</b></td><td>days in its column, one dot a day: grey under 2 days,
+amber from 2, red from 4; past 5 the number of days follows</td></tr>
+<tr><td><b>+N</b></td><td>N more labels; hover over the card for all of them</td></tr>
+<tr><td>red text</td><td>not ready, and why; hover for the whole reason</td></tr>
 </table>"""
 
 
