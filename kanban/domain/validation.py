@@ -82,6 +82,8 @@ _BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
 
 def check_text(text: str, what: str) -> None:
     """Refuse text that cannot be stored: a lone surrogate (an undecodable byte)."""
+    if text.isascii():
+        return
     try:
         text.encode("utf-8")
     except UnicodeEncodeError as exc:

@@ -29,10 +29,9 @@ from kanban import jsontext
 from kanban.domain.model import ColumnKind, EventKind, Rule, RuleMode, Source
 from kanban.errors import ImportFailed, NotFound, UserError
 from kanban.services.board import BoardService, validate_jira_key
+from kanban.services.transfer_schema import FORMAT, FORMAT_VERSION, check_document
 from kanban.store import bulk, db, repo
 
-FORMAT = "kanban-team-board"
-FORMAT_VERSION = 1
 # The board's tables besides its one settings row, in the export's order.
 _CONTENT = tuple(name for name, _table in bulk.TABLES if name != "board")
 CSV_MAX_BYTES = 50_000_000
@@ -112,6 +111,11 @@ def read_export_file(path: Path) -> dict[str, Any]:
         ) from None
     try:
         data = json.loads(text)
+    except RecursionError:
+        raise ImportFailed(
+            f"{path} is nested too deeply to be a Kanban export (lists or objects inside "
+            "each other thousands of levels deep); nothing was imported."
+        ) from None
     except json.JSONDecodeError as exc:
         hint = (
             " It looks like CSV: use 'kanban import --csv FILE'." if path.suffix == ".csv" else ""
@@ -119,6 +123,10 @@ def read_export_file(path: Path) -> dict[str, Any]:
         raise ImportFailed(
             f"{path} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg}); "
             f"nothing was imported.{hint}"
+        ) from None
+    except ValueError as exc:  # a number of over 4,300 digits
+        raise ImportFailed(
+            f"{path} holds a number too long to read ({exc}); nothing was imported."
         ) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ImportFailed(
@@ -140,6 +148,13 @@ def _check_document(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
     """Convert every table and check the links between them; raise before any write."""
     if not isinstance(data.get("board"), dict):
         raise ImportFailed("board: the board's settings are missing; nothing was imported.")
+    try:
+        data = check_document(data)
+    except ValueError as exc:
+        raise ImportFailed(
+            f"The file is not a board the app can load; nothing was imported. Fix these "
+            f"fields or export the board again:\n{exc}"
+        ) from None
     rows = {"board": bulk.rows_from_json("board", [data["board"]])}
     # A table added later (limit_changes) may be missing from an older file: none.
     for name in _CONTENT:
