@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kanban.cli.team",
     "kanban.cli.data",
     "kanban.cli.report",
+    "kanban.cli.forecast",
     "kanban.cli.links",
     "kanban.cli.jira",
 )
@@ -58,6 +59,7 @@ COMMAND_OWNERS: dict[str, str] = {
     **dict.fromkeys(("columns", "people", "rules"), "kanban.cli.team"),
     **dict.fromkeys(("demo", "export", "import"), "kanban.cli.data"),
     "report": "kanban.cli.report",
+    "forecast": "kanban.cli.forecast",
     "links": "kanban.cli.links",
     "jira": "kanban.cli.jira",
     "sync": "kanban.cli.jira",

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from operator import attrgetter
 
 from kanban.domain.model import Card, Column, ColumnKind, Event, LimitChange, Person
-from kanban.reports import flow
+from kanban.reports import flow, outlook
 from kanban.reports.model import (
     AgingItem,
     CardLine,
@@ -31,6 +31,7 @@ from kanban.reports.model import (
     ReportData,
     WeekCount,
 )
+from kanban.reports.outlook import ForecastOptions
 
 # How far back the charts and reference percentiles reach: one week's numbers
 # mean little without the weeks before it.
@@ -61,6 +62,7 @@ def build_report(
     pull_requests: Sequence[PullRequest] | None = None,
     window_weeks: int = WINDOW_WEEKS,
     limit_changes: Sequence[LimitChange] = (),
+    forecast: ForecastOptions | None = None,
 ) -> ReportData:
     """Work out the whole report.
 
@@ -72,6 +74,7 @@ def build_report(
         project: only cards of this project (case-insensitive).
         pull_requests: linked PRs, or None when the links feature is absent.
         limit_changes: WIP limit changes, so breaches use the limit of their time.
+        forecast: how to forecast (window, trials, seed, skills); defaults if None.
     """
     all_cards = {c.id: c for c in cards}
     kinds = {c.id: c.kind for c in columns}
@@ -361,6 +364,22 @@ def build_report(
     if project:
         filters.append(f"project: {project}")
 
+    def forecast_scope(cid: str, pid: int | None) -> bool:
+        if not wanted_people:
+            return True
+        card = all_cards.get(cid)
+        owner = card.owner_id if card is not None else None
+        return pid in chosen_ids or (pid is None and owner in chosen_ids)
+
+    outlook_data = outlook.build_forecast(
+        outlook.Board(in_scope, all_cards, columns, people, as_of),
+        options=forecast,
+        scope=forecast_scope,
+        scope_words="; ".join(filters) or "the whole board",
+        sle_days=window_cycle.p85,
+        sle_basis=window_cycle.count,
+    )
+
     return ReportData(
         board=board,
         period=period,
@@ -393,6 +412,7 @@ def build_report(
         events=events_out,
         pull_requests=prs,
         notes=tuple(notes),
+        forecast=outlook_data,
     )
 
 

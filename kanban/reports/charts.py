@@ -188,6 +188,88 @@ def aging_wip(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | No
     return fig
 
 
+def forecast_outcomes(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | None:
+    """The *when* trials as a histogram of finish dates, with the 50/85/95% dates."""
+    fc = data.forecast
+    if fc is None:
+        return None
+    outcomes = [o for o in fc.trial_outcomes if o.forecast == "when" and o.outcome != "later"]
+    if not outcomes:
+        return None
+    fig = _figure(size)
+    ax = fig.add_subplot()
+    moments = [datetime.fromisoformat(o.outcome) for o in outcomes]
+    ax.bar(_dates(moments), [o.trials for o in outcomes], width=0.9, color=PALETTE[0])
+    head = fc.when[0]
+    for n, (level, day, style) in enumerate(
+        zip(fc.levels, head.dates, ("--", "-", ":"), strict=False)
+    ):
+        if day is None:
+            continue
+        moment = datetime(day.year, day.month, day.day)
+        ax.axvline(cast("float", moment), color=PALETTE[2], linestyle=style, linewidth=1.2)
+        ax.annotate(f"{level}%: {day:%d %b}", xy=(cast("float", moment), 1),
+                    xycoords=("data", "axes fraction"), xytext=(3, -10 - 11 * n),
+                    textcoords="offset points", fontsize=8, color=PALETTE[2])  # fmt: skip
+    _style(ax, f"When will the {head.cards} open cards be done? ({fc.trials:,} trials)",
+           "trials")  # fmt: skip
+    _date_axis(ax)
+    return fig
+
+
+def stability(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | None:
+    """Arrivals against throughput, per week."""
+    fc = data.forecast
+    if fc is None or not any(w.arrivals or w.finished for w in fc.stability):
+        return None
+    fig = _figure(size)
+    ax = fig.add_subplot()
+    xs = list(range(len(fc.stability)))
+    ax.bar([x - 0.2 for x in xs], [w.arrivals for w in fc.stability], width=0.4,
+           color=PALETTE[1], label="arrived (created)")  # fmt: skip
+    ax.bar([x + 0.2 for x in xs], [w.finished for w in fc.stability], width=0.4,
+           color=PALETTE[0], label="finished")  # fmt: skip
+    ax.set_xticks(xs, [f"{w.week_start:%d %b}" for w in fc.stability])
+    ax.tick_params(axis="x", labelrotation=45)
+    _style(ax, "Arrivals against throughput per week (week starting)", "cards")
+    _whole_numbers(ax)
+    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    return fig
+
+
+def wip_age_run(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | None:
+    """Total age of the work in progress each day, with the WIP count on a second axis."""
+    fc = data.forecast
+    if fc is None or not any(p.wip for p in fc.wip_age):
+        return None
+    fig = _figure(size)
+    ax = fig.add_subplot()
+    moments = _dates([p.day for p in fc.wip_age])
+    ax.plot(moments, [p.total_age_days for p in fc.wip_age], color=PALETTE[2], linewidth=1.8,
+            label="total WIP age (days)")  # fmt: skip
+    ax.plot(moments, [p.oldest_days for p in fc.wip_age], color=PALETTE[6], linewidth=1.2,
+            linestyle="--", label="oldest card (days)")  # fmt: skip
+    if fc.sle_days is not None:
+        ax.axhline(fc.sle_days, color="#555555", linestyle=":", linewidth=1)
+        ax.annotate(f"SLE: {fc.sle_days:.1f} d", xy=(0, fc.sle_days),
+                    xycoords=("axes fraction", "data"), xytext=(4, 3),
+                    textcoords="offset points", fontsize=8)  # fmt: skip
+    right = ax.twinx()
+    right.step(moments, [p.wip for p in fc.wip_age], where="post", color=PALETTE[0],
+               linewidth=1, alpha=0.7, label="cards in progress")  # fmt: skip
+    right.set_ylabel("cards in progress", fontsize=9)
+    right.tick_params(labelsize=8)
+    right.set_ylim(bottom=0)
+    right.spines["top"].set_visible(False)
+    _style(ax, "WIP age run chart", "days")
+    ax.set_ylim(bottom=0)
+    _date_axis(ax)
+    lines, labels = ax.get_legend_handles_labels()
+    more, more_labels = right.get_legend_handles_labels()
+    ax.legend(lines + more, labels + more_labels, fontsize=8, loc="upper left", frameon=False)
+    return fig
+
+
 @dataclass(frozen=True, slots=True)
 class ChartSpec:
     key: str
@@ -205,6 +287,12 @@ CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec("wip", "WIP per person", wip_per_person,
               "Nobody had work in progress in this time."),
     ChartSpec("aging", "Aging WIP", aging_wip, "No card is in progress now."),
+    ChartSpec("forecast", "Forecast", forecast_outcomes,
+              "There is no forecast to draw (too few finished cards)."),
+    ChartSpec("stability", "Arrivals and throughput", stability,
+              "No card arrived or finished in the window."),
+    ChartSpec("wipage", "WIP age run chart", wip_age_run,
+              "No card was in progress in the window."),
 )  # fmt: skip
 
 

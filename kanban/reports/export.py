@@ -7,7 +7,9 @@ Formats:
     csv   for spreadsheets: ONE .zip file holding ``cards.csv`` (every card in
           scope with its flow figures) and ``events.csv`` (the period's history).
           Two tables do not fit one CSV, and one file keeps ``-o`` meaning one
-          file. The CSVs are UTF-8 with a byte-order mark so Excel reads
+          file. With a forecast, ``forecast_trials.csv`` summarises its trials:
+          each finish date (and each card count) and how many trials ended
+          there, with the cumulative share. The CSVs are UTF-8 with a byte-order mark so Excel reads
           accented names correctly; dates are ISO 8601 in UTC.
     json  the whole report data (``schema_version`` says its shape).
 """
@@ -24,7 +26,7 @@ from typing import Any
 
 from kanban import jsontext
 from kanban.errors import InvalidInput
-from kanban.reports.model import CardRecord, EventRecord, ReportData
+from kanban.reports.model import CardRecord, EventRecord, ReportData, TrialOutcome
 
 FORMATS = ("pdf", "html", "md", "csv", "json")
 EXTENSIONS = {
@@ -110,6 +112,9 @@ def render_csv_zip(data: ReportData) -> bytes:
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("cards.csv", _csv(data.cards, CardRecord).encode("utf-8"))
         zf.writestr("events.csv", _csv(data.events, EventRecord).encode("utf-8"))
+        if data.forecast is not None:
+            trials = _csv(data.forecast.trial_outcomes, TrialOutcome)
+            zf.writestr("forecast_trials.csv", trials.encode("utf-8"))
     return buf.getvalue()
 
 

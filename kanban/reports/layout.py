@@ -85,6 +85,8 @@ def _stats_row(name: str, cycle: Stats, lead: Stats) -> tuple[str, ...]:
 
 def build_blocks(data: ReportData) -> list[Block]:
     """The whole report in reading order."""
+    from kanban.reports.layout_forecast import forecast_blocks, headline
+
     tz = data.period.start.tzinfo
     flow = data.flow
     out: list[Block] = [Heading(1, f"{data.board} – status report")]
@@ -125,10 +127,16 @@ def build_blocks(data: ReportData) -> list[Block]:
                     "WIP limit breaches / rule overrides",
                     f"{len(flow.breaches)} / {len(flow.overrides)}",
                 ),
+                *(
+                    (("Open work done by (forecast)", headline(data.forecast)),)
+                    if data.forecast is not None
+                    else ()
+                ),
             ),  # fmt: skip
             widths=(3, 2),
         )
     )
+    out.extend(forecast_blocks(data))
 
     # --- people -------------------------------------------------------------
     out.append(Heading(2, "People"))

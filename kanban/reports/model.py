@@ -12,7 +12,7 @@ the unit the board's card size uses.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 # Bump when a field is renamed or removed, so consumers of the JSON can tell.
 SCHEMA_VERSION = 1
@@ -237,6 +237,128 @@ class EventRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class ForecastLine:
+    """A *when* forecast: the dates by which ``cards`` cards are done, one per level."""
+
+    scope: str  # "the whole board", "project NET", "label storage", "Alice's cards"
+    cards: int
+    finished_in_window: int  # the scope's finished cards the sample is made of
+    dates: tuple[date | None, ...]  # one per ``ForecastData.levels``; None: no date
+    note: str | None = None  # why there are no dates
+    what_if: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HowManyLine:
+    """A *how many* forecast: cards finished by ``by``, one count per level."""
+
+    scope: str
+    by: date
+    days: int
+    finished_in_window: int
+    cards: tuple[int | None, ...]  # at least this many, at each level; None: thin data
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrialOutcome:
+    """How many trials ended on one outcome (a finish date or a card count)."""
+
+    forecast: str  # "when" | "how many"
+    outcome: str  # ISO date, a card count, or "later" (not within ten years)
+    trials: int
+    cumulative: float  # share of trials ending on or before this outcome
+
+
+@dataclass(frozen=True, slots=True)
+class SleItem:
+    """A card in progress measured against the service level expectation."""
+
+    card_id: str
+    title: str
+    person: str | None
+    column: str
+    age_days: float
+    sle_days: float
+
+    @property
+    def over_days(self) -> float:
+        """Days past the SLE (negative: days left)."""
+        return self.age_days - self.sle_days
+
+
+@dataclass(frozen=True, slots=True)
+class EfficiencyLine:
+    """A finished card's flow efficiency: active time over cycle time."""
+
+    card_id: str
+    title: str
+    person: str | None
+    cycle_days: float
+    active_days: float
+    waiting_days: float  # in waiting columns, sent back to the pool, or blocked
+    blocked_days: float
+    efficiency: float | None  # None: zero cycle time
+
+
+@dataclass(frozen=True, slots=True)
+class StabilityWeek:
+    week_start: datetime
+    arrivals: int  # cards created
+    finished: int
+
+
+@dataclass(frozen=True, slots=True)
+class WipAgePoint:
+    day: datetime  # the end of the day
+    wip: int
+    total_age_days: float
+    oldest_days: float
+
+
+@dataclass(frozen=True, slots=True)
+class SkillLine:
+    """Headcount for one skill (a group of labels)."""
+
+    skill: str
+    labels: tuple[str, ...]
+    pool: int  # open cards with one of the labels
+    people: tuple[str, ...]  # who finished such cards in the window
+    finished_in_window: int
+    per_person_week: float | None  # cards per person per week
+    weeks: tuple[float | None, ...]  # weeks to clear the pool, per level
+    plus_one_weeks: tuple[float | None, ...]  # what-if: one more person
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastData:
+    """Forecasts, SLE, flow efficiency, stability and headcount."""
+
+    window: Period  # the days the throughput sample is taken from
+    start: date  # the first forecast day
+    trials: int
+    seed: int
+    levels: tuple[int, ...]
+    finished_in_window: int
+    min_finished: int
+    when: tuple[ForecastLine, ...]  # the first is the report's whole scope
+    how_many: tuple[HowManyLine, ...]
+    trial_outcomes: tuple[TrialOutcome, ...]  # of the first when and how-many lines
+    sle_days: float | None  # 85th percentile cycle time in the window
+    sle_basis: int  # finished cards with a cycle time it is taken from
+    past_sle: tuple[SleItem, ...]
+    nearing_sle: tuple[SleItem, ...]  # will pass it within ``nearing_days``
+    nearing_days: float
+    waiting_columns: tuple[str, ...]
+    efficiency: float | None  # overall: total active / total cycle time
+    efficiency_cards: tuple[EfficiencyLine, ...]
+    stability: tuple[StabilityWeek, ...]
+    wip_age: tuple[WipAgePoint, ...]
+    skills: tuple[SkillLine, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ReportData:
     """The whole status report for one period."""
 
@@ -252,4 +374,6 @@ class ReportData:
     # None: the links feature is not available; empty: nothing linked in the period.
     pull_requests: tuple[PullRequest, ...] | None = None
     notes: tuple[str, ...] = field(default=())  # plain sentences about missing data
+    # None: not worked out (an old JSON file); see kanban.reports.outlook.
+    forecast: ForecastData | None = None
     schema_version: int = SCHEMA_VERSION

@@ -73,6 +73,15 @@ def _has_data(data: ReportData, key: str) -> bool:
         return any(w.finished for w in flow.throughput)
     if key == "wip":
         return bool(flow.days) and any(any(s.values) for s in flow.wip_by_person)
+    fc = data.forecast
+    if key == "forecast":
+        return fc is not None and any(
+            o.forecast == "when" and o.outcome != "later" for o in fc.trial_outcomes
+        )
+    if key == "stability":
+        return fc is not None and any(w.arrivals or w.finished for w in fc.stability)
+    if key == "wipage":
+        return fc is not None and any(p.wip for p in fc.wip_age)
     return bool(flow.aging)
 
 

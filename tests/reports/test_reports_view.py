@@ -10,6 +10,7 @@ from pypdf import PdfReader
 from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
+from kanban.reports import charts
 from kanban.reports.model import ReportData
 from kanban.services.board import BoardService
 from kanban.ui.reports_view import ReportsView
@@ -27,7 +28,7 @@ def test_reports_view_shows_report_and_charts(qtbot: QtBot, service: BoardServic
     data: ReportData = ready.args[0]
     assert data.period.label.startswith("Week 47 of 2026")
     assert "Patch web servers" in view.summary.toPlainText()
-    assert view.tabs.count() == 6
+    assert view.tabs.count() == 1 + len(charts.CHARTS)
     assert view.export_button.isEnabled()
     cycle_tab = view.tabs.widget(2)
     assert cycle_tab.findChild(FigureCanvasQTAgg) is not None
