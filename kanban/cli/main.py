@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 from kanban import __version__
 from kanban.cli.context import Context
+from kanban.cli.output import TerminalSafeStream
 from kanban.errors import UserError
 from kanban.logs import setup_logging
 
@@ -116,15 +117,42 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return parser
 
 
+def undecodable_argument(argv: Sequence[str]) -> str | None:
+    """A message for an argument holding bytes the shell could not decode, else None.
+
+    Python hands such bytes over as lone surrogates, which no text file, terminal
+    or database can store; saying so beats failing deep inside the command.
+    """
+    for i, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            shown = arg.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace")
+            return (
+                f"argument {i} ('{shown[:60]}') holds a byte that is not valid text at "
+                f"character {exc.start + 1}; check that your terminal uses UTF-8 "
+                "(locale) and type it again. Nothing was changed."
+            )
+    return None
+
+
 def run(argv: Sequence[str]) -> int:
     """Run one CLI command; returns the exit code."""
     log_path = setup_logging()
+    bad = undecodable_argument(argv)
+    if bad is not None:
+        print(f"kanban: error: {bad}", file=sys.stderr)
+        return EXIT_USER_ERROR
     parser = build_parser(argv)
     args = parser.parse_args(list(argv))
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
     ctx = Context(args)
+    # No command prints a raw control character, whatever the board holds.
+    real_out, real_err = sys.stdout, sys.stderr
+    sys.stdout = TerminalSafeStream(real_out)
+    sys.stderr = TerminalSafeStream(real_err)
     try:
         result = args.handler(ctx)
         return int(result or 0)
@@ -141,6 +169,13 @@ def run(argv: Sequence[str]) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except RecursionError:
+        log.exception("Recursion too deep in 'kanban %s'", args.command)
+        print(
+            "kanban: error: the input is nested too deeply to read; nothing was changed.",
+            file=sys.stderr,
+        )
+        return EXIT_USER_ERROR
     except Exception as exc:  # the last line of defence
         log.exception("Unexpected error in 'kanban %s'", args.command)
         print(
@@ -150,4 +185,5 @@ def run(argv: Sequence[str]) -> int:
         )
         return EXIT_BUG
     finally:
+        sys.stdout, sys.stderr = real_out, real_err
         ctx.close()

@@ -8,10 +8,11 @@ names a human reads, ``column_id``/``person_id`` what a script can pass back.
 from __future__ import annotations
 
 import argparse
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from kanban.domain.model import BoardSnapshot, Card, Column, Event, Person, RuleSettings
 from kanban.domain.rules import is_oversized
@@ -191,3 +192,47 @@ def nested_common() -> argparse.ArgumentParser:
         help="database file or SQLAlchemy URL",
     )
     return common
+
+
+# Control characters a terminal acts on (escape sequences clear the screen,
+# move the cursor, retitle the window...): all of C0 but tab and newline, DEL
+# and C1. Text from the board should not hold them (the validators drop them),
+# but a board written by an older version, or a message echoing what was
+# typed, might.
+_TERMINAL_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _visible_control(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Unicode "control pictures": ESC shows as ␛
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with every control character but tab and newline shown, not acted on."""
+    return _TERMINAL_CONTROLS.sub(_visible_control, text)
+
+
+class TerminalSafeStream:
+    """A text stream that passes every write through :func:`terminal_safe`.
+
+    The command line puts its standard output and error behind one, so no
+    command prints a raw escape code, whatever a card's title holds.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        self._stream.write(terminal_safe(text))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
