@@ -4,13 +4,16 @@ Formats:
     md    Markdown text.
     html  one self-contained page (inline SVG charts, print CSS).
     pdf   A4 or Letter.
-    csv   for spreadsheets: ONE .zip file holding ``cards.csv`` (every card in
-          scope with its flow figures) and ``events.csv`` (the period's history).
-          Two tables do not fit one CSV, and one file keeps ``-o`` meaning one
-          file. With a forecast, ``forecast_trials.csv`` summarises its trials:
-          each finish date (and each card count) and how many trials ended
-          there, with the cumulative share. The CSVs are UTF-8 with a byte-order mark so Excel reads
-          accented names correctly; dates are ISO 8601 in UTC.
+    csv   for spreadsheets. A ``.zip`` file holds ``cards.csv`` (every card in
+          scope with its flow figures) and ``events.csv`` (the period's history);
+          with a forecast, ``forecast_trials.csv`` summarises its trials: each
+          finish date (and each card count) and how many trials ended there,
+          with the cumulative share. Any other name (``report.csv``) gets the
+          cards table alone, as CSV. The CSVs are UTF-8 with a byte-order mark
+          so Excel reads accented names correctly; dates are ISO 8601 in UTC.
+          A text cell that a spreadsheet would run as a formula (starting with
+          ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading
+          ``'``, the OWASP rule against CSV injection.
     json  the whole report data (``schema_version`` says its shape).
 """
 
@@ -36,6 +39,7 @@ EXTENSIONS = {
     ".md": "md",
     ".markdown": "md",
     ".zip": "csv",
+    ".csv": "csv",
     ".json": "json",
 }
 
@@ -53,14 +57,9 @@ def format_for(path: Path, explicit: str | None = None) -> str:
         return fmt
     named = EXTENSIONS.get(path.suffix.lower())
     if named is None:
-        if path.suffix.lower() == ".csv":
-            raise InvalidInput(
-                f"'{path.name}': the CSV export holds two tables (cards and events) in one "
-                ".zip file; name the file with .zip."
-            )
         raise InvalidInput(
             f"Cannot tell the report format from '{path.name}'; end the name with "
-            ".pdf, .html, .md, .zip (CSV tables) or .json."
+            ".pdf, .html, .md, .csv (the cards table), .zip (every CSV table) or .json."
         )
     return named
 
@@ -89,6 +88,17 @@ def render_json(data: ReportData) -> str:
     return jsontext.dumps(to_jsonable(data))
 
 
+# What a spreadsheet takes for the start of a formula (OWASP, CSV injection).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, quoted with a leading ``'``."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv(rows: tuple[Any, ...], cls: type) -> str:
     buf = io.StringIO()
     names = [f.name for f in dataclasses.fields(cls)]
@@ -102,7 +112,7 @@ def _csv(rows: tuple[Any, ...], cls: type) -> str:
                 value = round(value, 3)
             elif isinstance(value, bool):
                 value = "yes" if value else "no"
-            values.append("" if value is None else _plain(value))
+            values.append("" if value is None else spreadsheet_safe(_plain(value)))
         writer.writerow(values)
     return "\ufeff" + buf.getvalue()
 
@@ -118,8 +128,13 @@ def render_csv_zip(data: ReportData) -> bytes:
     return buf.getvalue()
 
 
+def render_cards_csv(data: ReportData) -> bytes:
+    """The cards table alone, as one CSV file."""
+    return _csv(data.cards, CardRecord).encode("utf-8")
+
+
 def render(data: ReportData, fmt: str, paper: str = "a4") -> bytes:
-    """The report in ``fmt`` as bytes ready to write."""
+    """The report in ``fmt`` as bytes ready to write (CSV: the .zip of every table)."""
     if fmt == "pdf":
         from kanban.reports.render_pdf import render_pdf
 
@@ -142,7 +157,10 @@ def render(data: ReportData, fmt: str, paper: str = "a4") -> bytes:
 def write_report(data: ReportData, path: Path, fmt: str | None = None, paper: str = "a4") -> Path:
     """Render and write atomically (a temp file renamed over), so a failure leaves no half file."""
     fmt = format_for(path, fmt)
-    payload = render(data, fmt, paper)
+    if fmt == "csv" and path.suffix.lower() != ".zip":
+        payload = render_cards_csv(data)  # one table fits one CSV file
+    else:
+        payload = render(data, fmt, paper)
     tmp = path.with_name(f".{path.name}.part")
     try:
         tmp.write_bytes(payload)

@@ -14,9 +14,14 @@ from kanban.reports import charts
 from kanban.reports.layout import Block, Chart, Group, Heading, Para, Table, build_blocks
 from kanban.reports.model import ReportData
 
+# Markdown's own marks, escaped so a title stays text (no link, no emphasis).
+_MD_MARKS = str.maketrans({c: "\\" + c for c in "\\`*_[]|#"})
+
 
 def _md_cell(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """Text for Markdown: HTML in it shown, not run; its marks escaped; one line."""
+    text = html.escape(text, quote=False)  # Markdown viewers render raw HTML
+    return text.translate(_MD_MARKS).replace("\n", " ")
 
 
 def render_markdown(data: ReportData) -> str:
@@ -28,7 +33,7 @@ def render_markdown(data: ReportData) -> str:
             for child in block.blocks:
                 emit(child)
         elif isinstance(block, Heading):
-            lines.extend(["#" * block.level + " " + block.text, ""])
+            lines.extend(["#" * block.level + " " + _md_cell(block.text), ""])
         elif isinstance(block, Para):
             text = _md_cell(block.text)
             if block.style == "note":

@@ -64,9 +64,12 @@ def test_export_writes_the_file_by_extension(
     assert done.args == [str(target)]
     reader = PdfReader(str(target))
     assert "Alice Smith" in reader.pages[0].extract_text()
+    with qtbot.waitSignal(view.exported, timeout=20_000):
+        view.export_to(tmp_path / "week.csv")  # the cards table alone (#15)
+    assert (tmp_path / "week.csv").read_bytes().startswith("\ufeffcard_id,".encode())
     with qtbot.waitSignal(view.failed, timeout=10_000) as failed:
-        view.export_to(tmp_path / "week.csv")
-    assert "name the file with .zip" in failed.args[0]
+        view.export_to(tmp_path / "week.txt")
+    assert "Cannot tell the report format" in failed.args[0]
 
 
 def test_refresh_reads_changes_made_since_and_keeps_the_filters(

@@ -80,8 +80,9 @@ def test_cli_writes_each_format(
     assert run(["report", "--db", db_url, "--period", span, "--format", "json"]) == 0
     loaded = json.loads(capsys.readouterr().out)
     assert loaded["flow"]["period_cycle"]["count"] == 1
-    assert run(["report", "--db", db_url, "--period", span, "-o", str(tmp_path / "r.csv")]) == 1
-    assert "name the file with .zip" in capsys.readouterr().err
+    assert run(["report", "--db", db_url, "--period", span, "-o", str(tmp_path / "r.csv")]) == 0
+    assert (tmp_path / "r.csv").read_bytes().startswith("\ufeffcard_id,".encode())
+    capsys.readouterr()
     assert run(["report", "--db", db_url, "--period", "2026-13-01..", "-o", str(pdf)]) == 1
     assert "not YYYY-MM-DD" in capsys.readouterr().err
     assert run(["report", "--db", db_url, "--format", "pdf"]) == 1
