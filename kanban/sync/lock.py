@@ -19,9 +19,10 @@ import threading
 from collections.abc import Iterator
 
 from filelock import FileLock, Timeout
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from kanban.store import db
+from kanban.store.locks import advisory_unlock, try_advisory_lock
 from kanban.sync.errors import SyncBusy
 
 # The PostgreSQL advisory lock that stands for "this board is being synced".
@@ -39,7 +40,7 @@ def board_sync_lock(url: str, engine: Engine | None = None) -> Iterator[None]:
             raise SyncBusy("A JIRA sync of this board is already running; wait for it.")
         _RUNNING.add(url)
     try:
-        with _process_lock(url, engine):
+        with cross_process_lock(url, engine):
             yield
     finally:
         with _RUNNING_LOCK:
@@ -47,14 +48,11 @@ def board_sync_lock(url: str, engine: Engine | None = None) -> Iterator[None]:
 
 
 @contextlib.contextmanager
-def _process_lock(url: str, engine: Engine | None) -> Iterator[None]:
+def cross_process_lock(url: str, engine: Engine | None) -> Iterator[None]:
+    """The lock other processes and machines see: a file lock, or PostgreSQL's."""
     if engine is not None and engine.dialect.name == "postgresql":
         with engine.connect() as conn:
-            taken = conn.execute(
-                text("SELECT pg_try_advisory_lock(:key)"), {"key": PG_SYNC_LOCK}
-            ).scalar()
-            conn.commit()
-            if not taken:
+            if not try_advisory_lock(conn, PG_SYNC_LOCK):
                 raise SyncBusy(
                     f"Another program is syncing this board ({db.describe(url)}) with JIRA "
                     "right now; this run did nothing. Try again when it has finished."
@@ -62,8 +60,7 @@ def _process_lock(url: str, engine: Engine | None) -> Iterator[None]:
             try:
                 yield
             finally:
-                conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": PG_SYNC_LOCK})
-                conn.commit()
+                advisory_unlock(conn, PG_SYNC_LOCK)
         return
     path = db.sqlite_path(url)
     if path is None:  # an in-memory board lives in this process only
