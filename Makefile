@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
+DIST_STAMP := $(VENV)/.installed-dist
 
-.PHONY: run test lint typecheck bench screenshots clean
+.PHONY: run test lint typecheck bench screenshots clean dist dist-test icons
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +18,10 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 $(TEST_STAMP): pyproject.toml $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(DIST_STAMP): pyproject.toml $(TEST_STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,dist]'
 	touch $@
 
 run: $(STAMP)
@@ -33,8 +38,20 @@ typecheck: $(TEST_STAMP)
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
+# The PyInstaller bundle of this system in dist/ and its archive (packaging/README.md).
+dist: $(DIST_STAMP)
+	$(BIN)/python packaging/build.py
+
+# Smoke-test the built bundle: --version, demo, a PDF report, the window offscreen.
+dist-test: dist
+	QT_QPA_PLATFORM=offscreen KANBAN_BUNDLE=dist/kanban/kanban $(BIN)/python -m pytest -p no:cacheprovider tests/packaging/test_bundle.py
+
+# Re-render packaging/icons from kanban/resources/icons/kanban.svg.
+icons: $(STAMP)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python packaging/make_icons.py
+
 bench: $(STAMP)
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache build *.egg-info
+	rm -rf $(VENV) .pytest_cache .mypy_cache build dist *.egg-info

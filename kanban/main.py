@@ -38,6 +38,12 @@ def wants_gui(argv: Sequence[str]) -> bool:
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if wants_gui(args):
+        from kanban.platform_check import check_display
+
+        problem = check_display()
+        if problem is not None:  # Qt would abort with its own, vaguer message
+            sys.stderr.write(problem + "\n")
+            return 1
         from kanban.ui.app import run_gui
 
         return run_gui(args)
