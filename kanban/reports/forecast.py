@@ -12,7 +12,11 @@ drawing future days at random from that sample:
   the trials.
 
 Everything is vectorised with numpy: trials are rows, future days columns.
-The draws are indices into the sample, taken in chunks whose sizes never
+Given the sample's first day and the first forecast day, a future Monday is
+drawn from the sample's Mondays, a Saturday from its Saturdays (once the
+sample has two of each weekday): a team that does not work weekends keeps
+its weekends, and a month's forecast is not made wider by trials that drew
+ten Sundays. The draws are indices into the sample, taken in chunks whose sizes never
 depend on the sample's values, so one seed gives the same sequence of picked
 days whatever the throughput: halving every day's throughput, or asking for
 more cards, can only bring a later (or the same) date. A trial that has not
@@ -84,18 +88,47 @@ def _chunk_sizes() -> Iterable[int]:
         yield size
 
 
+class _Picker:
+    """Draws sample indices for future days: any day, or the same weekday."""
+
+    def __init__(self, size: int, sample_start: date | None, start: date | None) -> None:
+        self.size = size
+        self.by_weekday: IntArray | None = None
+        if sample_start is not None and start is not None and size >= 14:
+            weekdays = (np.arange(size) + sample_start.weekday()) % 7
+            order = np.argsort(weekdays, kind="stable")
+            self.order = order.astype(np.int64)
+            self.counts = np.bincount(weekdays, minlength=7).astype(np.int64)
+            self.offsets = np.concatenate([[0], np.cumsum(self.counts)[:-1]]).astype(np.int64)
+            self.by_weekday = self.order
+            self.first = start.weekday()
+
+    def picks(self, rng: np.random.Generator, trials: int, offset: int, size: int) -> IntArray:
+        if self.by_weekday is None:
+            return rng.integers(0, self.size, size=(trials, size), dtype=np.int64)
+        u = rng.random((trials, size))
+        wd = (np.arange(offset, offset + size) + self.first) % 7
+        slot = self.offsets[wd] + np.floor(u * self.counts[wd]).astype(np.int64)
+        picked: IntArray = self.order[slot]
+        return picked
+
+
 def simulate_when(
     sample: Sequence[float] | npt.ArrayLike,
     n: int,
     *,
     trials: int = TRIALS,
     seed: int = SEED,
+    sample_start: date | None = None,
+    start: date | None = None,
 ) -> WhenResult:
     """How many days ``n`` cards take, over ``trials`` runs drawn from ``sample``.
 
     Args:
         sample: cards finished per day in the past window.
         n: cards to finish (0 or fewer: done on day 0).
+        sample_start, start: the sample's first day and the first forecast
+            day; with both, each future day is drawn from the same weekday.
     """
     values = np.asarray(sample, dtype=np.float64)
     never = MAX_DAYS + 1
@@ -106,13 +139,14 @@ def simulate_when(
     if values.size == 0 or not np.any(values > 0):
         return WhenResult(n, dict.fromkeys(LEVELS), result)
     rng = np.random.default_rng(seed)
+    picker = _Picker(values.size, sample_start, start)
     total = np.zeros(trials, dtype=np.float64)
     open_rows = np.ones(trials, dtype=bool)
     offset = 0
     # A little slack so float sums (0.5 + 0.5 ...) reach a whole n.
     goal = n - 1e-9
     for size in _chunk_sizes():
-        picks = rng.integers(0, values.size, size=(trials, size), dtype=np.int64)
+        picks = picker.picks(rng, trials, offset, size)
         if open_rows.any():
             rows = np.flatnonzero(open_rows)
             running = np.cumsum(values[picks[rows]], axis=1) + total[rows, None]
@@ -142,6 +176,8 @@ def simulate_how_many(
     *,
     trials: int = TRIALS,
     seed: int = SEED,
+    sample_start: date | None = None,
+    start: date | None = None,
 ) -> HowManyResult:
     """Cards finished in ``days`` future days: the count reached by each share of trials."""
     values = np.asarray(sample, dtype=np.float64)
@@ -149,11 +185,14 @@ def simulate_how_many(
         zeros = np.zeros(trials, dtype=np.int64)
         return HowManyResult(max(days, 0), dict.fromkeys(LEVELS, 0), zeros)
     rng = np.random.default_rng(seed)
+    picker = _Picker(values.size, sample_start, start)
     sums = np.zeros(trials, dtype=np.float64)
     left = days
+    offset = 0
     for size in _chunk_sizes():
         step = min(size, left)
-        picks = rng.integers(0, values.size, size=(trials, size), dtype=np.int64)
+        picks = picker.picks(rng, trials, offset, size)
+        offset += size
         sums += values[picks[:, :step]].sum(axis=1)
         left -= step
         if left <= 0:

@@ -207,6 +207,7 @@ class Sample:
     counts: np.ndarray
     finished: int
     people: set[int | None]
+    first: date | None = None  # the sample's first day
 
 
 def sample_for(board: Board, finished: Sequence[Finished], scope: Scope, weeks: int) -> Sample:
@@ -215,7 +216,7 @@ def sample_for(board: Board, finished: Sequence[Finished], scope: Scope, weeks: 
     last = board.today - timedelta(days=1)
     hits = [f for f in finished if window.contains(f.done_at) and scope(f.card_id, f.person_id)]
     counts = mc.daily_counts((f.done_at for f in hits), first, last)
-    return Sample(counts, len(hits), {f.person_id for f in hits})
+    return Sample(counts, len(hits), {f.person_id for f in hits}, first)
 
 
 def thin_note(finished: int) -> str:
@@ -239,7 +240,8 @@ def when_line(
         return ForecastLine(scope_words, cards, sample.finished, (None,) * len(mc.LEVELS),
                             thin_note(sample.finished), what_if), None  # fmt: skip
     result = mc.simulate_when(sample.counts * scale, cards, trials=options.trials,
-                              seed=options.seed)  # fmt: skip
+                              seed=options.seed, sample_start=sample.first,
+                              start=board.today)  # fmt: skip
     dates = tuple(mc.day_of(board.today, result.days[lv]) for lv in mc.LEVELS)
     note = None
     if cards > 0 and any(d is None for d in dates):
@@ -254,7 +256,8 @@ def how_many_line(
     if sample.finished < mc.MIN_FINISHED:
         return HowManyLine(scope_words, by, days, sample.finished, (None,) * len(mc.LEVELS),
                            thin_note(sample.finished)), None  # fmt: skip
-    result = mc.simulate_how_many(sample.counts, days, trials=options.trials, seed=options.seed)
+    result = mc.simulate_how_many(sample.counts, days, trials=options.trials, seed=options.seed,
+                                  sample_start=sample.first, start=board.today)  # fmt: skip
     counts = tuple(result.cards[lv] for lv in mc.LEVELS)
     return HowManyLine(scope_words, by, days, sample.finished, counts), result
 
