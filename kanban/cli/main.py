@@ -20,6 +20,7 @@ from kanban.cli.context import Context
 from kanban.cli.output import TerminalSafeStream
 from kanban.errors import UserError
 from kanban.logs import setup_logging
+from kanban.store import db
 
 log = logging.getLogger(__name__)
 
@@ -136,6 +137,15 @@ def undecodable_argument(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _say_waiting(where: str, seconds: float) -> None:
+    print(
+        f"kanban: waiting for another program to finish writing to {where} "
+        f"(up to {seconds:g} s)...",
+        file=sys.stderr,
+        flush=True,
+    )
+
+
 def run(argv: Sequence[str]) -> int:
     """Run one CLI command; returns the exit code."""
     log_path = setup_logging()
@@ -149,6 +159,7 @@ def run(argv: Sequence[str]) -> int:
         parser.print_help()
         return EXIT_USAGE
     ctx = Context(args)
+    db.on_wait_for_write = _say_waiting
     # No command prints a raw control character, whatever the board holds.
     real_out, real_err = sys.stdout, sys.stderr
     sys.stdout = TerminalSafeStream(real_out)

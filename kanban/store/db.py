@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,7 +33,7 @@ log = logging.getLogger(__name__)
 # The newest schema this version of the app knows. Kept here so that opening an
 # up-to-date database does not load Alembic; a test checks it against the
 # migration scripts.
-SCHEMA_HEAD = "0008"
+SCHEMA_HEAD = "0009"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
@@ -59,16 +59,63 @@ def _set_sqlite_pragmas(dbapi_connection: sqlite3.Connection, _record: object) -
         cursor.close()
 
 
+# How long a write waits for another program's write to finish, in seconds.
+# Reads never wait: the file is in WAL mode and they take no lock.
+WRITE_WAIT_SECONDS = 5.0
+# A write first tries this long (ms) before it says that it is waiting.
+_QUIET_WAIT_MS = 200
+
+
+def _say_waiting(where: str, seconds: float) -> None:
+    log.info("Waiting up to %g s for another program writing to %s", seconds, where)
+
+
+# Called once when a write has to wait for another program's write lock, with
+# the database and the seconds it will wait; the command line prints it.
+on_wait_for_write: Callable[[str, float], None] = _say_waiting
+
+
 def _begin_sqlite(conn: Connection) -> None:
     # pysqlite's own transaction handling is switched off (isolation_level=None)
     # so that we say when a transaction starts: writers take the write lock at
     # BEGIN IMMEDIATE and wait for the busy timeout, instead of failing later
     # with SQLITE_BUSY_SNAPSHOT when another process wrote in between. It also
     # makes migrations' DDL transactional.
-    if conn.get_execution_options().get(WRITE_OPTION):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
+    if not conn.get_execution_options().get(WRITE_OPTION):
         conn.exec_driver_sql("BEGIN")
+        return
+    driver = conn.connection.driver_connection
+    if not isinstance(driver, sqlite3.Connection):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        return
+    wait_ms = max(int(WRITE_WAIT_SECONDS * 1000), _QUIET_WAIT_MS)
+    try:
+        driver.execute(f"PRAGMA busy_timeout={_QUIET_WAIT_MS}")
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+        on_wait_for_write(_where(conn), WRITE_WAIT_SECONDS)
+        driver.execute(f"PRAGMA busy_timeout={wait_ms - _QUIET_WAIT_MS}")
+        try:
+            driver.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise WriteLockTimeout(f"database is locked: {exc}") from exc
+            raise
+    finally:
+        driver.execute(f"PRAGMA busy_timeout={wait_ms}")
+
+
+class WriteLockTimeout(sqlite3.OperationalError):
+    """Another program kept the write lock for the whole of ``WRITE_WAIT_SECONDS``."""
+
+
+def _where(conn: Connection) -> str:
+    database = conn.engine.url.database
+    return database if database else str(conn.engine.url)
 
 
 def _autocommit_driver(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -82,7 +129,7 @@ def make_engine(url: str) -> Engine:
     """Build an engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout."""
     parsed = make_url(url)
     if parsed.drivername.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 5})
+        engine = create_engine(url, connect_args={"timeout": WRITE_WAIT_SECONDS})
         event.listen(engine, "connect", _autocommit_driver)
         event.listen(engine, "connect", _set_sqlite_pragmas)
         event.listen(engine, "begin", _begin_sqlite)
@@ -146,6 +193,12 @@ def translate_error(exc: BaseException, url: str) -> StorageError | None:
             return StorageError(
                 f"{where} is not a Kanban database (not an SQLite file). "
                 "Choose another file with --db, or move this one away."
+            )
+        if isinstance(getattr(exc, "orig", exc), WriteLockTimeout):
+            return StorageError(
+                f"The database {where} is being written by another program (an import or "
+                f"a sync, say); waited {WRITE_WAIT_SECONDS:g} s for it to finish and "
+                "nothing was changed. Try again when it is done."
             )
         if "database is locked" in message or "database is busy" in message:
             return StorageError(
