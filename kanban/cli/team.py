@@ -144,6 +144,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         action="append",
         help="the JIRA statuses it stands for (repeat; replaces the list)",
     )
+    q.add_argument(
+        "--waiting",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="work here waits (e.g. for a reviewer): flow efficiency counts it as waiting",
+    )
     add_json_flag(q, nested=True)
     q.set_defaults(handler=cmd_columns_edit)
     q = actions.add_parser("remove", parents=[nested], help="remove an empty column")
@@ -279,7 +285,8 @@ def _show_column(ctx: Context, column: Any, verb: str) -> None:
     if _json(ctx):
         ctx.emit_json(column_json(column))
     else:
-        print(f"{verb} column '{column.name}' ({column.kind.value}, id {column.id}).")
+        waits = ", waiting" if column.waiting else ""
+        print(f"{verb} column '{column.name}' ({column.kind.value}{waits}, id {column.id}).")
 
 
 def cmd_columns_add(ctx: Context) -> int:
@@ -306,6 +313,7 @@ def cmd_columns_edit(ctx: Context) -> int:
         wip_max=a.wip_max,
         jira_statuses=a.jira_status,
         position=a.position,
+        waiting=a.waiting,
     )
     _show_column(ctx, column, "Updated")
     return 0

@@ -157,8 +157,12 @@ class BoardSetup(BoardTransactions):
         jira_statuses: Sequence[str] | None = None,
         position: int | None = None,
         at: datetime | None = None,
+        waiting: bool | None = None,
     ) -> Column:
         """Rename, re-kind, re-limit or reorder a column (``...`` keeps a limit).
+
+        ``waiting`` marks a column where work waits (flow efficiency counts
+        its time as waiting); None keeps it.
 
         ``at`` dates a limit change in the past (the demo board's set-up); default now.
         """
@@ -190,6 +194,8 @@ class BoardSetup(BoardTransactions):
             values["wip_max"] = new_max
             if jira_statuses is not None:
                 values["jira_statuses"] = clean_jira_statuses(jira_statuses)
+            if waiting is not None:
+                values["waiting"] = bool(waiting)
             repo.update_column(conn, column_id=col.id, values=values)
             if new_max != col.wip_max:
                 _limit_changed(uow, "column", col.id, col.wip_max, new_max, at)

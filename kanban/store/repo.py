@@ -163,6 +163,7 @@ def _column(row: Any) -> Column:
         wip_min=row.wip_min,
         wip_max=row.wip_max,
         jira_statuses=tuple(row.jira_statuses or ()),
+        waiting=bool(getattr(row, "waiting", False)),
     )
 
 
@@ -200,7 +201,7 @@ def _inserted_id(result: CursorResult[Any]) -> int:
 
 def insert_column(conn: Connection, *, values: dict[str, Any]) -> int:
     # Core inserts skip SQLModel's Python-side default factories.
-    values = {"jira_statuses": [], "wip_min": None, "wip_max": None, **values}
+    values = {"jira_statuses": [], "wip_min": None, "wip_max": None, "waiting": False, **values}
     return _inserted_id(conn.execute(insert(column_t).values(**values)))
 
 

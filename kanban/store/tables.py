@@ -10,7 +10,17 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, DateTime, Index, MetaData, String, Table, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Column,
+    DateTime,
+    Index,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+    false,
+)
 from sqlmodel import Field, SQLModel
 
 # Stable constraint names make batch migrations on SQLite reproducible.
@@ -52,6 +62,7 @@ class ColumnRow(SQLModel, table=True):
     wip_min: int | None = Field(default=None)
     wip_max: int | None = Field(default=None)
     jira_statuses: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    waiting: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
 
 
 class PersonRow(SQLModel, table=True):

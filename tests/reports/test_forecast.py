@@ -197,3 +197,22 @@ def test_cli_forecast(db_url: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(["forecast", "--db", db_url, "--person", "zed"]) == 1
     assert "No person 'zed'" in capsys.readouterr().err
     assert run(["forecast", "--db", db_url, "--by", "tomorrow"]) == 1
+
+
+def test_a_column_marked_waiting_is_stored_and_named_in_the_report(
+    db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kanban.services import reporting
+    from kanban.services.board import BoardService
+
+    svc = BoardService.open(db_url, "tester")
+    active = next(c for c in svc.columns() if c.kind is ColumnKind.ACTIVE)
+    svc.close()
+    assert run(["columns", "edit", active.name, "--waiting", "--db", db_url]) == 0
+    assert "waiting" in capsys.readouterr().out
+    svc = BoardService.open(db_url, "tester")
+    assert next(c for c in svc.columns() if c.id == active.id).waiting
+    assert reporting.report(svc).forecast.waiting_columns == (active.name,)  # type: ignore[union-attr]
+    svc.update_column(active.id, waiting=False)
+    assert not next(c for c in svc.columns() if c.id == active.id).waiting
+    svc.close()
