@@ -233,7 +233,7 @@ def stability(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | No
     ax.tick_params(axis="x", labelrotation=45)
     _style(ax, "Arrivals against throughput per week (week starting)", "cards")
     _whole_numbers(ax)
-    ax.legend(fontsize=8, loc="upper left", frameon=False)
+    ax.legend(fontsize=8, loc="upper right", facecolor="white", framealpha=0.9)
     return fig
 
 
@@ -266,7 +266,8 @@ def wip_age_run(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | 
     _date_axis(ax)
     lines, labels = ax.get_legend_handles_labels()
     more, more_labels = right.get_legend_handles_labels()
-    ax.legend(lines + more, labels + more_labels, fontsize=8, loc="upper left", frameon=False)
+    ax.legend(lines + more, labels + more_labels, fontsize=8, loc="lower right",
+              facecolor="white", framealpha=0.9).set_zorder(5)  # fmt: skip
     return fig
 
 
