@@ -137,6 +137,8 @@ class ColumnModel(_Row):
     wip_min: WipLimit | None = None
     wip_max: WipLimit | None = None
     jira_statuses: Annotated[list[Text], AfterValidator(_rule(v.clean_jira_statuses))]
+    # A waiting column (work waits there, it is not worked on); absent before 0009.
+    waiting: Annotated[bool, Strict()] = False
 
     @model_validator(mode="after")
     def _limits(self) -> ColumnModel:
