@@ -642,7 +642,7 @@ class MainWindow(IntegrationsWindow):
         """Open one of the settings dialogs; the board follows its changes at once."""
         from kanban.ui.dialogs import settings
 
-        dialog = getattr(settings, name)(self.service, self)
+        dialog = getattr(settings, name)(self.service, self, board=self.controller.snapshot)
         dialog.changed.connect(self._settings_changed)
         dialog.setModal(True)
         dialog.show()

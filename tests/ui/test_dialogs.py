@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from typing import TypeVar
 
 import pytest
 from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QDialog
 
 from kanban.domain.model import ColumnKind, EventKind, Rule, RuleMode
 from kanban.services.board import BoardService
@@ -394,17 +396,40 @@ def test_a_card_that_cannot_be_loaded_is_reported_not_raised(qtbot, service: Boa
 
 
 # --- settings dialogs ------------------------------------------------------------
+# They read and write on a worker of their own: a test waits for the first read
+# (``loaded``) and for each write (``write_finished``) before it looks.
+
+D = TypeVar("D", bound=QDialog)
+
+
+def _opened(qtbot, dlg: D) -> D:
+    qtbot.addWidget(dlg)
+    qtbot.waitUntil(lambda: dlg.loaded)
+    return dlg
+
+
+def _done(qtbot, dlg, start: Callable[[], bool]) -> bool:
+    """Start a settings write and wait for it: True when it was stored.
+
+    False when nothing was started, or the write was refused (the banner says why).
+    """
+    outcomes: list[bool] = []
+    dlg.write_finished.connect(outcomes.append)
+    if not start():
+        return False
+    qtbot.waitUntil(lambda: bool(outcomes))
+    return outcomes[0]
 
 
 def test_people_dialog_adds_edits_and_orders(qtbot, service: BoardService) -> None:
     service.add_person("Alice Smith")
-    dlg = PeopleDialog(service)
-    qtbot.addWidget(dlg)
+    dlg = _opened(qtbot, PeopleDialog(service))
     changes: list[None] = []
     dlg.changed.connect(lambda: changes.append(None))
 
     dlg.new_name.setText("Bob Jones")
-    qtbot.mouseClick(dlg.add_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(dlg.write_finished):
+        qtbot.mouseClick(dlg.add_button, Qt.MouseButton.LeftButton)
     assert [p.name for p in service.people()] == ["Alice Smith", "Bob Jones"]
     assert dlg.current().name == "Bob Jones"
 
@@ -413,7 +438,7 @@ def test_people_dialog_adds_edits_and_orders(qtbot, service: BoardService) -> No
     dlg.colour_edit.setText("#112233")
     dlg.wip_spin.setValue(2)
     dlg.active_check.setChecked(False)
-    assert dlg.apply()
+    assert _done(qtbot, dlg, dlg.apply)
     bob = service.resolve_person("Bob Jones")
     assert (bob.jira_user, bob.email, bob.colour, bob.wip_limit, bob.active) == (
         "bjones",
@@ -423,13 +448,13 @@ def test_people_dialog_adds_edits_and_orders(qtbot, service: BoardService) -> No
         False,
     )
 
-    assert dlg.move_selected(-1)
+    assert _done(qtbot, dlg, lambda: dlg.move_selected(-1))
     assert [p.name for p in service.people()] == ["Bob Jones", "Alice Smith"]
 
     assert dlg.wip_spin.text() == "2 cards"
     dlg.wip_spin.setValue(dlg.wip_spin.minimum())
     assert dlg.wip_spin.text() == "none"
-    assert dlg.apply()
+    assert _done(qtbot, dlg, dlg.apply)
     assert service.resolve_person("Bob Jones").wip_limit is None
     assert len(changes) == 4
 
@@ -437,11 +462,10 @@ def test_people_dialog_adds_edits_and_orders(qtbot, service: BoardService) -> No
 def test_people_dialog_shows_errors_and_keeps_the_input(qtbot, service: BoardService) -> None:
     service.add_person("Alice Smith")
     service.add_person("Bob Jones")
-    dlg = PeopleDialog(service)
-    qtbot.addWidget(dlg)
+    dlg = _opened(qtbot, PeopleDialog(service))
     dlg.select("Bob Jones")
     dlg.colour_edit.setText("blue-ish")
-    assert not dlg.apply()
+    assert not _done(qtbot, dlg, dlg.apply)
     assert "is not a colour" in dlg.banner.text()
     assert dlg.colour_edit.text() == "blue-ish"
 
@@ -449,23 +473,25 @@ def test_people_dialog_shows_errors_and_keeps_the_input(qtbot, service: BoardSer
     dlg.list.setCurrentRow(0)
     assert dlg.current().name == "Bob Jones"
     assert dlg.colour_edit.text() == "blue-ish"
+    qtbot.waitUntil(lambda: not dlg.busy)  # the apply it started is refused too
+    assert dlg.current().name == "Bob Jones"
+    assert dlg.colour_edit.text() == "blue-ish"
 
     dlg.new_name.setText("alice smith")
     dlg.colour_edit.setText("#445566")
-    assert not dlg.add()
+    assert not _done(qtbot, dlg, dlg.add)
     assert "already a person named" in dlg.banner.text()
     assert dlg.new_name.text() == "alice smith"
     assert service.resolve_person("Bob Jones").colour == "#445566"
 
 
 def test_columns_dialog_changes_the_board(qtbot, service: BoardService) -> None:
-    dlg = ColumnsDialog(service)
-    qtbot.addWidget(dlg)
+    dlg = _opened(qtbot, ColumnsDialog(service))
     changes: list[None] = []
     dlg.changed.connect(lambda: changes.append(None))
 
     dlg.new_name.setText("Testing")
-    assert dlg.add()
+    assert _done(qtbot, dlg, dlg.add)
     names = [c.name for c in service.columns()]
     assert names == ["Task pool", "In progress", "Review", "Testing", "Done"]
 
@@ -473,43 +499,41 @@ def test_columns_dialog_changes_the_board(qtbot, service: BoardService) -> None:
     dlg.max_spin.setValue(3)
     dlg.min_spin.setValue(1)
     dlg.statuses_edit.setText("Verification, QA")
-    assert dlg.apply()
+    assert _done(qtbot, dlg, dlg.apply)
     col = service.resolve_column("Verify")
     assert (col.wip_min, col.wip_max, col.jira_statuses) == (1, 3, ("Verification", "QA"))
 
-    assert dlg.move_selected(-1)
+    assert _done(qtbot, dlg, lambda: dlg.move_selected(-1))
     assert [c.name for c in service.columns()][-3:] == ["Verify", "Review", "Done"]
 
     dlg.kind_combo.setCurrentIndex(dlg.kind_combo.findData(ColumnKind.DONE.value))
-    assert dlg.apply()
+    assert _done(qtbot, dlg, dlg.apply)
     assert service.resolve_column("Verify").kind is ColumnKind.DONE
 
     dlg.min_spin.setValue(5)
-    assert not dlg.apply()
+    assert not _done(qtbot, dlg, dlg.apply)
     assert "minimum (5) is above the maximum (3)" in dlg.banner.text()
 
     dlg.min_spin.setValue(1)
-    assert dlg.remove_selected()
+    assert _done(qtbot, dlg, dlg.remove_selected)
     assert "Verify" not in [c.name for c in service.columns()]
     assert len(changes) == 5
 
 
 def test_columns_dialog_refuses_to_remove_a_column_with_cards(qtbot, service: BoardService) -> None:
     service.add_card("Something", column="Review")
-    dlg = ColumnsDialog(service)
-    qtbot.addWidget(dlg)
+    dlg = _opened(qtbot, ColumnsDialog(service))
     dlg.select("Task pool")
     assert not dlg.kind_combo.isEnabled()  # the one pool keeps its kind
     assert not dlg.remove_button.isEnabled()
     dlg.select("Review")
-    assert not dlg.remove_selected()
+    assert not _done(qtbot, dlg, dlg.remove_selected)
     assert "still holds cards" in dlg.banner.text()
     assert "Review" in [c.name for c in service.columns()]
 
 
 def test_rules_dialog_applies_each_change_at_once(qtbot, service: BoardService) -> None:
-    dlg = RulesDialog(service)
-    qtbot.addWidget(dlg)
+    dlg = _opened(qtbot, RulesDialog(service))
     with qtbot.waitSignal(dlg.changed):
         combo = dlg.mode_combos[Rule.WIP_LIMITS]
         combo.setCurrentIndex(combo.findData(RuleMode.ENFORCE.value))
@@ -534,8 +558,7 @@ def test_me_dialog_writes_the_config(
     # getpass reads these first: the OS user "asmith" is Alice's JIRA user.
     for var in ("LOGNAME", "USER", "LNAME", "USERNAME"):
         monkeypatch.setenv(var, "asmith")
-    dlg = MeDialog(service)
-    qtbot.addWidget(dlg)
+    dlg = _opened(qtbot, MeDialog(service))
     assert dlg.person_combo.currentData() == "Alice Smith"
     assert current_person(service).name == "Alice Smith"
 
@@ -545,19 +568,17 @@ def test_me_dialog_writes_the_config(
     assert Config.load().me == "Bob Jones"
     assert current_person(service).name == "Bob Jones"
 
-    again = MeDialog(service)
-    qtbot.addWidget(again)
+    again = _opened(qtbot, MeDialog(service))
     assert again.person_combo.currentData() == "Bob Jones"
 
 
 def test_a_limit_of_zero_survives_an_unrelated_edit(qtbot, service: BoardService) -> None:
     service.update_column("Review", wip_max=0)
-    dlg = ColumnsDialog(service)
-    qtbot.addWidget(dlg)
+    dlg = _opened(qtbot, ColumnsDialog(service))
     dlg.select("Review")
     assert dlg.max_spin.text() == "0"
     dlg.name_edit.setText("Peer review")
-    assert dlg.apply()
+    assert _done(qtbot, dlg, dlg.apply)
     assert service.resolve_column("Peer review").wip_max == 0
 
 

@@ -23,6 +23,8 @@ def test_settings_are_saved_and_bad_input_is_refused(
     repo.commit("OPS-1: first")
     dialog = LinksSettingsDialog(service)
     qtbot.addWidget(dialog)
+    # The automation rules and the scan status are read on the dialog's worker.
+    qtbot.waitUntil(lambda: dialog.loaded)
 
     dialog.repo_path.setText(str(tmp_path / "not-a-repo"))
     dialog.add_repo()
@@ -41,7 +43,7 @@ def test_settings_are_saved_and_bad_input_is_refused(
     dialog.bitbucket.setItem(0, 1, QTableWidgetItem("OPS"))
     dialog.bitbucket.setItem(0, 2, QTableWidgetItem("infra"))
     dialog.automation["pr_merged"].setChecked(True)
-    with qtbot.waitSignal(dialog.changed):
+    with qtbot.waitSignal(dialog.changed):  # the automation rules are written on the worker
         assert dialog.save()
 
     saved = LinksSettings.from_config(Config.load())

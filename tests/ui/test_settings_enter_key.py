@@ -11,10 +11,13 @@ from kanban.ui.dialogs.settings import ColumnsDialog, PeopleDialog
 def _type_and_enter(qtbot, dlg, name: str) -> None:
     dlg.show()
     qtbot.waitExposed(dlg)
+    qtbot.waitUntil(lambda: dlg.loaded)  # the list is read on the dialog's worker
     dlg.activateWindow()
     dlg.new_name.setFocus()
     qtbot.keyClicks(dlg.new_name, name)
-    qtbot.keyClick(dlg.new_name, Qt.Key.Key_Return)
+    # The person or column is added on the worker: wait until it is stored.
+    with qtbot.waitSignal(dlg.write_finished):
+        qtbot.keyClick(dlg.new_name, Qt.Key.Key_Return)
 
 
 def test_enter_in_the_people_name_field_adds_the_person_last(qtbot, service: BoardService) -> None:

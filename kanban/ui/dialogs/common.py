@@ -82,12 +82,22 @@ def run_safely(banner: MessageBanner, what: str, call: Callable[[], T]) -> T | N
     """
     try:
         return call()
-    except UserError as exc:
-        banner.show_message(str(exc))
-    except Exception:  # a bug must not take the dialog down with it
-        log.exception("Unexpected error while %s", what)
-        banner.show_message(f"Unexpected error while {what}; details in {log_file()}.")
+    except Exception as exc:  # a bug must not take the dialog down with it
+        show_failure(banner, what, exc)
     return None
+
+
+def show_failure(banner: MessageBanner, what: str, error: BaseException) -> None:
+    """Show what a service call raised (here or on a worker) the way :func:`run_safely` does.
+
+    A ``UserError`` is shown as written; anything else is a bug: its traceback
+    goes to the log file and the banner points there.
+    """
+    if isinstance(error, UserError):
+        banner.show_message(str(error))
+        return
+    log.error("Unexpected error while %s", what, exc_info=error)
+    banner.show_message(f"Unexpected error while {what}; details in {log_file()}.")
 
 
 def limit_spin(parent: QWidget | None = None, maximum: int = 999) -> QSpinBox:

@@ -3,12 +3,19 @@
 What to scan lives in the config file (``[links]``), host tokens in the OS
 keyring, and the automation rules in the board's database (every laptop and
 the wall share them). The dialog also shows how each source's last scan went.
+
+The database is read and written on the dialog's worker, never on the GUI
+thread (issue #10): the automation rules and the scan status are shown when
+they arrive (``loaded``), and a save's automation rules are written there
+(``write_finished``).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -38,7 +45,9 @@ from kanban.secrets import NoKeyring
 from kanban.services.board import BoardService
 from kanban.services.links import LinksService, set_host_token
 from kanban.settings import Config
-from kanban.ui.dialogs.common import MessageBanner, em, run_safely
+from kanban.ui.dialogs.common import MessageBanner, em, run_safely, show_failure
+from kanban.ui.dialogs.settings_jobs import Step, StepsOutcome, run_read, run_steps
+from kanban.ui.workers import SerialExecutor
 
 log = logging.getLogger(__name__)
 
@@ -53,15 +62,21 @@ class LinksSettingsDialog(QDialog):
 
     Signals:
         changed(): settings were saved; the board rescans at once.
+        write_finished(bool): a save came back from the worker: True when stored.
     """
 
     changed = Signal()
+    write_finished = Signal(bool)
 
     def __init__(self, service: BoardService, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Commits and pull requests")
         self.service = service
         self.links = LinksService(service)
+        self._automation_read = False
+        self._sources_read = False
+        self._busy = False
+        self._executor = SerialExecutor("links-settings", self)
         self.config = Config.load()
         settings = LinksSettings.from_config(self.config)
         self.banner = MessageBanner(self)
@@ -120,29 +135,27 @@ class LinksSettingsDialog(QDialog):
 
         auto_box = QGroupBox("Automation (each off by default; the board's rules still apply)")
         auto_layout = QVBoxLayout(auto_box)
-        current = run_safely(self.banner, "reading the automation rules", self.links.automation)
         self.automation: dict[str, QCheckBox] = {}
         for rule, text in AUTOMATION_RULES.items():
             box = QCheckBox(text, self)
-            box.setChecked(bool(current and current.get(rule)))
+            box.setEnabled(False)  # until the stored rules arrive
             self.automation[rule] = box
             auto_layout.addWidget(box)
 
-        self.sources = QLabel(self)
+        self.sources = QLabel("Reading the scan status…", self)
         self.sources.setWordWrap(True)
-        self._show_sources()
 
         form = QFormLayout()
         form.addRow("Project keys", self.keys)
         form.addRow("", self.devstatus)
-        save = QPushButton("Save", self)
-        save.setDefault(True)
-        save.clicked.connect(self.save)
+        self.save_button = QPushButton("Save", self)
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
         close = QPushButton("Close", self)
         close.clicked.connect(self.reject)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
-        bottom.addWidget(save)
+        bottom.addWidget(self.save_button)
         bottom.addWidget(close)
 
         layout = QVBoxLayout(self)
@@ -154,6 +167,51 @@ class LinksSettingsDialog(QDialog):
         layout.addWidget(self.sources)
         layout.addLayout(bottom)
         self.resize(em(self, 48), em(self, 44))
+        self._update_buttons()
+        links = self.links
+        self._executor.submit(lambda: run_read(links.automation), self._automation_arrived)
+        self._executor.submit(lambda: run_read(links.sources), self._sources_arrived)
+
+    @property
+    def loaded(self) -> bool:
+        """The automation rules and the scan status came back from the worker."""
+        return self._automation_read and self._sources_read
+
+    @property
+    def busy(self) -> bool:
+        """A save's automation rules are being written on the worker."""
+        return self._busy
+
+    @property
+    def idle(self) -> bool:
+        return self.loaded and self._executor.pending == 0
+
+    def _update_buttons(self) -> None:
+        # Saving before the stored rules are shown would write the unchecked boxes.
+        self.save_button.setEnabled(self._automation_read and not self._busy)
+
+    def _automation_arrived(
+        self, outcome: StepsOutcome[dict[str, bool]] | None, error: BaseException | None
+    ) -> None:
+        self._automation_read = True
+        current = outcome.items if outcome is not None else None
+        if current is None:
+            load_error = outcome.load_error if outcome is not None else error
+            show_failure(self.banner, "reading the automation rules", load_error or RuntimeError())
+        for rule, box in self.automation.items():
+            box.setChecked(bool(current and current.get(rule)))
+            box.setEnabled(True)
+        self._update_buttons()
+
+    def _sources_arrived(
+        self, outcome: StepsOutcome[list[dict[str, object]]] | None, error: BaseException | None
+    ) -> None:
+        self._sources_read = True
+        sources = outcome.items if outcome is not None else None
+        if sources is None:
+            load_error = outcome.load_error if outcome is not None else error
+            show_failure(self.banner, "reading the scan status", load_error or RuntimeError())
+        self._show_sources(sources or [])
 
     def _host_table(self, headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> QTableWidget:
         table = QTableWidget(len(rows), len(headers), self)
@@ -254,24 +312,51 @@ class LinksSettingsDialog(QDialog):
         )
 
     def save(self) -> bool:
-        """Write the settings and the automation rules; the board rescans at once."""
+        """Write the settings, then the automation rules on the worker; the board rescans.
 
-        def apply() -> bool:
+        The settings are checked and written to the config file at once (a
+        file, no database); False when a row is refused, the automation rules
+        are not shown yet, or a save is on its way. ``changed`` and
+        ``write_finished`` follow when the automation rules are stored.
+        """
+        if self._busy or not self._automation_read:
+            return False
+
+        def write_config() -> bool:
             settings = self.collect()
             settings.save_to(self.config)
             self.config.save()
-            for rule, box in self.automation.items():
-                self.links.set_automation(rule, box.isChecked())
             return True
 
-        if not run_safely(self.banner, "saving the links settings", apply):
+        if not run_safely(self.banner, "saving the links settings", write_config):
             return False
-        self.banner.show_message("Saved; the board rescans now.", "info")
-        self.changed.emit()
+        links = self.links
+
+        def setter(rule: str, on: bool) -> Callable[[], object]:
+            return lambda: links.set_automation(rule, on)
+
+        steps = [
+            Step("saving the links settings", setter(rule, box.isChecked()))
+            for rule, box in self.automation.items()
+        ]
+        self._busy = True
+        self._update_buttons()
+        self._executor.submit(lambda: run_steps(steps), self._saved)
         return True
 
-    def _show_sources(self) -> None:
-        sources = run_safely(self.banner, "reading the scan status", self.links.sources) or []
+    def _saved(self, outcome: StepsOutcome[None] | None, error: BaseException | None) -> None:
+        self._busy = False
+        self._update_buttons()
+        if outcome is None or not outcome.complete:
+            failed = outcome.error if outcome is not None else error
+            show_failure(self.banner, "saving the links settings", failed or RuntimeError())
+            self.write_finished.emit(False)
+            return
+        self.banner.show_message("Saved; the board rescans now.", "info")
+        self.changed.emit()
+        self.write_finished.emit(True)
+
+    def _show_sources(self, sources: list[dict[str, Any]]) -> None:
         if not sources:
             self.sources.setText("No scan yet.")
             return

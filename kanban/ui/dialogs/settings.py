@@ -9,11 +9,20 @@ user's input in place.
 People and columns share one shape (:class:`_ListEditor`): a list on the
 left with add and reorder buttons, the selected item's form on the right.
 Moving to another item applies pending edits first, so nothing is dropped.
+
+No dialog here takes a database lock on the GUI thread (issue #10): each one
+reads and writes on a worker of its own (a :class:`SerialExecutor`, one job at
+a time, in order) and shows the result when it comes back. Opened from the
+board window, a dialog is filled at once from the board's snapshot (read on
+the board's reader) and re-read in the background; opened alone it fills when
+its first read arrives (``loaded``). While a write is on its way, the buttons
+that would start another are disabled; ``write_finished`` says how it went.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
@@ -38,7 +47,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kanban.domain.model import RULE_TITLES, Column, ColumnKind, Person, Rule, RuleMode
+from kanban.domain.model import (
+    RULE_TITLES,
+    BoardSnapshot,
+    Column,
+    ColumnKind,
+    Person,
+    Rule,
+    RuleMode,
+    RuleSettings,
+)
 from kanban.errors import UserError
 from kanban.services.board import BoardService
 from kanban.settings import Config, config_path, os_user
@@ -49,10 +67,16 @@ from kanban.ui.dialogs.common import (
     limit_value,
     run_safely,
     set_limit,
+    show_failure,
 )
+from kanban.ui.dialogs.settings_jobs import Step, StepsOutcome, run_read, run_steps
 from kanban.ui.me import find_me, match_person
+from kanban.ui.workers import SerialExecutor
 
 T = TypeVar("T", Person, Column)
+
+# A step of a write and what the dialog does with its result on the GUI thread.
+_Action = tuple[Step, Callable[[Any], None]]
 
 _COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
@@ -77,13 +101,17 @@ class _ListEditor(QDialog, Generic[T]):
     """A list of items with add / up / down, and a form for the selected one.
 
     Subclasses fill in the item-specific parts; this class keeps the list, the
-    selection and the "apply pending edits before switching" rule.
+    selection and the "apply pending edits before switching" rule, and runs
+    every read and write on the dialog's worker.
 
     Signals:
         changed(): after every change that reached the database.
+        write_finished(bool): a write came back from the worker (or there was
+            nothing to write): True when all of it was stored.
     """
 
     changed = Signal()
+    write_finished = Signal(bool)
     noun = "item"
 
     def __init__(self, service: BoardService, parent: QWidget | None = None) -> None:
@@ -92,6 +120,11 @@ class _ListEditor(QDialog, Generic[T]):
         self.items: list[T] = []
         self._current_id: int | None = None
         self._switching = False
+        self._loaded = False
+        self._busy = False
+        self._focus: QWidget | None = None
+        # Reads and writes of this dialog, one at a time and in order.
+        self._executor = SerialExecutor(f"{self.noun}-settings", self)
         self.setSizeGripEnabled(True)
 
         outer = QVBoxLayout(self)
@@ -117,8 +150,8 @@ class _ListEditor(QDialog, Generic[T]):
         order.addWidget(self.up_button)
         order.addWidget(self.down_button)
         left.addLayout(order)
-        add_box = QGroupBox(f"Add a {self.noun}")
-        self.add_layout = QFormLayout(add_box)
+        self.add_box = QGroupBox(f"Add a {self.noun}")
+        self.add_layout = QFormLayout(self.add_box)
         self.add_layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.new_name = QLineEdit()
         self.new_name.setPlaceholderText("name")
@@ -127,7 +160,7 @@ class _ListEditor(QDialog, Generic[T]):
         self.add_button = QPushButton(f"&Add {self.noun}")
         self.add_button.setAutoDefault(False)
         self.add_button.clicked.connect(self.add)
-        left.addWidget(add_box)
+        left.addWidget(self.add_box)
         body.addLayout(left, 2)
 
         self.form_box = QGroupBox(f"Selected {self.noun}")
@@ -171,8 +204,14 @@ class _ListEditor(QDialog, Generic[T]):
         return super().eventFilter(watched, event)
 
     # --- subclass parts ---------------------------------------------------------
+    # _load, _update and _move run on the worker: they call the service and touch
+    # no widget. _adder reads the widgets it needs on the GUI thread and returns
+    # the call to run there.
 
     def _load(self) -> list[T]:
+        raise NotImplementedError
+
+    def _from_board(self, board: BoardSnapshot) -> list[T]:
         raise NotImplementedError
 
     def _label(self, item: T) -> str:
@@ -191,20 +230,67 @@ class _ListEditor(QDialog, Generic[T]):
     def _update(self, item: T, values: dict[str, Any]) -> object:
         raise NotImplementedError
 
-    def _add(self, name: str) -> T:
+    def _adder(self, name: str) -> Callable[[], T]:
         raise NotImplementedError
 
     def _move(self, item: T, position: int) -> object:
         raise NotImplementedError
 
-    # --- shared behaviour -------------------------------------------------------
+    # --- state --------------------------------------------------------------------
+
+    @property
+    def loaded(self) -> bool:
+        """The first read came back (or the board's snapshot was shown)."""
+        return self._loaded
+
+    @property
+    def busy(self) -> bool:
+        """A write is on its way on the worker."""
+        return self._busy
+
+    @property
+    def idle(self) -> bool:
+        """Loaded, and no read or write of the dialog is on its way."""
+        return self._loaded and self._executor.pending == 0
+
+    # --- reading ------------------------------------------------------------------
+
+    def _start_loading(self, board: BoardSnapshot | None) -> None:
+        """Show the board's snapshot at once (when given), and read the items afresh."""
+        if board is not None:
+            self._loaded = True
+            self._show_items(self._from_board(board), None, keep_form=False)
+        else:
+            self._update_buttons()
+        self.reload()
 
     def reload(self, select_id: int | None = None) -> None:
-        """Re-read the items from the board and show them, keeping the selection."""
-        loaded = run_safely(self.banner, f"loading the {self.noun}s", self._load)
-        if loaded is None:
+        """Re-read the items on the worker; they are shown when they arrive, keeping
+        the selection (and the form, when it holds edits not yet applied)."""
+        load = self._load
+        self._executor.submit(
+            lambda: run_read(load),
+            lambda outcome, error: self._read_arrived(outcome, error, select_id),
+        )
+
+    def _read_arrived(
+        self,
+        outcome: StepsOutcome[list[T]] | None,
+        error: BaseException | None,
+        select_id: int | None,
+    ) -> None:
+        self._loaded = True
+        load_error = error if outcome is None else outcome.load_error
+        if load_error is not None or outcome is None or outcome.items is None:
+            show_failure(self.banner, f"loading the {self.noun}s", load_error or RuntimeError())
+            self._update_buttons()
             return
-        self.items = loaded
+        self._show_items(outcome.items, select_id, keep_form=self.is_dirty())
+
+    def _show_items(self, items: list[T], select_id: int | None, *, keep_form: bool) -> None:
+        """Show ``items``, selecting ``select_id`` (or the current item, or the first)."""
+        previous = self._current_id
+        self.items = list(items)
         wanted = select_id if select_id is not None else self._current_id
         self._switching = True
         try:
@@ -222,7 +308,10 @@ class _ListEditor(QDialog, Generic[T]):
         finally:
             self._switching = False
         self._current_id = self.items[row_to_select].id if row_to_select >= 0 else None
-        self._show_current()
+        if keep_form and self._current_id == previous:
+            self._update_buttons()  # the user's edits stay in the form
+        else:
+            self._show_current()
 
     def current(self) -> T | None:
         return next((i for i in self.items if i.id == self._current_id), None)
@@ -235,95 +324,201 @@ class _ListEditor(QDialog, Generic[T]):
                 return
         raise KeyError(name)
 
-    def _show_current(self) -> None:
+    def _update_buttons(self) -> None:
+        """Enable what can be used now: nothing that writes while a write is on its way."""
         item = self.current()
-        self.form_box.setEnabled(item is not None)
-        self.up_button.setEnabled(item is not None and self.items.index(item) > 0)
-        self.down_button.setEnabled(
-            item is not None and self.items.index(item) < len(self.items) - 1
-        )
+        ready = self._loaded and not self._busy
+        index = self.items.index(item) if item is not None else -1
+        self.list.setEnabled(ready)
+        self.add_box.setEnabled(ready)
+        self.close_button.setEnabled(not self._busy)
+        self.form_box.setEnabled(ready and item is not None)
+        self.up_button.setEnabled(ready and index > 0)
+        self.down_button.setEnabled(ready and 0 <= index < len(self.items) - 1)
         if item is not None:
             self.form_box.setTitle(f"{self.noun.capitalize()}: {item.name}")
+
+    def _show_current(self) -> None:
+        self._update_buttons()
+        item = self.current()
+        if item is not None:
             self._fill_form(item)
 
     def is_dirty(self) -> bool:
         item = self.current()
         return item is not None and bool(self._form_values(item))
 
+    def _keep_selection(self) -> None:
+        """Put the list's selection back on the current item."""
+        item = self.current()
+        self._switching = True
+        try:
+            self.list.setCurrentRow(self.items.index(item) if item is not None else -1)
+        finally:
+            self._switching = False
+
     def _row_changed(self, row: int) -> None:
         if self._switching:
             return
-        if self.is_dirty() and not self.apply():
-            # Stay on the item whose edits could not be applied, so they are not lost.
-            self._switching = True
-            try:
-                self.list.setCurrentRow(self.items.index(self.current()))  # type: ignore[arg-type]
-            finally:
-                self._switching = False
+        item = self.current()
+        target = self.items[row] if 0 <= row < len(self.items) else None
+        values = self._form_values(item) if item is not None else {}
+        if self._busy or values:
+            # Stay on the item until its edits are stored, so they are not lost;
+            # the selection moves on when the write comes back.
+            self._keep_selection()
+            if item is not None and values and target is not None:
+                self._start([self._apply_action(item, values, then_select=target.id)])
             return
-        if 0 <= row < len(self.items):
-            self._current_id = self.items[row].id
+        if target is not None:
+            self._current_id = target.id
             self.banner.clear_message()
             self._show_current()
 
-    def apply(self) -> bool:
-        """Apply the form to the selected item; True when saved (or nothing to do)."""
-        item = self.current()
-        if item is None:
-            return True
-        values = self._form_values(item)
-        if not values:
-            return True
-        done = run_safely(
-            self.banner, f"saving {self.noun} '{item.name}'", lambda: self._update(item, values)
-        )
-        if done is None:
+    # --- writing ------------------------------------------------------------------
+
+    def _start(
+        self,
+        actions: list[_Action],
+        then: Callable[[StepsOutcome[list[T]]], None] | None = None,
+    ) -> bool:
+        """Run the steps of ``actions`` in order on the worker, then re-read the items.
+
+        Each step that went through has its action run on the GUI thread and
+        ``changed`` emitted; the first that fails is shown in the banner and
+        stops the rest. ``then`` gets the outcome last. False when nothing was
+        started: the items are not loaded yet, or a write is on its way.
+        """
+        if self._busy or not self._loaded:
             return False
-        self.banner.show_message(f"Saved {self.noun} '{values.get('name', item.name)}'.", "info")
-        self.changed.emit()
-        self.reload(item.id)
+        self._set_busy(True)
+        steps = [step for step, _done in actions]
+        load = self._load
+        self._executor.submit(
+            lambda: run_steps(steps, load),
+            lambda outcome, error: self._written(actions, outcome, error, then),
+        )
         return True
+
+    def _written(
+        self,
+        actions: list[_Action],
+        outcome: StepsOutcome[list[T]] | None,
+        error: BaseException | None,
+        then: Callable[[StepsOutcome[list[T]]], None] | None,
+    ) -> None:
+        """A write came back from the worker (on the GUI thread)."""
+        if outcome is None:  # the job itself raised: a bug
+            outcome = StepsOutcome(failed=actions[0][0], error=error)
+        self._set_busy(False)
+        for (_step, done), result in zip(actions, outcome.results, strict=False):
+            done(result)
+            self.changed.emit()
+        if outcome.failed is not None:
+            show_failure(self.banner, outcome.failed.what, outcome.error or RuntimeError())
+        if outcome.load_error is not None:
+            show_failure(self.banner, f"loading the {self.noun}s", outcome.load_error)
+        elif outcome.items is not None:
+            self._show_items(outcome.items, None, keep_form=False)
+        if then is not None:
+            then(outcome)
+        self.write_finished.emit(outcome.complete)
+
+    def _set_busy(self, busy: bool) -> None:
+        """While a write is on its way: no second one, and nothing to type into."""
+        if busy:
+            self._focus = self.focusWidget()
+        self._busy = busy
+        self._update_buttons()
+        if not busy:
+            focus, self._focus = self._focus, None
+            if focus is not None and focus.isEnabled() and focus.isVisible():
+                focus.setFocus()
+
+    def _apply_action(
+        self, item: T, values: dict[str, Any], then_select: int | None = None
+    ) -> _Action:
+        """Write the form's ``values`` to ``item``; then select ``then_select``, if given."""
+        name = values.get("name", item.name)
+
+        def saved(_result: object) -> None:
+            if then_select is None:
+                self.banner.show_message(f"Saved {self.noun} '{name}'.", "info")
+            else:  # the user moved on to another item: show that one
+                self._current_id = then_select
+                self.banner.clear_message()
+
+        return Step(f"saving {self.noun} '{item.name}'", lambda: self._update(item, values)), saved
+
+    def _pending_apply(self) -> list[_Action]:
+        """Applying the form first, when it holds edits (nothing is dropped)."""
+        item = self.current()
+        values = self._form_values(item) if item is not None else {}
+        return [self._apply_action(item, values)] if item is not None and values else []
+
+    def apply(self) -> bool:
+        """Start applying the form to the selected item on the worker.
+
+        True when the write started or there was nothing to apply (then
+        ``write_finished(True)`` follows at once); False when nothing could
+        start (loading, or a write is on its way). ``write_finished`` says
+        whether it was stored; a refused change is shown in the banner, with
+        the user's input left in the form.
+        """
+        if self._busy or not self._loaded:
+            return False
+        actions = self._pending_apply()
+        if not actions:
+            self.write_finished.emit(True)
+            return True
+        return self._start(actions)
 
     def add(self) -> bool:
+        """Start adding a new item named as typed (pending edits are applied first)."""
+        if self._busy or not self._loaded:
+            return False
         name = self.new_name.text()
-        if self.is_dirty() and not self.apply():
-            return False
-        created = run_safely(self.banner, f"adding a {self.noun}", lambda: self._add(name))
-        if created is None:
-            self.new_name.setFocus()
-            return False
-        self.new_name.clear()
-        self.banner.show_message(f"Added {self.noun} '{created.name}'.", "info")
-        self.changed.emit()
-        self.reload(created.id)
-        return True
+        add_step = Step(f"adding a {self.noun}", self._adder(name))
+
+        def added(created: T) -> None:
+            self.new_name.clear()
+            self.banner.show_message(f"Added {self.noun} '{created.name}'.", "info")
+            self._current_id = created.id
+
+        def then(outcome: StepsOutcome[list[T]]) -> None:
+            if outcome.failed is add_step:
+                self.new_name.setFocus()
+
+        return self._start([*self._pending_apply(), (add_step, added)], then)
 
     def move_selected(self, delta: int) -> bool:
+        """Start moving the selected item ``delta`` places (pending edits are applied first)."""
         item = self.current()
-        if item is None:
-            return False
-        if self.is_dirty() and not self.apply():
-            return False
-        item = self.current()
-        if item is None:  # the apply reloaded the list without it
+        if item is None or self._busy or not self._loaded:
             return False
         position = self.items.index(item) + delta
         if not 0 <= position < len(self.items):
             return False
-        done = run_safely(
-            self.banner, f"moving {self.noun} '{item.name}'", lambda: self._move(item, position)
-        )
-        if done is None:
-            return False
-        self.changed.emit()
-        self.reload(item.id)
-        return True
+        move = Step(f"moving {self.noun} '{item.name}'", lambda: self._move(item, position))
+        return self._start([*self._pending_apply(), (move, lambda _result: None)])
 
     def accept(self) -> None:
-        """Close, applying pending edits first; stays open if they fail."""
-        if self.is_dirty() and not self.apply():
+        """Close, applying pending edits first; stays open if they fail.
+
+        While a write is on its way the dialog stays: its outcome is shown here.
+        """
+        if self._busy:
             return
-        super().accept()
+        actions = self._pending_apply() if self._loaded else []
+        if not actions:
+            super().accept()
+            return
+
+        def then(outcome: StepsOutcome[list[T]]) -> None:
+            if outcome.complete:
+                QDialog.accept(self)
+
+        self._start(actions, then)
 
 
 class PeopleDialog(_ListEditor[Person]):
@@ -335,7 +530,13 @@ class PeopleDialog(_ListEditor[Person]):
 
     noun = "person"
 
-    def __init__(self, service: BoardService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: BoardService,
+        parent: QWidget | None = None,
+        *,
+        board: BoardSnapshot | None = None,
+    ) -> None:
         super().__init__(service, parent)
         self.setWindowTitle("People")
         self.add_layout.addRow(self.add_button)
@@ -363,11 +564,14 @@ class PeopleDialog(_ListEditor[Person]):
         self.form.addRow("C&olour", colour_host)
         self.form.addRow("Personal &WIP limit", self.wip_spin)
         self.form.addRow("", self.active_check)
-        self.reload()
+        self._start_loading(board)
         _fit(self, 44, 28)
 
     def _load(self) -> list[Person]:
         return self.service.people(include_inactive=True)
+
+    def _from_board(self, board: BoardSnapshot) -> list[Person]:
+        return list(board.people)
 
     def _label(self, item: Person) -> str:
         limit = f"  (limit {item.wip_limit})" if item.wip_limit is not None else ""
@@ -406,8 +610,9 @@ class PeopleDialog(_ListEditor[Person]):
     def _update(self, item: Person, values: dict[str, Any]) -> object:
         return self.service.update_person(item.id, **values)
 
-    def _add(self, name: str) -> Person:
-        return self.service.add_person(name)
+    def _adder(self, name: str) -> Callable[[], Person]:
+        service = self.service
+        return lambda: service.add_person(name)
 
     def _move(self, item: Person, position: int) -> object:
         return self.service.update_person(item.id, position=position)
@@ -428,7 +633,13 @@ class ColumnsDialog(_ListEditor[Column]):
 
     noun = "column"
 
-    def __init__(self, service: BoardService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: BoardService,
+        parent: QWidget | None = None,
+        *,
+        board: BoardSnapshot | None = None,
+    ) -> None:
         super().__init__(service, parent)
         self.setWindowTitle("Columns")
         self.new_kind = QComboBox()
@@ -461,11 +672,14 @@ class ColumnsDialog(_ListEditor[Column]):
         self.remove_button.setAutoDefault(False)
         self.remove_button.clicked.connect(self.remove_selected)
         self.form.addRow("", self.remove_button)
-        self.reload()
+        self._start_loading(board)
         _fit(self, 46, 28)
 
     def _load(self) -> list[Column]:
         return self.service.columns()
+
+    def _from_board(self, board: BoardSnapshot) -> list[Column]:
+        return list(board.columns)
 
     def _label(self, item: Column) -> str:
         limits = []
@@ -514,29 +728,26 @@ class ColumnsDialog(_ListEditor[Column]):
     def _update(self, item: Column, values: dict[str, Any]) -> object:
         return self.service.update_column(item.id, **values)
 
-    def _add(self, name: str) -> Column:
-        return self.service.add_column(name, kind=self.new_kind.currentData())
+    def _adder(self, name: str) -> Callable[[], Column]:
+        service, kind = self.service, self.new_kind.currentData()
+        return lambda: service.add_column(name, kind=kind)
 
     def _move(self, item: Column, position: int) -> object:
         return self.service.update_column(item.id, position=position)
 
     def remove_selected(self) -> bool:
+        """Start removing the selected column; a column that holds cards is refused."""
         item = self.current()
-        if item is None:
+        if item is None or self._busy or not self._loaded:
             return False
+        service = self.service
 
-        def remove() -> bool:
-            self.service.remove_column(item.id)
-            return True
+        def removed(_result: object) -> None:
+            self.banner.show_message(f"Removed column '{item.name}'.", "info")
+            self._current_id = None
 
-        done = run_safely(self.banner, f"removing column '{item.name}'", remove)
-        if done is None:
-            return False
-        self.banner.show_message(f"Removed column '{item.name}'.", "info")
-        self._current_id = None
-        self.changed.emit()
-        self.reload()
-        return True
+        step = Step(f"removing column '{item.name}'", lambda: service.remove_column(item.id))
+        return self._start([(step, removed)])
 
 
 class RulesDialog(QDialog):
@@ -544,13 +755,27 @@ class RulesDialog(QDialog):
 
     Signals:
         changed(): after every change that reached the database.
+        write_finished(bool): a change came back from the worker: True when stored.
     """
 
     changed = Signal()
+    write_finished = Signal(bool)
 
-    def __init__(self, service: BoardService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: BoardService,
+        parent: QWidget | None = None,
+        *,
+        board: BoardSnapshot | None = None,
+    ) -> None:
         super().__init__(parent)
         self.service = service
+        self.settings: RuleSettings | None = None
+        self._loaded = False
+        self._busy = False
+        self._close_when_written = False
+        self._focus: QWidget | None = None
+        self._executor = SerialExecutor("rules-settings", self)
         self.setWindowTitle("Team rules")
         self.setSizeGripEnabled(True)
         outer = QVBoxLayout(self)
@@ -591,23 +816,56 @@ class RulesDialog(QDialog):
         outer.addStretch(1)
         bottom = QHBoxLayout()
         bottom.addStretch(1)
-        close = QPushButton("&Close")
-        close.clicked.connect(self.accept)
-        bottom.addWidget(close)
+        self.close_button = QPushButton("&Close")
+        self.close_button.clicked.connect(self.accept)
+        bottom.addWidget(self.close_button)
         outer.addLayout(bottom)
 
-        self._loading = False
-        self.reload()
+        # No change is written until the stored rules are shown.
+        self._loading = True
         for rule, combo in self.mode_combos.items():
             combo.currentIndexChanged.connect(lambda _i, r=rule: self.set_mode(r))
         # editingFinished, not valueChanged: one change per decision, not per arrow click.
         self.max_days.editingFinished.connect(self.apply_max_days)
+        if board is not None:
+            self._show_settings(board.rules)
+        self._update_widgets()
+        self.reload()
         _fit(self, 36, 16)
 
+    @property
+    def loaded(self) -> bool:
+        """The stored rules are shown (from the board's snapshot or the first read)."""
+        return self._loaded
+
+    @property
+    def busy(self) -> bool:
+        """A change is on its way on the worker."""
+        return self._busy
+
+    @property
+    def idle(self) -> bool:
+        return self._loaded and self._executor.pending == 0
+
     def reload(self) -> None:
-        settings = run_safely(self.banner, "loading the team rules", self.service.rules)
-        if settings is None:
+        """Read the rules on the worker and show them when they arrive."""
+        self._executor.submit(lambda: run_read(self.service.rules), self._read_arrived)
+
+    def _read_arrived(
+        self, outcome: StepsOutcome[RuleSettings] | None, error: BaseException | None
+    ) -> None:
+        load_error = error if outcome is None else outcome.load_error
+        if outcome is None or outcome.items is None:
+            show_failure(self.banner, "loading the team rules", load_error or RuntimeError())
+            self._loaded = True
+            self._update_widgets()
             return
+        self._show_settings(outcome.items)
+        self._update_widgets()
+
+    def _show_settings(self, settings: RuleSettings) -> None:
+        self.settings = settings
+        self._loaded = True
         self._loading = True
         try:
             for rule, combo in self.mode_combos.items():
@@ -616,41 +874,91 @@ class RulesDialog(QDialog):
         finally:
             self._loading = False
 
+    def _update_widgets(self) -> None:
+        ready = self.settings is not None and not self._busy
+        for combo in self.mode_combos.values():
+            combo.setEnabled(ready)
+        self.max_days.setEnabled(ready)
+        self.close_button.setEnabled(not self._busy)
+
     def set_mode(self, rule: Rule) -> bool:
+        """Start writing the mode chosen for ``rule``; False when nothing was started."""
         if self._loading:
             return False
-        mode = self.mode_combos[rule].currentData()
-        done = run_safely(
-            self.banner,
-            f"changing the rule '{RULE_TITLES[rule]}'",
-            lambda: self.service.set_rule(rule, mode),
-        )
-        if done is None:
-            self.reload()
+        if self._busy or self.settings is None:
+            # Not now: the combo goes back to what is stored.
+            if self.settings is not None:
+                self._show_settings(self.settings)
             return False
-        self.banner.show_message(f"'{RULE_TITLES[rule]}' is now {mode}.", "info")
-        self.changed.emit()
-        return True
+        mode = self.mode_combos[rule].currentData()
+        service = self.service
+
+        def failed() -> None:
+            self.reload()  # show what is stored
+
+        return self._write(
+            Step(f"changing the rule '{RULE_TITLES[rule]}'", lambda: service.set_rule(rule, mode)),
+            f"'{RULE_TITLES[rule]}' is now {mode}.",
+            failed,
+        )
 
     def apply_max_days(self) -> bool:
+        """Start writing the biggest card size, when it differs from the stored one."""
+        if self._loading or self._busy or self.settings is None:
+            return False
         value = round(self.max_days.value(), 2)
-        current = run_safely(self.banner, "loading the team rules", self.service.rules)
-        if current is None or abs(current.max_card_days - value) < 0.005:
+        if abs(self.settings.max_card_days - value) < 0.005:
             return False
-        done = run_safely(
-            self.banner,
-            "changing the biggest card size",
-            lambda: self.service.set_max_card_days(value),
+        service = self.service
+        return self._write(
+            Step("changing the biggest card size", lambda: service.set_max_card_days(value)),
+            f"Cards over {value:g} days are now flagged.",
         )
-        if done is None:
-            return False
-        self.banner.show_message(f"Cards over {value:g} days are now flagged.", "info")
-        self.changed.emit()
+
+    def _write(self, step: Step, message: str, failed: Callable[[], None] | None = None) -> bool:
+        """Run ``step`` (a call returning the new rules) on the worker, the widgets disabled."""
+        self._focus = self.focusWidget()
+        self._busy = True
+        self._update_widgets()
+
+        def written(outcome: StepsOutcome[None] | None, error: BaseException | None) -> None:
+            self._busy = False
+            focus, self._focus = self._focus, None
+            close, self._close_when_written = self._close_when_written, False
+            if outcome is not None and outcome.results:
+                self._show_settings(outcome.results[0])
+                self._update_widgets()
+                self.banner.show_message(message, "info")
+                self.changed.emit()
+            else:
+                show_failure(
+                    self.banner, step.what, (outcome.error if outcome else error) or RuntimeError()
+                )
+                self._update_widgets()
+                if failed is not None:
+                    failed()
+            if focus is not None and focus.isEnabled() and focus.isVisible():
+                focus.setFocus()
+            ok = outcome is not None and outcome.complete
+            if ok and close:
+                QDialog.accept(self)
+            self.write_finished.emit(ok)
+
+        self._executor.submit(lambda: run_steps([step]), written)
         return True
 
     def accept(self) -> None:
-        # A value typed but not yet confirmed with Enter or Tab still counts.
-        self.apply_max_days()
+        """Close; a value typed but not yet confirmed with Enter or Tab still counts.
+
+        It is written first, and the dialog closes when it is stored (it stays,
+        showing why, when it is refused). While a change is on its way the
+        dialog stays: its outcome is shown here.
+        """
+        if self._busy:
+            return
+        if self.apply_max_days():
+            self._close_when_written = True
+            return
         super().accept()
 
 
@@ -677,9 +985,19 @@ class MeDialog(QDialog):
 
     changed = Signal()
 
-    def __init__(self, service: BoardService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: BoardService,
+        parent: QWidget | None = None,
+        *,
+        board: BoardSnapshot | None = None,
+    ) -> None:
         super().__init__(parent)
         self.service = service
+        self._loaded = False
+        self._filling = False
+        self._chosen = False
+        self._executor = SerialExecutor("me-settings", self)
         self.setWindowTitle("Who am I?")
         outer = QVBoxLayout(self)
         self.banner = MessageBanner(self)
@@ -695,6 +1013,7 @@ class MeDialog(QDialog):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         self.person_combo = QComboBox()
         self.person_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.person_combo.currentIndexChanged.connect(self._person_chosen)
         form.addRow("&I am", self.person_combo)
         outer.addLayout(form)
         outer.addStretch(1)
@@ -708,16 +1027,67 @@ class MeDialog(QDialog):
         bottom.addWidget(cancel)
         bottom.addWidget(self.save_button)
         outer.addLayout(bottom)
-        self._load()
-        _fit(self, 30, 12)
-
-    def _load(self) -> None:
-        people = run_safely(self.banner, "loading the people", self.service.people) or []
+        # The config file is read here (a file, no database lock); the people on the worker.
         try:
-            config = Config.load()
+            self.config = Config.load()
         except UserError as exc:
             self.banner.show_message(str(exc))
-            config = Config()
+            self.config = Config()
+        if board is not None:
+            self._fill(list(board.people))
+        self._update_buttons()
+        self.reload()
+        _fit(self, 30, 12)
+
+    @property
+    def loaded(self) -> bool:
+        """The people are shown (from the board's snapshot or the first read)."""
+        return self._loaded
+
+    @property
+    def idle(self) -> bool:
+        return self._loaded and self._executor.pending == 0
+
+    def reload(self) -> None:
+        """Read the people on the worker; a person already chosen stays chosen."""
+        service = self.service
+        self._executor.submit(lambda: run_read(service.people), self._people_arrived)
+
+    def _people_arrived(
+        self, outcome: StepsOutcome[list[Person]] | None, error: BaseException | None
+    ) -> None:
+        if outcome is None or outcome.items is None:
+            load_error = error if outcome is None else outcome.load_error
+            show_failure(self.banner, "loading the people", load_error or RuntimeError())
+            if not self._loaded:
+                self._fill([])
+        else:
+            self._fill(outcome.items)
+        self._update_buttons()
+
+    def _person_chosen(self, _index: int) -> None:
+        if not self._filling:
+            self._chosen = True
+
+    def _update_buttons(self) -> None:
+        self.save_button.setEnabled(self._loaded)
+
+    def _fill(self, people: list[Person]) -> None:
+        chosen = self.person_combo.currentData() if self._chosen else None
+        self._filling = True
+        try:
+            self.person_combo.clear()
+            self._fill_combo(people)
+            if chosen is not None:
+                index = self.person_combo.findData(chosen)
+                if index >= 0:
+                    self.person_combo.setCurrentIndex(index)
+        finally:
+            self._filling = False
+        self._loaded = True
+
+    def _fill_combo(self, people: list[Person]) -> None:
+        config = self.config
         matched = match_os_user(people)
         auto = f"Match my computer user ('{os_user()}')"
         auto += f": {matched.name}" if matched else ": no match yet"
@@ -743,6 +1113,8 @@ class MeDialog(QDialog):
         self.person_combo.setCurrentIndex(index)
 
     def save(self) -> bool:
+        if not self._loaded:
+            return False
         me = self.person_combo.currentData() or None
 
         def write() -> bool:
