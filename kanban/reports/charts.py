@@ -18,12 +18,15 @@ from datetime import datetime
 from typing import cast
 
 import matplotlib.dates as mdates
+import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_svg import FigureCanvasSVG
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import PlaceHolderLayoutEngine
 from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike
+from PIL import Image
 
 from kanban.reports.model import FlowData, ReportData
 
@@ -272,29 +275,71 @@ def wip_age_run(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | 
 
 
 @dataclass(frozen=True, slots=True)
+class Margins:
+    """Room around the axes in inches, for a chart whose labels are known in advance.
+
+    Enough for the title (11 pt bold), a y label (9 pt) with tick labels up to
+    five digits (8 pt), and the x tick labels below; ``tests/reports`` checks
+    that nothing a chart draws falls outside its figure.
+    """
+
+    left: float = 0.85
+    bottom: float = 0.45
+    right: float = 0.12
+    top: float = 0.34
+
+
+DATES = Margins()  # a date axis: tick labels and the offset (year) below them
+ROTATED = Margins(bottom=0.62)  # week labels at 45 degrees
+TWIN = Margins(right=0.62)  # a second y axis with its own label on the right
+
+
+@dataclass(frozen=True, slots=True)
 class ChartSpec:
     key: str
     title: str
     draw: Callable[[ReportData, tuple[float, float]], Figure | None]
     empty: str  # the plain sentence shown when there is nothing to draw
+    # Fixed margins for the PDF's charts (drawn at SIZE); None keeps the
+    # constrained layout (a legend outside the axes, names of any length).
+    margins: Margins | None = None
 
 
 CHARTS: tuple[ChartSpec, ...] = (
     ChartSpec("cfd", "Cumulative flow", cumulative_flow,
-              "No cards were on the board during this time, so there is no flow to show."),
+              "No cards were on the board during this time, so there is no flow to show.",
+              DATES),
     ChartSpec("cycle", "Cycle time", cycle_time_scatter,
-              "No card went from an active column to done in this time."),
-    ChartSpec("throughput", "Throughput", throughput, "No card was finished in this time."),
+              "No card went from an active column to done in this time.", DATES),
+    ChartSpec("throughput", "Throughput", throughput, "No card was finished in this time.",
+              ROTATED),
     ChartSpec("wip", "WIP per person", wip_per_person,
               "Nobody had work in progress in this time."),
-    ChartSpec("aging", "Aging WIP", aging_wip, "No card is in progress now."),
+    ChartSpec("aging", "Aging WIP", aging_wip, "No card is in progress now.", DATES),
     ChartSpec("forecast", "Forecast", forecast_outcomes,
-              "There is no forecast to draw (too few finished cards)."),
+              "There is no forecast to draw (too few finished cards).", DATES),
     ChartSpec("stability", "Arrivals and throughput", stability,
-              "No card arrived or finished in the window."),
+              "No card arrived or finished in the window.", ROTATED),
     ChartSpec("wipage", "WIP age run chart", wip_age_run,
-              "No card was in progress in the window."),
+              "No card was in progress in the window.", TWIN),
 )  # fmt: skip
+
+
+def fix_margins(fig: Figure, margins: Margins) -> None:
+    """Lay the figure out with fixed margins instead of the constrained layout.
+
+    The constrained layout measures every label before each draw, which about
+    doubles a chart's cost; the PDF's charts have a known size and known labels.
+    """
+    width, height = fig.get_size_inches()
+    # Not "none": that keeps the old engine's refusal of subplots_adjust.
+    fig.set_layout_engine(PlaceHolderLayoutEngine(adjust_compatible=True, colorbar_gridspec=True))
+    fig.subplots_adjust(
+        left=margins.left / width,
+        right=1 - margins.right / width,
+        bottom=margins.bottom / height,
+        top=1 - margins.top / height,
+    )
 
 
 def to_svg(fig: Figure) -> str:
@@ -311,6 +356,21 @@ def to_png(fig: Figure, dpi: int = 150) -> bytes:
     FigureCanvasAgg(fig)
     fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
+
+
+def to_image(fig: Figure, dpi: int = 150) -> Image.Image:
+    """The figure rasterised as an RGB image, for the PDF.
+
+    One draw on the Agg renderer (a layout engine, if any, runs inside it, as on
+    screen). ``savefig`` draws a figure with a layout engine twice (once to lay it
+    out) and then encodes a PNG that fpdf2 decodes again; this skips both, and
+    the white background needs no alpha channel.
+    """
+    fig.set_dpi(dpi)
+    renderer = FigureCanvasAgg(fig).get_renderer()  # type: ignore[no-untyped-call]
+    fig.draw(renderer)
+    rgba = np.asarray(renderer.buffer_rgba())
+    return Image.fromarray(rgba).convert("RGB")  # (height, width, 4) bytes: RGBA
 
 
 def _cycle_percentile_lines(ax: Axes, flow: FlowData, prefix: str) -> None:

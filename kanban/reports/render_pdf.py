@@ -5,12 +5,12 @@ script print correctly without depending on the system's fonts. Each
 ``Group`` (a person's section, the pool) is first laid out on a rewindable dry
 run; if it would cross a page break it starts on a new page instead, so a
 person's block is never cut in half (one longer than a whole page flows on).
-Charts are embedded as 150-dpi PNGs drawn by :mod:`kanban.reports.charts`.
+Charts are embedded as 150-dpi images drawn by :mod:`kanban.reports.charts`,
+with fixed margins where a chart's labels are known (see ``charts.Margins``).
 """
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -247,10 +247,12 @@ def _chart(pdf: ReportPDF, chart: Chart, data: ReportData) -> None:
     if fig is None:
         _para(pdf, Para(f"{spec.title}: {spec.empty}"))
         return
+    if spec.margins is not None:
+        charts.fix_margins(fig, spec.margins)
     width = pdf.epw
     height = width * charts.SIZE[1] / charts.SIZE[0]
     if pdf.y + height > pdf.page_break_trigger:
         pdf.add_page()
-    pdf.image(io.BytesIO(charts.to_png(fig)), x=pdf.l_margin, w=width, h=height,
+    pdf.image(charts.to_image(fig), x=pdf.l_margin, w=width, h=height,
               alt_text=spec.title)  # fmt: skip
     pdf.ln(3)

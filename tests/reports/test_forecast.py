@@ -216,3 +216,27 @@ def test_a_column_marked_waiting_is_stored_and_named_in_the_report(
     svc.update_column(active.id, waiting=False)
     assert not next(c for c in svc.columns() if c.id == active.id).waiting
     svc.close()
+
+
+def test_the_pdfs_fixed_chart_margins_clip_nothing() -> None:
+    from kanban.reports import charts
+
+    h = steady(60, open_cards=30)
+    for i in range(25):  # a large WIP age: wide tick labels on both y axes
+        h.create(f"w{i}", f"Aging {i}", NOW - timedelta(days=80))
+        h.move(f"w{i}", NOW - timedelta(days=70 - i), DOING, ALICE.id)
+    data = build_report(board="Ops", columns=COLUMNS, people=PEOPLE, cards=list(h.cards.values()),
+                        events=h.events, period=parse_period("month", NOW), now=NOW)  # fmt: skip
+    drawn = 0
+    for spec in charts.CHARTS:
+        fig = spec.draw(data, charts.SIZE)
+        if fig is None or spec.margins is None:
+            continue
+        charts.fix_margins(fig, spec.margins)
+        image = charts.to_image(fig)
+        assert image.size == (1080, 480) and image.mode == "RGB"
+        box = fig.get_tightbbox(fig.canvas.get_renderer())  # type: ignore[attr-defined]
+        width, height = charts.SIZE
+        assert 0 <= box.x0 and box.x1 <= width and 0 <= box.y0 and box.y1 <= height, spec.key
+        drawn += 1
+    assert drawn == 7
