@@ -35,6 +35,7 @@ from kanban.domain.model import BoardSnapshot, Card, Grouping
 from kanban.domain.rules import Violation
 from kanban.errors import ConflictError, NothingToUndo, RuleViolationError, UserError
 from kanban.logs import log_file
+from kanban.services import reporting
 from kanban.services.board import BoardService, ChangeResult
 from kanban.services.history_text import ago, undo_question
 from kanban.ui.board_data import (
@@ -129,6 +130,8 @@ class BoardController(QObject):
         self._loading = False
         self._reload_again = False
         self._polling = False
+        # The board's SLE (85th percentile cycle time), read with each snapshot.
+        self.sle_days: float | None = None
         # The screen may not show what is stored (a load failed or was dropped):
         # the next poll reloads even when the change marker has not moved.
         self._stale = False
@@ -167,17 +170,18 @@ class BoardController(QObject):
         since = self.standup_since
         service = self.service
 
-        def job() -> tuple[BoardSnapshot, set[str]]:
+        def job() -> tuple[BoardSnapshot, set[str], float | None]:
             snap = service.snapshot()
             moved = service.cards_moved_since(since) if since is not None else set()
-            return snap, moved
+            # Once per load, here on the reader: the cards' faces mark work past it.
+            return snap, moved, reporting.service_level(service)
 
         self.reader.submit(job, lambda result, error: self._loaded(generation, result, error))
 
     def _loaded(
         self,
         generation: int,
-        result: tuple[BoardSnapshot, set[str]] | None,
+        result: tuple[BoardSnapshot, set[str], float | None] | None,
         error: BaseException | None,
     ) -> None:
         self._loading = False
@@ -190,7 +194,7 @@ class BoardController(QObject):
             self._stale = True
             again = again or not self.writer.pending
         elif result is not None:  # no error: the job returned its result
-            snap, moved = result
+            snap, moved, self.sle_days = result
             self._stale = False
             # The stand-up highlight may have been switched off while this loaded.
             self.highlighted = moved if self.standup_since is not None else set()
@@ -278,6 +282,7 @@ class BoardController(QObject):
             highlighted=self.highlighted,
             selected=current,
             now=now(),
+            sle_days=self.sle_days,
         )
         self.board_changed.emit()
 

@@ -121,6 +121,16 @@ def _looks(card: Card) -> tuple[object, ...]:
     )
 
 
+SLE_MARK = "past SLE"
+
+
+def past_sle(card: Card, sle_days: float | None, now: datetime) -> bool:
+    """True when the card has been in progress longer than the board's SLE."""
+    if sle_days is None or card.started_at is None or card.done_at is not None:
+        return False
+    return (now - card.started_at).total_seconds() / 86400 > sle_days
+
+
 class CardItem(QGraphicsItem):
     """One card, painted; its position is the top-left of its layout rectangle."""
 
@@ -135,6 +145,10 @@ class CardItem(QGraphicsItem):
         self.highlighted = False
         self.selected = False
         self.oversized = False
+        # The board's SLE, given for cards in progress only; past_sle is worked
+        # out when the card is set, not on every paint.
+        self.sle_days: float | None = None
+        self.past_sle = False
         self.now = datetime.now().astimezone()
         self._size = QRectF(0, 0, 10, 10)
         self._lines: tuple[str, float, list[str]] | None = None
@@ -159,6 +173,7 @@ class CardItem(QGraphicsItem):
         oversized: bool,
         now: datetime,
         notes: Sequence[str] = (),
+        sle_days: float | None = None,
     ) -> None:
         if rect.width() != self._size.width() or rect.height() != self._size.height():
             self.prepareGeometryChange()
@@ -172,12 +187,14 @@ class CardItem(QGraphicsItem):
             or highlighted != self.highlighted
             or selected != self.selected
             or oversized != self.oversized
+            or past_sle(card, sle_days, now) != self.past_sle
         )
         self._first = False
         self.card, self.person, self.badges = card, person, tuple(badges)
         self.notes = tuple(notes)
         self.highlighted, self.selected, self.oversized = highlighted, selected, oversized
         self.now = now
+        self.sle_days, self.past_sle = sle_days, past_sle(card, sle_days, now)
         if self.pos() != rect.topLeft():
             self.setPos(rect.topLeft())
         if changed:
@@ -195,6 +212,12 @@ class CardItem(QGraphicsItem):
             parts.append("Labels: " + ", ".join(self.card.labels))
         days = days_in_column(self.card, self.now)
         parts.append(f"{plural(days, 'day')} in this column")
+        if self.past_sle and self.sle_days is not None and self.card.started_at is not None:
+            age = (self.now - self.card.started_at).total_seconds() / 86400
+            parts.append(
+                f"Past the board's SLE: started {age:.0f} days ago; 85% of cards "
+                f"finish within {self.sle_days:.1f} days"
+            )
         parts.extend(self.notes)
         return "\n".join(parts)
 
@@ -209,6 +232,8 @@ class CardItem(QGraphicsItem):
         days = days_in_column(self.card, self.now)
         if days > 5:
             x += small_fm.horizontalAdvance(f"{days}") + 2
+        if self.past_sle:
+            x += 4 + small_fm.horizontalAdvance(SLE_MARK) + 8
         x += 4
         badge_x = r.right() - m.pad
         for badge in self.badges:
@@ -329,6 +354,18 @@ class CardItem(QGraphicsItem):
             painter.setFont(small)
             painter.drawText(QPointF(x, footer_y + 11), f"{days}")
             x += small_fm.horizontalAdvance(f"{days}") + 2
+        if self.past_sle:
+            # Past the SLE: a red chip beside the dots, readable across the room.
+            x += 4
+            w = small_fm.horizontalAdvance(SLE_MARK) + 8
+            rect = QRectF(x, footer_y, w, 14)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(OVER_RED)
+            painter.drawRoundedRect(rect, 3, 3)
+            painter.setPen(QColor("#ffffff"))
+            painter.setFont(small)
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, SLE_MARK)
+            x += w
         x += 4
         badge_x = right
         painter.setFont(small)

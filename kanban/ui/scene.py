@@ -76,6 +76,7 @@ class BoardScene(QGraphicsScene):
         highlighted: set[str] | frozenset[str],
         selected: str | None,
         now: datetime,
+        sle_days: float | None = None,
     ) -> None:
         self.data, self.layout = data, layout
         self.sticky = []
@@ -197,6 +198,7 @@ class BoardScene(QGraphicsScene):
         people: dict[int, Person] = {p.id: p for p in data.snapshot.people}
         shown: set[str] = set()
         rules = data.snapshot.rules
+        in_progress = {c.id for c in data.snapshot.columns if c.kind is ColumnKind.ACTIVE}
         for card in data.visible_cards():
             card_rect = layout.cards.get(card.id)
             if card_rect is None:
@@ -218,6 +220,8 @@ class BoardScene(QGraphicsScene):
                 is_oversized(card, rules),
                 now,
                 notes.get(card.id, ()) if notes else (),
+                # Only work in progress is held against the SLE.
+                sle_days if card.column_id in in_progress else None,
             )
         for card_id in [k for k in self.card_items if k not in shown]:
             self.removeItem(self.card_items.pop(card_id))

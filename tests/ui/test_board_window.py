@@ -254,3 +254,30 @@ def test_since_standup_highlights_moved_cards(qtbot, window, service: BoardServi
     wait_idle(qtbot, window)
     assert window.scene.card_items[card_id].highlighted
     assert not window.scene.card_items[team.cards["Rotate backups"]].highlighted
+
+
+def test_a_card_in_progress_past_the_sle_is_marked(qtbot, window, service: BoardService, team):
+    from datetime import timedelta
+
+    from kanban.services.reporting import local_now
+
+    start = local_now() - timedelta(days=12)
+    # Three cards that each took two days: the board's SLE is two days.
+    for title in ("Patch file servers", "Renew TLS certificates", "Upgrade backup agent"):
+        card_id = team.cards[title]
+        service.move_card(card_id, column="In progress", person="Bob Jones", at=start)
+        service.move_card(card_id, column="Done", at=start + timedelta(days=2))
+    late = service.add_card("Migrate the old NAS").card.id
+    service.move_card(late, column="In progress", person="Alice Smith", at=start)
+    window.controller.reload()
+    qtbot.waitUntil(lambda: late in window.scene.card_items)
+    wait_idle(qtbot, window)
+    assert window.controller.sle_days is not None
+    assert abs(window.controller.sle_days - 2) < 0.01
+    items = window.scene.card_items
+    assert items[late].past_sle
+    assert "Past the board" in items[late].toolTip()
+    # Started just now, and a finished card: no mark.
+    assert not items[team.cards["Rotate backups"]].past_sle
+    done = team.cards["Patch file servers"]
+    assert done not in items or not items[done].past_sle
