@@ -44,6 +44,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     parser.add_argument(
         "--seed", type=int, default=mc.SEED, help="random seed (same seed, same figures)"
     )
+    parser.add_argument(
+        "--skill",
+        action="append",
+        default=[],
+        metavar="NAME=LABEL[+LABEL...]",
+        help="a skill for the headcount figures, e.g. Storage=storage+san (repeatable; "
+        "default: the config's [report] skills, else Windows, Linux, storage)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON")
     parser.set_defaults(handler=run_forecast)
 
@@ -77,7 +85,12 @@ def run_forecast(ctx: Context) -> int:
         events=history.events,
         as_of=now,
     )
-    options = outlook.ForecastOptions(window_weeks=args.weeks, trials=args.trials, seed=args.seed)
+    options = outlook.ForecastOptions(
+        window_weeks=args.weeks,
+        trials=args.trials,
+        seed=args.seed,
+        skills=reporting.skills_from(args.skill, ctx.config),
+    )
     result = outlook.forecast_for(
         board,
         options=options,

@@ -41,6 +41,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     parser.add_argument("--project", help="only cards of this project")
     parser.add_argument(
+        "--skill",
+        action="append",
+        default=[],
+        metavar="NAME=LABEL[+LABEL...]",
+        help="a skill for the headcount figures, e.g. Storage=storage+san (repeatable; "
+        "default: the config's [report] skills, else Windows, Linux, storage)",
+    )
+    parser.add_argument(
         "-o",
         "--output",
         type=Path,
@@ -60,8 +68,9 @@ def run_report(ctx: Context) -> int:
             )
     else:
         fmt = format_for(args.output, args.format)
+    skills = reporting.skills_from(args.skill, ctx.config)
     data = reporting.report(
-        ctx.service, period=args.period, people=args.person, project=args.project
+        ctx.service, period=args.period, people=args.person, project=args.project, skills=skills
     )
     if args.output is None:
         sys.stdout.write(render(data, fmt).decode("utf-8"))

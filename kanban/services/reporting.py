@@ -18,14 +18,16 @@ from datetime import datetime
 from pathlib import Path
 
 from kanban.domain.model import Card, Column, Event, LimitChange, Person
-from kanban.errors import KanbanError, NotFound
+from kanban.errors import InvalidInput, KanbanError, NotFound
 from kanban.reports.build import build_report
 from kanban.reports.export import write_report
 from kanban.reports.flow import service_level_days
 from kanban.reports.model import Period, PullRequest, ReportData
+from kanban.reports.outlook import DEFAULT_SKILLS, ForecastOptions, Skill
 from kanban.reports.period import parse_period
 from kanban.services.board import BoardService
 from kanban.services.gcpause import gc_paused
+from kanban.settings import Config
 from kanban.store import db, repo
 
 log = logging.getLogger(__name__)
@@ -132,8 +134,12 @@ def make_report(
     people: Collection[str] = (),
     project: str | None = None,
     pull_requests: Sequence[PullRequest] | None = None,
+    skills: Sequence[Skill] | None = None,
 ) -> ReportData:
     """Build the report from history already read (the GUI re-filters without re-reading).
+
+    ``skills``: the label groups of the headcount section (default: Windows,
+    Linux, storage; see :func:`skills_from`).
 
     Raises:
         NotFound: a person named in ``people`` is not on the board.
@@ -155,7 +161,36 @@ def make_report(
         project=project,
         pull_requests=pull_requests if pull_requests is not None else history.pull_requests,
         limit_changes=history.limit_changes,
+        forecast=ForecastOptions(skills=tuple(skills)) if skills else None,
     )
+
+
+def skills_from(texts: Sequence[str] = (), config: Config | None = None) -> tuple[Skill, ...]:
+    """The skills of the headcount figures: ``--skill NAME=label+label`` options first,
+    else the config file's ``[report] skills = {NAME = "label+label", ...}``, else the
+    defaults (Windows, Linux, storage).
+
+    Raises:
+        InvalidInput: a skill without a name, or a config value that is not a table.
+    """
+    if not texts and config is not None:
+        section = config.extra.get("report", {})
+        table = section.get("skills") if isinstance(section, dict) else None
+        if table is not None:
+            if not isinstance(table, dict):
+                raise InvalidInput(
+                    "[report] skills in the config file must be a table, e.g. skills = "
+                    '{ Storage = "storage+san", Linux = "linux" }.'
+                )
+            texts = [
+                f"{name}={'+'.join(v) if isinstance(v, list) else v}" for name, v in table.items()
+            ]
+    skills = tuple(Skill.parse(t) for t in texts)
+    if any(not s.name for s in skills):
+        raise InvalidInput(
+            "A skill needs a name: --skill NAME=label[+label...], e.g. Storage=san+nas."
+        )
+    return skills or DEFAULT_SKILLS
 
 
 def report(
@@ -165,13 +200,16 @@ def report(
     now: datetime | None = None,
     people: Collection[str] = (),
     project: str | None = None,
+    skills: Sequence[Skill] | None = None,
 ) -> ReportData:
     """Read the board and build the report for a period given in words ("week", FROM..TO)."""
     moment = now or local_now()
     span = parse_period(period, moment)
     history = read_history(service)
     with gc_paused():
-        data = make_report(history, period=span, now=moment, people=people, project=project)
+        data = make_report(
+            history, period=span, now=moment, people=people, project=project, skills=skills
+        )
     log.info(
         "Report for %s: %d cards, %d events", span.label, len(history.cards), len(history.events)
     )
