@@ -94,6 +94,7 @@ def column_json(column: Column, count: int | None = None) -> dict[str, Any]:
         "order": column.order,
         "wip_min": column.wip_min,
         "wip_max": column.wip_max,
+        "waiting": column.waiting,
         "jira_statuses": list(column.jira_statuses),
         "cards": count,
     }

@@ -273,11 +273,13 @@ def cmd_columns_list(ctx: Context) -> int:
             counts[c.id],
             "" if c.wip_min is None else c.wip_min,
             "" if c.wip_max is None else c.wip_max,
+            "yes" if c.waiting else "",
             ", ".join(c.jira_statuses),
         )
         for c in snap.columns
     ]
-    print(table(("ID", "NAME", "KIND", "CARDS", "WIP MIN", "WIP MAX", "JIRA STATUSES"), rows))
+    headers = ("ID", "NAME", "KIND", "CARDS", "WIP MIN", "WIP MAX", "WAITING", "JIRA STATUSES")
+    print(table(headers, rows))
     return 0
 
 

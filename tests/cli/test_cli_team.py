@@ -126,3 +126,14 @@ def test_rules_show_set_and_max_days(kanban: Kanban) -> None:
     assert bad.code == 1 and "Unknown rule 'colour'" in bad.err
     bad_mode = kanban("rules", "set", "wip", "sometimes")
     assert bad_mode.code == 2
+
+
+def test_columns_show_whether_work_waits_there(kanban) -> None:
+    assert kanban("columns", "edit", "Review", "--waiting").code == 0
+    listed = {c["name"]: c["waiting"] for c in kanban("columns", "--json").json()}
+    assert listed["Review"] is True and listed["In progress"] is False
+    text = kanban("columns").out
+    assert "WAITING" in text.splitlines()[0]
+    review = next(line for line in text.splitlines() if "Review" in line)
+    assert "yes" in review
+    assert "yes" not in next(line for line in text.splitlines() if "In progress" in line)
