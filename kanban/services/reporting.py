@@ -21,7 +21,6 @@ from kanban.domain.model import Card, Column, Event, LimitChange, Person
 from kanban.errors import InvalidInput, KanbanError, NotFound
 from kanban.reports.build import build_report
 from kanban.reports.export import write_report
-from kanban.reports.flow import service_level_days
 from kanban.reports.model import Period, PullRequest, ReportData
 from kanban.reports.outlook import DEFAULT_SKILLS, ForecastOptions, Skill
 from kanban.reports.period import parse_period
@@ -70,16 +69,6 @@ def read_history(service: BoardService, *, with_links: bool = True) -> BoardHist
         return history
     prs = linked_pull_requests(service)
     return dataclasses.replace(history, pull_requests=None if prs is None else tuple(prs))
-
-
-def service_level(service: BoardService, now: datetime | None = None) -> float | None:
-    """The board's SLE in days (85th percentile cycle time, last 12 weeks), or None.
-
-    Reads the cards alone, archived ones too: cheap enough for every board load.
-    """
-    with db.known_errors(service.url), db.read_transaction(service.engine) as conn:
-        cards = repo.list_cards(conn, include_archived=True)
-    return service_level_days(cards, now or local_now())
 
 
 def linked_pull_requests(service: BoardService) -> list[PullRequest] | None:

@@ -35,9 +35,9 @@ from kanban.domain.model import BoardSnapshot, Card, Grouping
 from kanban.domain.rules import Violation
 from kanban.errors import ConflictError, NothingToUndo, RuleViolationError, UserError
 from kanban.logs import log_file
-from kanban.services import reporting
 from kanban.services.board import BoardService, ChangeResult
 from kanban.services.history_text import ago, undo_question
+from kanban.services.service_level import service_level
 from kanban.ui.board_data import (
     UNASSIGNED,
     BoardData,
@@ -174,7 +174,7 @@ class BoardController(QObject):
             snap = service.snapshot()
             moved = service.cards_moved_since(since) if since is not None else set()
             # Once per load, here on the reader: the cards' faces mark work past it.
-            return snap, moved, reporting.service_level(service)
+            return snap, moved, service_level(service)
 
         self.reader.submit(job, lambda result, error: self._loaded(generation, result, error))
 
