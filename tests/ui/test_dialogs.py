@@ -520,6 +520,24 @@ def test_columns_dialog_changes_the_board(qtbot, service: BoardService) -> None:
     assert len(changes) == 5
 
 
+def test_columns_dialog_marks_a_column_where_work_waits(qtbot, service: BoardService) -> None:
+    dlg = _opened(qtbot, ColumnsDialog(service))
+    names = [dlg.list.item(i).text() for i in range(dlg.list.count())]
+    dlg.list.setCurrentRow(next(i for i, n in enumerate(names) if n.startswith("Review")))
+    assert dlg.waiting_check.isEnabled() and not dlg.waiting_check.isChecked()
+
+    dlg.waiting_check.setChecked(True)
+    assert _done(qtbot, dlg, dlg.apply)
+
+    assert service.resolve_column("Review").waiting is True
+    assert any(
+        "Review" in dlg.list.item(i).text() and "waiting" in dlg.list.item(i).text()
+        for i in range(dlg.list.count())
+    )
+    dlg.list.setCurrentRow(0)  # the task pool: nothing flows there, so it cannot wait
+    assert not dlg.waiting_check.isEnabled()
+
+
 def test_columns_dialog_refuses_to_remove_a_column_with_cards(qtbot, service: BoardService) -> None:
     service.add_card("Something", column="Review")
     dlg = _opened(qtbot, ColumnsDialog(service))

@@ -656,6 +656,11 @@ class ColumnsDialog(_ListEditor[Column]):
         self.max_spin = limit_spin()
         self.statuses_edit = QLineEdit()
         self.statuses_edit.setPlaceholderText("comma separated, e.g. In Progress, Doing")
+        self.waiting_check = QCheckBox("Work &waits here (e.g. for a reviewer)")
+        self.waiting_check.setToolTip(
+            "Time in a waiting column counts as waiting, not as work, in the report's "
+            "flow efficiency."
+        )
         hint = QLabel(
             "A column under its minimum or over its maximum shows on the board; "
             "'none' means no limit."
@@ -667,6 +672,7 @@ class ColumnsDialog(_ListEditor[Column]):
         self.form.addRow("WIP m&inimum", self.min_spin)
         self.form.addRow("WIP ma&ximum", self.max_spin)
         self.form.addRow("JIRA &statuses", self.statuses_edit)
+        self.form.addRow("", self.waiting_check)
         self.form.addRow(hint)
         self.remove_button = QPushButton("Remo&ve column")
         self.remove_button.setAutoDefault(False)
@@ -687,6 +693,8 @@ class ColumnsDialog(_ListEditor[Column]):
             limits.append(f"min {item.wip_min}")
         if item.wip_max is not None:
             limits.append(f"max {item.wip_max}")
+        if item.waiting:
+            limits.append("waiting")
         extra = f"  ({', '.join(limits)})" if limits else ""
         return f"{item.name}  [{item.kind.value}]{extra}"
 
@@ -704,6 +712,9 @@ class ColumnsDialog(_ListEditor[Column]):
         set_limit(self.min_spin, item.wip_min)
         set_limit(self.max_spin, item.wip_max)
         self.statuses_edit.setText(", ".join(item.jira_statuses))
+        self.waiting_check.setChecked(item.waiting)
+        # Only work in progress can wait: the pool and done have no flow to measure.
+        self.waiting_check.setEnabled(item.kind is ColumnKind.ACTIVE)
         # The pool is the one column that must stay.
         self.remove_button.setEnabled(item.kind is not ColumnKind.POOL)
 
@@ -715,6 +726,7 @@ class ColumnsDialog(_ListEditor[Column]):
             "wip_min": limit_value(self.min_spin),
             "wip_max": limit_value(self.max_spin),
             "jira_statuses": statuses,
+            "waiting": self.waiting_check.isChecked(),
         }
         current = {
             "name": item.name,
@@ -722,6 +734,7 @@ class ColumnsDialog(_ListEditor[Column]):
             "wip_min": item.wip_min,
             "wip_max": item.wip_max,
             "jira_statuses": list(item.jira_statuses),
+            "waiting": item.waiting,
         }
         return {k: v for k, v in values.items() if v != current[k]}
 
