@@ -264,7 +264,6 @@ def test_csv_strict_rolls_everything_back(board: BoardService, tmp_path: Path) -
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("Titel;Größe\nx;1\n".encode("latin-1"), "is not UTF-8 text"),
         (b"", "is empty"),
         (b"name,size\n", None),
         (b"person,size\nAnna,1\n", "has no title column"),

@@ -112,7 +112,10 @@ def cmd_import(ctx: Context) -> int:
             f"Ignored columns: {', '.join(report.ignored_headers)} (not a card field).",
             file=sys.stderr,
         )
-    print(f"Imported {len(report.imported)} of {report.rows} rows from {path}.")
+    print(
+        f"Imported {len(report.imported)} of {report.rows} rows from {path} "
+        f"(read as {report.encoding})."
+    )
     if report.errors:
         print(
             f"{len(report.errors)} rows were not imported; fix them and import those again.",

@@ -15,6 +15,7 @@ rules apply as if the cards were typed in; bad rows are reported as
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -338,6 +339,7 @@ class CsvReport:
     imported: list[str] = field(default_factory=list)
     errors: list[tuple[int, str]] = field(default_factory=list)
     ignored_headers: list[str] = field(default_factory=list)
+    encoding: str = "UTF-8"
 
     def error_lines(self) -> list[str]:
         return [f"line {line}: {reason}" for line, reason in self.errors]
@@ -356,18 +358,65 @@ class CsvRejected(ImportFailed):
         )
 
 
+# Byte order marks, longest first (the UTF-32 LE mark starts with UTF-16 LE's).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),
+)
+
+
+def decode_csv(path: Path, raw: bytes) -> tuple[str, str]:
+    """The text of a spreadsheet export and the name of the encoding it was read as.
+
+    Excel writes "CSV UTF-8" with a BOM, "Unicode text" as UTF-16 with a BOM and
+    plain "CSV" in the Windows code page (cp1252 in Western Europe). So: a BOM
+    first, then strict UTF-8, then charset-normalizer's best guess; among code
+    pages that give the same text, cp1252 is named, being the likely one.
+    """
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            try:
+                return raw[len(bom) :].decode(codec), name
+            except UnicodeDecodeError as exc:
+                raise ImportFailed(
+                    f"{path} starts with a {name} mark but byte {exc.start + len(bom)} is "
+                    f"not {name}; nothing was imported. Save it again as 'CSV UTF-8'."
+                ) from None
+    try:
+        return raw.decode("utf-8"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    import charset_normalizer  # only for files that are not UTF-8
+
+    best = charset_normalizer.from_bytes(raw[:1_000_000]).best()
+    if best is not None:
+        codec = "cp1252" if "cp1252" in best.could_be_from_charset else best.encoding
+        try:
+            return raw.decode(codec), codec
+        except UnicodeDecodeError:
+            pass
+    raise ImportFailed(
+        f"{path} is not text in an encoding that could be recognised (tried UTF-8, UTF-16 "
+        "and the usual code pages); nothing was imported. Save it as 'CSV UTF-8' in your "
+        "spreadsheet program and try again."
+    )
+
+
 def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and rows (with the line each starts on) of a spreadsheet export."""
+    header, rows, _encoding, _separator = read_csv_text(path)
+    return header, rows
+
+
+def read_csv_text(path: Path) -> tuple[list[str], list[tuple[int, list[str]]], str, str]:
+    """:func:`read_csv`, the encoding the file was read as and its separator."""
     raw = read_bytes(path, "CSV")
     if len(raw) > CSV_MAX_BYTES:
         raise ImportFailed(f"{path} is over {CSV_MAX_BYTES // 1_000_000} MB; split it first.")
-    try:
-        text = raw.decode("utf-8-sig")  # -sig: Excel's "CSV UTF-8" starts with a BOM
-    except UnicodeDecodeError as exc:
-        raise ImportFailed(
-            f"{path} is not UTF-8 text (byte {exc.start} cannot be read); nothing was "
-            "imported. Save it as 'CSV UTF-8' in your spreadsheet program and try again."
-        ) from None
+    text, encoding = decode_csv(path, raw)
     if "\x00" in text:
         raise ImportFailed(f"{path} is not a CSV text file (it holds binary data).")
     if not text.strip():
@@ -397,7 +446,7 @@ def read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
         raise ImportFailed(
             f"{path} is not valid CSV (line {reader.line_num}: {exc}); nothing was imported."
         ) from None
-    return header or [], rows
+    return header or [], rows, encoding, dialect.delimiter
 
 
 class _Semicolon(csv.excel):
@@ -465,9 +514,9 @@ def import_csv(
         ImportFailed: the file cannot be read or has no title column.
         CsvRejected: ``strict`` and some rows are bad (it carries the report).
     """
-    header, records = read_csv(path)
+    header, records, encoding, separator = read_csv_text(path)
     mapping, ignored = _map_headers(path, header)
-    report = CsvReport(path=path, rows=len(records), ignored_headers=ignored)
+    report = CsvReport(path=path, rows=len(records), ignored_headers=ignored, encoding=encoding)
     resolved: dict[tuple[str, str], Any] = {}
 
     def cached(kind: str, ref: str, look: Callable[[str], Any]) -> Any:
@@ -491,6 +540,7 @@ def import_csv(
                 return record[index].strip()
 
             try:
+                _check_swallowed_rows(record, separator)
                 extra = [c for c in record[len(header) :] if c.strip()]
                 if extra:
                     # An unquoted delimiter inside a cell: importing would cut the text.
@@ -515,6 +565,26 @@ def import_csv(
         if strict and report.errors:
             raise CsvRejected(report)  # leaving the batch by an error rolls it all back
     return report
+
+
+def _check_swallowed_rows(record: list[str], separator: str) -> None:
+    """Refuse a cell that looks like it took in the rows after it.
+
+    A quote opened and never closed makes the reader run on to the next quote,
+    or to the end of the file, as one cell: its lines after the first that hold
+    the separator were rows of their own. (A multi-line description without the
+    separator on its later lines is fine.)
+    """
+    for cell in record:
+        later = cell.split("\n")[1:]
+        swallowed = sum(1 for text in later if separator in text)
+        if swallowed:
+            shown = "tab" if separator == "\t" else f"'{separator}'"
+            raise UserError(
+                f"a cell runs over {len(later) + 1} lines and {swallowed} of them hold the "
+                f'separator {shown}: an unbalanced quote (") seems to have merged the '
+                "rows after it into this one; check the quotes on this line"
+            )
 
 
 def _row_arguments(

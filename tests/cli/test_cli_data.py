@@ -115,6 +115,15 @@ def test_csv_import_reports_bad_lines_and_imports_good_ones(kanban: Kanban, tmp_
     assert cards["Patch hosts"]["not_ready_reason"] == "waiting for CAB"
 
 
+def test_csv_import_says_which_encoding_it_read(kanban: Kanban, tmp_path: Path) -> None:
+    sheet = tmp_path / "excel.csv"
+    sheet.write_bytes("Title;Size\nCafé budget 300 €;1\n".encode("cp1252"))
+    result = kanban("import", "--csv", str(sheet))
+    assert result.code == 0
+    assert "Imported 1 of 1 rows" in result.out and "(read as cp1252)" in result.out
+    assert [c["title"] for c in kanban("list", "--json").json()] == ["Café budget 300 €"]
+
+
 def test_csv_strict_imports_nothing(
     kanban: Kanban,
     tmp_path: Path,
