@@ -239,7 +239,12 @@ class BoardService(BoardSetup):
                 person_obj = None  # no lane in the pool; the person owns the card
             violations = rules_mod.check_size(size, snap.rules)
             if col.kind is not ColumnKind.POOL:
-                wip = summarize(snap.columns, repo.cell_counts(conn))
+                # The check reads the target column's count and the person's count over
+                # the active columns: count those only, not the whole board per card.
+                wanted = {col.id}
+                if person_obj is not None:
+                    wanted |= {c.id for c in snap.columns if c.kind is ColumnKind.ACTIVE}
+                wip = summarize(snap.columns, repo.cell_counts(conn, column_ids=wanted))
                 probe = _probe_card(snap.pool.id, size)
                 violations = rules_mod.check_move(
                     card=probe,
@@ -253,7 +258,7 @@ class BoardService(BoardSetup):
             if key:
                 _ensure_key_free(conn, key, None)
             person_id = person_obj.id if person_obj else None
-            n = repo.cell_size(conn, column_id=col.id, person_id=person_id)
+            n = repo.cell_end(conn, column_id=col.id, person_id=person_id)
             pos = n if position is None else max(0, min(position, n))
             repo.shift_cell(conn, column_id=col.id, person_id=person_id, from_position=pos, delta=1)
             values: dict[str, Any] = {
@@ -706,9 +711,11 @@ def _load(conn: Connection, ref: str, expected_revision: int | None) -> Card:
 
 
 def _ensure_key_free(conn: Connection, key: str, card_id: str | None) -> None:
-    try:
-        other = repo.find_card(conn, ref=key)
-    except NotFound:
+    # Keys are stored as validate_jira_key leaves them (upper case), so the unique
+    # index answers; find_card's case-blind match reads every card, which made a
+    # CSV import of many keyed rows quadratic.
+    other = repo.card_with_key(conn, key=key.strip().upper())
+    if other is None:
         return
     if other.id != card_id:
         raise InvalidInput(f"{key} is already on card '{other.title}'; a JIRA key links one card.")
