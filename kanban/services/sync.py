@@ -53,11 +53,7 @@ from kanban.services.sync_apply import (
     insert_new_cards,
     move_in_progress,
 )
-from kanban.services.sync_board_config import (
-    adopt_board,
-    apply_board_configuration,
-    map_status,
-)
+from kanban.services.sync_board_config import adopt_board, map_status
 from kanban.services.sync_create import create_pass
 from kanban.services.sync_push import push_pass
 from kanban.services.sync_resolve import resolve_conflict, revert_push
@@ -111,9 +107,8 @@ OVERLAP = timedelta(minutes=5)  # clocks and JQL's minute precision: re-read a m
 MIN_LINKED_FOR_GUARD = 3  # "zero results where there were many"
 
 
-def check_connection(settings: JiraSettings, token: str | None = None) -> ServerInfo:
-    """Connect with these settings (and this token, else the stored one) and report
-    server version, deployment type and user; for the setup dialog's button."""
+def _dialog_client(settings: JiraSettings, token: str | None) -> JiraClient:
+    """A client for the connection dialog: these settings, this token or else the stored one."""
     settings.validate_connection(window=True)
     if not token:
         token, _note = load_token(settings)
@@ -121,19 +116,24 @@ def check_connection(settings: JiraSettings, token: str | None = None) -> Server
         raise NotConfigured(
             "Type the JIRA token (a personal access token, or the API token on Cloud) first."
         )
-    return JiraClient(settings, token).server_info()
+    return JiraClient(settings, token)
+
+
+def check_connection(settings: JiraSettings, token: str | None = None) -> ServerInfo:
+    """Connect with these settings (and this token, else the stored one) and report
+    server version, deployment type and user; for the setup dialog's button."""
+    return _dialog_client(settings, token).server_info()
 
 
 def list_boards(settings: JiraSettings, token: str | None = None) -> list[dict[str, Any]]:
     """The agile boards these settings can see: id, name, type and project."""
-    settings.validate_connection(window=True)
-    if not token:
-        token, _note = load_token(settings)
-    if not token:
-        raise NotConfigured(
-            "Type the JIRA token (a personal access token, or the API token on Cloud) first."
-        )
-    return _board_rows(JiraClient(settings, token))
+    return _board_rows(_dialog_client(settings, token))
+
+
+def _filter_jql(client: JiraClient, configuration: Mapping[str, Any]) -> str:
+    """The JQL of an agile board's saved filter ("" when the board has none)."""
+    filter_id = (configuration.get("filter") or {}).get("id")
+    return client.filter_jql(str(filter_id)) if filter_id else ""
 
 
 def _board_rows(client: JiraClient) -> list[dict[str, Any]]:
@@ -240,9 +240,7 @@ class SyncService:
         """
         client, _notes = self.connect()
         configuration = client.board_configuration(board_id)
-        filter_id = (configuration.get("filter") or {}).get("id")
-        jql = client.filter_jql(str(filter_id)) if filter_id else ""
-        return adopt_board(self.board, configuration), jql
+        return adopt_board(self.board, configuration), _filter_jql(client, configuration)
 
     def statuses(self) -> list[StatusRow]:
         """Every status seen, where it lands and why (``kanban jira statuses``)."""
@@ -445,20 +443,19 @@ class SyncService:
         ids = FieldIds(flagged=ids_meta.get("flagged"), epic_link=ids_meta.get("epic_link"))
         if ids.flagged is None:
             report.notes.append("JIRA has no 'Flagged' field; not-ready marks are not synced.")
-        if self.settings.board_id and not self.settings.effective_jql:
-            # An adopted JIRA board with no query of its own shows the board's filter.
-            configuration = client.board_configuration(int(self.settings.board_id))
-            filter_id = (configuration.get("filter") or {}).get("id")
-            if filter_id:
-                self.settings.jql = client.filter_jql(str(filter_id))
         if self.settings.board_id:
+            # Read once per run: its columns are adopted, its filter may be the query.
+            configuration = client.board_configuration(int(self.settings.board_id))
+            if not self.settings.effective_jql:
+                # An adopted JIRA board with no query of its own shows the board's filter.
+                self.settings.jql = _filter_jql(client, configuration)
             if dry:
                 report.notes.append(
                     "The JIRA board's columns are read and applied by a real sync; this "
                     "preview uses the board's columns as they are."
                 )
             else:
-                adopted = apply_board_configuration(self.board, client, int(self.settings.board_id))
+                adopted = adopt_board(self.board, configuration)
                 report.notes.extend(
                     f"Column '{col.name}' is no longer on the JIRA board but holds {n} card"
                     f"{'s' if n != 1 else ''}; it was kept. Move its cards, then remove it."

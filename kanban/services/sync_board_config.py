@@ -20,7 +20,6 @@ from kanban.domain.model import Column, ColumnKind
 from kanban.errors import InvalidInput
 from kanban.services.board import BoardService, CardFilter
 from kanban.sync.adoption import AdoptionPlan, plan_adoption
-from kanban.sync.client import JiraClient
 
 
 def adoption_plan(board: BoardService, configuration: Mapping[str, Any]) -> AdoptionPlan:
@@ -93,13 +92,6 @@ def adopt_board(board: BoardService, configuration: Mapping[str, Any]) -> Adopti
                 b.update_column(column_id, position=position)
                 now = {c.id: c.order for c in b.columns()}
     return plan
-
-
-def apply_board_configuration(
-    board: BoardService, client: JiraClient, board_id: int
-) -> AdoptionPlan:
-    """Read the agile board's configuration and adopt it (each sync of a board-linked board)."""
-    return adopt_board(board, client.board_configuration(board_id))
 
 
 def map_status(
