@@ -355,14 +355,6 @@ def cmd_status(ctx: Context) -> int:
     return 0
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "(none)"
-    if value is None or value == "":
-        return "(none)"
-    return str(value)
-
-
 def cmd_pending(ctx: Context) -> int:
     items = _sync_service(ctx).pending()
     if getattr(ctx.args, "json", False):
@@ -392,8 +384,8 @@ def cmd_pending(ctx: Context) -> int:
             i.card_title,
             i.field,
             i.kind,
-            i.local_text or _value(i.local),
-            i.remote_text or _value(i.remote),
+            i.local_text,
+            i.remote_text,
             i.message or "",
         )
         for i in items
