@@ -33,6 +33,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "kanban.cli.forecast",
     "kanban.cli.links",
     "kanban.cli.jira",
+    "kanban.cli.db_commands",
 )
 
 # Which module registers each command, so that a command builds only its own
@@ -65,6 +66,7 @@ COMMAND_OWNERS: dict[str, str] = {
     "links": "kanban.cli.links",
     "jira": "kanban.cli.jira",
     "sync": "kanban.cli.jira",
+    "db": "kanban.cli.db_commands",
 }
 
 EXIT_USER_ERROR = 1

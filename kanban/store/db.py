@@ -1,11 +1,18 @@
 """Engine factory, SQLite pragmas, known database errors and start-up migration.
 
 ``open_database`` is the one way in: it makes the engine, refuses files that
-are not databases or come from a newer app, and upgrades older schemas after
-copying the file to a timestamped backup. A failed upgrade restores that copy,
-so the user's data is never left half-migrated. It then seeds a new board (its
-settings and default columns), so that the services reading and writing it
-never have to.
+are not databases, sit on a network filesystem (:mod:`kanban.store.netfs`) or
+come from a newer app, and upgrades older schemas after copying the file to a
+timestamped backup. A failed upgrade restores that copy, so the user's data is
+never left half-migrated. It then seeds a new board (its settings and default
+columns), so that the services reading and writing it never have to.
+
+On a PostgreSQL server several clients may start at once: the upgrade and the
+seeding each run under a transaction advisory lock
+(:data:`kanban.store.locks.MIGRATION_LOCK`), so the schema is migrated once and
+the others find it done. A server URL gets its password from the keyring and
+its TLS settings from the config file (:mod:`kanban.store.connect`); a URL is
+only ever shown through :func:`describe`, which masks the password.
 """
 
 from __future__ import annotations
@@ -19,11 +26,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 
 from kanban.errors import MigrationFailed, SchemaTooNew, StorageError
-from kanban.store import repo
+from kanban.store import connect, locks, netfs, repo
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -37,7 +44,7 @@ SCHEMA_HEAD = "0010"
 MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 
-def sqlite_path(url: str) -> Path | None:
+def sqlite_path(url: str | URL) -> Path | None:
     """The file behind a SQLite URL, or None for other databases and :memory:."""
     parsed = make_url(url)
     if not parsed.drivername.startswith("sqlite"):
@@ -114,8 +121,10 @@ class WriteLockTimeout(sqlite3.OperationalError):
 
 
 def _where(conn: Connection) -> str:
-    database = conn.engine.url.database
-    return database if database else str(conn.engine.url)
+    url = conn.engine.url
+    if connect.is_server_url(url) or not url.database:
+        return connect.shown(url)
+    return url.database
 
 
 def _autocommit_driver(dbapi_connection: sqlite3.Connection, _record: object) -> None:
@@ -134,7 +143,7 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _set_sqlite_pragmas)
         event.listen(engine, "begin", _begin_sqlite)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return create_engine(connect.resolve(parsed, connect.config_section()), pool_pre_ping=True)
 
 
 @contextlib.contextmanager
@@ -173,12 +182,12 @@ def read_transaction(engine: Engine) -> Iterator[Connection]:
         yield conn
 
 
-def describe(url: str) -> str:
+def describe(url: str | URL) -> str:
     """A user-facing name for the database (its path, or the URL without password)."""
     path = sqlite_path(url)
     if path is not None:
         return str(path)
-    return make_url(url).render_as_string(hide_password=True)
+    return connect.shown(url)
 
 
 def translate_error(exc: BaseException, url: str) -> StorageError | None:
@@ -307,15 +316,58 @@ def _restore_sqlite(backup: Path, path: Path) -> None:
         src.close()
 
 
-def upgrade(engine: Engine, target: str = "head", script_location: Path | None = None) -> None:
-    """Run Alembic's upgrade on ``engine`` in code."""
+# How long a client waits for another one upgrading a shared schema, in seconds.
+MIGRATION_WAIT_SECONDS = 120.0
+
+
+class MigrationBusy(StorageError):
+    """Another client kept the schema-upgrade lock for all of ``MIGRATION_WAIT_SECONDS``."""
+
+
+@contextlib.contextmanager
+def _one_client_at_a_time(conn: Connection) -> Iterator[None]:
+    """On PostgreSQL, hold the migration lock for the rest of ``conn``'s transaction."""
+    if conn.dialect.name != "postgresql":
+        # SQLite: BEGIN IMMEDIATE of the write transaction already serialises writers.
+        yield
+        return
+    where = _where(conn)
+    try:
+        locks.advisory_xact_lock(
+            conn,
+            locks.MIGRATION_LOCK,
+            wait_seconds=MIGRATION_WAIT_SECONDS,
+            on_wait=lambda: on_wait_for_write(where, MIGRATION_WAIT_SECONDS),
+        )
+    except locks.AdvisoryLockTimeout as exc:
+        raise MigrationBusy(
+            f"Another client has been upgrading the schema of {where} for "
+            f"{MIGRATION_WAIT_SECONDS:g} s; this one changed nothing. Start again when it "
+            "has finished."
+        ) from exc
+    yield
+
+
+def upgrade(
+    engine: Engine, target: str = "head", script_location: Path | None = None
+) -> tuple[str | None, str | None]:
+    """Run Alembic's upgrade on ``engine`` in code; returns the revisions before and after.
+
+    On PostgreSQL it waits for another client's upgrade first, and then finds
+    the schema already at ``target`` (before == after).
+    """
     from alembic import command
 
-    with write_transaction(engine) as conn:
+    with write_transaction(engine) as conn, _one_client_at_a_time(conn):
+        before = current_revision(conn)
         cfg = alembic_config(conn)
         if script_location is not None:
             cfg.set_main_option("script_location", str(script_location))
         command.upgrade(cfg, target)
+        after = current_revision(conn)
+    if before != after:
+        log.info("Upgraded the schema of %s from %s to %s", describe(engine.url), before, after)
+    return before, after
 
 
 def ensure_seeded(engine: Engine, url: str = "") -> None:
@@ -330,7 +382,7 @@ def ensure_seeded(engine: Engine, url: str = "") -> None:
         with read_transaction(engine) as conn:
             if repo.board_exists(conn):
                 return
-        with write_transaction(engine) as conn:
+        with write_transaction(engine) as conn, _one_client_at_a_time(conn):
             # Checked again under the write lock: another process may have seeded it.
             if not repo.board_exists(conn):
                 repo.seed_board(conn)
@@ -352,6 +404,7 @@ def open_database(url: str, *, script_location: Path | None = None) -> Engine:
             f"be read ({exc}); give a file path, or a URL such as sqlite:////path/board.db."
         ) from None
     if path is not None:
+        netfs.refuse_network_filesystem(path)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -408,6 +461,9 @@ def open_database(url: str, *, script_location: Path | None = None) -> Engine:
     try:
         with known_errors(url):
             upgrade(engine, script_location=script_location)
+    except MigrationBusy:
+        engine.dispose()
+        raise
     except Exception as exc:
         engine.dispose()
         if backup is not None and path is not None:
@@ -418,8 +474,14 @@ def open_database(url: str, *, script_location: Path | None = None) -> Engine:
                 f"unchanged (a copy is at {backup}). Please report this with the log file."
             ) from exc
         log.exception("Migration of %s failed", describe(url))
+        if revision is None:
+            raise MigrationFailed(
+                f"Creating the schema in {describe(url)} failed ({exc}); nothing was changed."
+            ) from exc
         raise MigrationFailed(
-            f"Creating the schema in {describe(url)} failed ({exc}); nothing was changed."
+            f"Upgrading the database {describe(url)} from schema {revision} failed ({exc}); "
+            "the upgrade was rolled back and nothing was changed. Please report this with "
+            "the log file."
         ) from exc
     _seed_or_dispose(engine, url)
     return engine
