@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 # Modules that define ``register(subparsers, common)``; order is --help order.
 COMMAND_MODULES: tuple[str, ...] = (
     "kanban.cli.cards",
+    "kanban.cli.notes",
     "kanban.cli.team",
     "kanban.cli.data",
     "kanban.cli.report",
@@ -59,6 +60,7 @@ COMMAND_OWNERS: dict[str, str] = {
         ),
         "kanban.cli.cards",
     ),  # fmt: skip
+    **dict.fromkeys(("comment", "comments", "check"), "kanban.cli.notes"),
     **dict.fromkeys(("columns", "people", "rules"), "kanban.cli.team"),
     **dict.fromkeys(("demo", "export", "import"), "kanban.cli.data"),
     "report": "kanban.cli.report",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from kanban.domain.model import EventKind
+from kanban.domain.notes import NOTE_KINDS
 
 # Undoing a change older than this needs a confirmation (``kanban undo --yes``).
 UNDO_CONFIRM_AGE = timedelta(hours=1)
@@ -55,6 +56,8 @@ def undo_redo_stacks(changes: Iterable[ChangeRef]) -> tuple[list[str], list[str]
     undo: list[str] = []
     redo: list[str] = []
     for change in changes:
+        if change.kind in NOTE_KINDS:
+            continue  # comments and checklist ticks are edited directly, not undone
         if change.kind is EventKind.UNDO:
             if change.target_change in undo:
                 undo.remove(change.target_change)

@@ -81,6 +81,15 @@ class EventKind(enum.StrEnum):
     RESTORED = "restored"
     UNDO = "undo"
     REDO = "redo"
+    # A card's comments and checklist (kanban.domain.notes): in its history, not undone.
+    COMMENTED = "commented"
+    COMMENT_EDITED = "comment_edited"
+    COMMENT_DELETED = "comment_deleted"
+    CHECK_ADDED = "check_added"
+    CHECK_DONE = "check_done"
+    CHECK_UNDONE = "check_undone"
+    CHECK_REMOVED = "check_removed"
+    CHECK_MOVED = "check_moved"
 
 
 class Grouping(enum.StrEnum):

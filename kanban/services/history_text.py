@@ -15,6 +15,7 @@ from datetime import datetime
 
 from kanban.domain.history import UndoStep
 from kanban.domain.model import RULE_TITLES, BoardSnapshot, Card, Event, EventKind, Rule, Source
+from kanban.domain.notes import NOTE_KINDS, describe_note
 
 FIELD_NAMES: dict[str, str] = {
     "title": "title",
@@ -45,6 +46,14 @@ _VERBS: dict[EventKind, str] = {
     EventKind.RESTORED: "restored",
     EventKind.UNDO: "undid a change",
     EventKind.REDO: "redid a change",
+    EventKind.COMMENTED: "commented",
+    EventKind.COMMENT_EDITED: "edited a comment",
+    EventKind.COMMENT_DELETED: "deleted a comment",
+    EventKind.CHECK_ADDED: "added a checklist item",
+    EventKind.CHECK_DONE: "ticked",
+    EventKind.CHECK_UNDONE: "unticked",
+    EventKind.CHECK_REMOVED: "removed a checklist item",
+    EventKind.CHECK_MOVED: "moved a checklist item",
 }
 _SOURCES = {Source.JIRA: "from JIRA", Source.GIT: "from git"}
 _TEXT_CLIP = 60
@@ -91,6 +100,8 @@ def format_value(field: str, value: object, names: Names) -> str:
 
 def changes(event: Event, names: Names) -> list[str]:
     """The "field: old → new" parts of an event, in a stable, readable order."""
+    if event.kind in NOTE_KINDS:
+        return [describe_note(event.kind, event.before, event.after)]
     parts: list[str] = []
     for field, label in FIELD_NAMES.items():
         if field not in event.after:
