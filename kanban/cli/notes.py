@@ -131,10 +131,10 @@ def cmd_comment(ctx: Context) -> int:
     a = ctx.args
     notes = _notes(ctx)
     if a.keep:
-        number, side = a.keep
-        if not str(number).isdigit():
-            raise InvalidInput(f"'{number}' is not a comment number; see 'kanban comments KEY'.")
-        print(notes.resolve_comment(a.card, int(number), side.lower()))
+        which, side = a.keep
+        if not str(which).isdigit():
+            raise InvalidInput(f"'{which}' is not a comment number; see 'kanban comments KEY'.")
+        print(notes.resolve_comment(a.card, int(which), side.lower()))
         return 0
     if a.delete is not None:
         if a.text:
