@@ -28,7 +28,11 @@ from matplotlib.ticker import MaxNLocator
 from numpy.typing import ArrayLike
 from PIL import Image
 
+from kanban.reports import fonts
 from kanban.reports.model import FlowData, ReportData
+
+# Names in any script: DejaVu Sans first, a wide-coverage font for the rest.
+fonts.use_in_matplotlib()
 
 # Tableau-10: colour-blind friendly and prints well in greyscale order.
 PALETTE = (
@@ -46,7 +50,9 @@ def _figure(size: tuple[float, float] = SIZE) -> Figure:
 
 
 def _style(ax: Axes, title: str, ylabel: str) -> None:
-    ax.set_title(title, fontsize=11, loc="left", fontweight="bold")
+    # Titles are the app's own words: the sans-serif font alone, so the wide
+    # fallback font (which has no bold face) is not looked up in bold.
+    ax.set_title(title, fontsize=11, loc="left", fontweight="bold", fontfamily="sans-serif")
     ax.set_ylabel(ylabel, fontsize=9)
     ax.tick_params(labelsize=8)
     ax.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -89,7 +95,7 @@ def cumulative_flow(data: ReportData, size: tuple[float, float] = SIZE) -> Figur
     ax.stackplot(
         _dates(flow.days),
         [list(s.values) for s in bands],
-        labels=[s.name for s in bands],
+        labels=[fonts.drawable(s.name) for s in bands],
         colors=colours,
         alpha=0.85,
         step="post",
@@ -151,7 +157,8 @@ def wip_per_person(data: ReportData, size: tuple[float, float] = SIZE) -> Figure
     fig = _figure(size)
     ax = fig.add_subplot()
     for i, s in enumerate(series):
-        ax.step(_dates(flow.days), list(s.values), where="post", label=s.name, linewidth=1.6,
+        ax.step(_dates(flow.days), list(s.values), where="post", label=fonts.drawable(s.name),
+                linewidth=1.6,
                 color=s.colour or PALETTE[i % len(PALETTE)])  # fmt: skip
     _style(ax, "Work in progress per person", "cards in progress")
     ax.set_ylim(bottom=0)
@@ -169,6 +176,7 @@ def aging_wip(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | No
     fig = _figure(size)
     ax = fig.add_subplot()
     columns = list(dict.fromkeys(a.column for a in flow.aging))
+    shown = [fonts.drawable(c) for c in columns]
     # Spread cards of one column sideways a little so equal ages stay visible.
     for band in ("ok", "watch", "late", "n/a"):
         items = [a for a in flow.aging if a.band == band]
@@ -183,7 +191,7 @@ def aging_wip(data: ReportData, size: tuple[float, float] = SIZE) -> Figure | No
         ax.scatter(xs, [a.age_days for a in items], s=22, color=BAND_COLOURS[band],
                    label=label, zorder=3, edgecolors="#333333", linewidths=0.3)  # fmt: skip
     _cycle_percentile_lines(ax, flow, "cycle ")
-    ax.set_xticks(range(len(columns)), columns)
+    ax.set_xticks(range(len(columns)), shown)
     ax.set_xlim(-0.6, len(columns) - 0.4)
     _style(ax, "Aging work in progress (days since started)", "days")
     ax.set_ylim(bottom=0)

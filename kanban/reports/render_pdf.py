@@ -1,7 +1,9 @@
 """The report as a PDF (A4 or Letter), with fpdf2.
 
-Text uses DejaVu Sans, which ships inside matplotlib, so card titles in any
-script print correctly without depending on the system's fonts. Each
+Text uses DejaVu Sans, which ships inside matplotlib, so card titles in most
+scripts print without depending on the system's fonts; Chinese, Japanese and
+Korean come from the system's wide-coverage font as fpdf2's fallback, and a
+character no font has is a box with one log line (:mod:`kanban.reports.fonts`). Each
 ``Group`` (a person's section, the pool) is first laid out on a rewindable dry
 run; if it would cross a page break it starts on a new page instead, so a
 person's block is never cut in half (one longer than a whole page flows on).
@@ -17,13 +19,14 @@ from pathlib import Path
 import matplotlib
 from fpdf import FPDF
 
-from kanban.reports import charts
+from kanban.reports import charts, fonts
 from kanban.reports.layout import Block, Chart, Group, Heading, Para, Table, build_blocks
 from kanban.reports.model import ReportData
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
+FALLBACK = "Fallback"
 INK = (33, 37, 41)
 MUTED = (100, 106, 112)
 ALERT = (176, 0, 32)
@@ -40,13 +43,20 @@ class ReportPDF(FPDF):
 
     def __init__(self, paper: str, footer_text: str) -> None:
         super().__init__(orientation="portrait", unit="mm", format=PAPERS[paper])
-        self.footer_text = footer_text
+        self.footer_text = fonts.drawable(footer_text)
         self.layouts: dict[int, _Laid] = {}  # tables wrapped once, measured and drawn
         self.set_margins(15, 15, 15)
         self.set_auto_page_break(True, margin=16)
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.add_font(FONT, "I", str(FONT_DIR / "DejaVuSans-Oblique.ttf"))
+        wide = fonts.fallback_font()
+        self.has_fallback = wide is not None
+        if wide is not None:
+            # One face for every style: bold CJK is rare in a font, and a
+            # regular glyph beats a box.
+            self.add_font(FALLBACK, "", str(wide.path), collection_font_number=wide.index)
+            self.set_fallback_fonts([FALLBACK], exact_match=False)
         self.set_title(footer_text)
         self.set_creator("Kanban Team Board")
 
@@ -127,7 +137,7 @@ def _heading(pdf: FPDF, heading: Heading) -> None:
         pdf.ln(gap)
     pdf.set_font(FONT, "B", size)
     pdf.set_text_color(*INK)
-    pdf.multi_cell(0, size * 0.5, heading.text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, size * 0.5, fonts.drawable(heading.text), new_x="LMARGIN", new_y="NEXT")
     if heading.level == 2:
         pdf.set_draw_color(*HEAD_FILL)
         pdf.set_line_width(0.6)
@@ -140,7 +150,7 @@ def _para(pdf: FPDF, para: Para) -> None:
     pdf.set_font(FONT, PARA_STYLES.get(para.style, ""), 9.5)
     colour = {"note": MUTED, "alert": ALERT}.get(para.style, INK)
     pdf.set_text_color(*colour)
-    pdf.multi_cell(0, 5, para.text, new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 5, fonts.drawable(para.text), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1.5)
 
 
@@ -157,6 +167,7 @@ class _Laid:
 
 def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
     """Greedy word wrap with the current font; over-long words are cut."""
+    text = fonts.drawable(text)
     if pdf.get_string_width(text) <= width:
         return [text]
     lines: list[str] = []
@@ -200,16 +211,34 @@ def _layout(pdf: ReportPDF, table: Table) -> _Laid:
     return laid
 
 
-def _cells(pdf: FPDF, laid: _Laid, cells: list[list[str]], numeric: tuple[int, ...]) -> None:
+def _cells(pdf: ReportPDF, laid: _Laid, cells: list[list[str]], numeric: tuple[int, ...]) -> None:
     top, x = pdf.y, pdf.l_margin
     for i, (lines, width) in enumerate(zip(cells, laid.widths, strict=True)):
         for n, text in enumerate(lines):
             baseline = top + PAD + n * LINE_H + LINE_H / 2 + 1.05
             if i in numeric:
-                pdf.text(x + width - PAD - pdf.get_string_width(text), baseline, text)
+                _text(pdf, x + width - PAD - pdf.get_string_width(text), baseline, text)
             else:
-                pdf.text(x + PAD, baseline, text)
+                _text(pdf, x + PAD, baseline, text)
         x += width
+
+
+def _text(pdf: ReportPDF, x: float, baseline: float, text: str) -> None:
+    """``pdf.text``, with the fallback font for the runs DejaVu Sans lacks.
+
+    fpdf2's ``text()`` (exact placement, fast) uses no fallback font, unlike
+    ``cell()``; so a name in Chinese is drawn run by run.
+    """
+    parts = fonts.runs(text) if pdf.has_fallback else []
+    if len(parts) < 2 and not (parts and parts[0][0]):
+        pdf.text(x, baseline, text)
+        return
+    style, size = pdf.font_style, pdf.font_size_pt
+    for wide, run in parts:
+        pdf.set_font(FALLBACK if wide else FONT, "" if wide else style, size)
+        pdf.text(x, baseline, run)
+        x += pdf.get_string_width(run)
+    pdf.set_font(FONT, style, size)
 
 
 def _table(pdf: ReportPDF, table: Table) -> None:
