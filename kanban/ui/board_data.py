@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from kanban.domain.model import BoardSnapshot, Card, Column, ColumnKind, Grouping, Person
+from kanban.domain.quick_filters import QuickFilters, passes
 from kanban.domain.wip import WipCount, WipState, WipSummary, count_wip, wip_state
 
 # A lane is identified by what it groups: ("person", id), ("unassigned", None)
@@ -36,10 +37,21 @@ class Filters:
     project: str | None = None
     my_board: bool = False
     me_id: int | None = None
+    # The filter bar's toggles (blocked, mine, due soon, aging); "aging" needs
+    # the board's SLE, which comes with each load.
+    quick: QuickFilters = QuickFilters()
+    sle_days: float | None = None
 
     @property
     def active(self) -> bool:
-        return bool(self.text or self.person_id or self.label or self.project or self.my_board)
+        return bool(
+            self.text
+            or self.person_id
+            or self.label
+            or self.project
+            or self.my_board
+            or self.quick.active
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +114,17 @@ def lane_key_of(card: Card, grouping: Grouping) -> LaneKey:
     return ("person", card.person_id)
 
 
-def _matches(card: Card, flt: Filters, people: dict[int, Person]) -> bool:
+def _matches(
+    card: Card, flt: Filters, people: dict[int, Person], now: datetime | None = None
+) -> bool:
+    if flt.quick.active and not passes(
+        card,
+        flt.quick,
+        me_id=flt.me_id,
+        sle_days=flt.sle_days,
+        now=now or datetime.now().astimezone(),
+    ):
+        return False
     if flt.person_id is not None and flt.person_id not in (card.person_id, card.owner_id):
         return False
     if flt.label and flt.label.lower() not in (lb.lower() for lb in card.labels):
@@ -140,6 +162,7 @@ def build_board_data(
     kinds = {c.id: c.kind for c in snapshot.columns}
     people = {p.id: p for p in snapshot.people}
     pool_id = snapshot.pool.id
+    moment = datetime.now().astimezone()  # one "now" for every quick filter of this pass
     columns = sorted(
         (c for c in snapshot.columns if c.kind is not ColumnKind.POOL), key=lambda c: c.order
     )
@@ -156,7 +179,7 @@ def build_board_data(
         if card.column_id == pool_id:
             # My board's pool is mine: my cards, then those nobody owns yet.
             mine_or_free = card.owner_id in (None, flt.me_id)
-            if not _matches(card, flt, people) or (flt.my_board and not mine_or_free):
+            if not _matches(card, flt, people, moment) or (flt.my_board and not mine_or_free):
                 hidden += 1
                 continue
             (not_ready if card.not_ready else pool_cards).append(card)
@@ -168,7 +191,7 @@ def build_board_data(
         if flt.my_board and card.person_id != flt.me_id:
             hidden += 1
             continue
-        if not _matches(card, flt, people):
+        if not _matches(card, flt, people, moment):
             hidden += 1
             continue
         cells[(card.column_id, key)].append(card)

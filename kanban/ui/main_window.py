@@ -40,11 +40,13 @@ from kanban.errors import UserError
 from kanban.services.board import BoardService
 from kanban.settings import Config, current_actor, os_user
 from kanban.ui.board_data import Filters
+from kanban.ui.card_keys import CardKeys
 from kanban.ui.controller import LAPTOP_POLL_MS, WALL_POLL_MS, BoardController
 from kanban.ui.integrations import BadgeBoard, LinksWatcher, SyncWatcher
 from kanban.ui.layout import Metrics
 from kanban.ui.me import find_me
 from kanban.ui.override import ask_block_reason, ask_override_reason
+from kanban.ui.quick_filters import QuickFilterBar
 from kanban.ui.scene import BoardScene
 from kanban.ui.view import BoardView
 from kanban.ui.window_integrations import IntegrationsWindow
@@ -106,6 +108,7 @@ class MainWindow(IntegrationsWindow):
         self.controller.ask_override = self._ask_override
         self.controller.ask_block_reason = self._ask_block
         self.controller.confirm_undo = self._confirm_undo
+        self.card_keys = CardKeys(self.controller, self.edit_card, self)
         self._build_wall_bar()
         central = QWidget(self)
         layout = QVBoxLayout(central)
@@ -251,6 +254,9 @@ class MainWindow(IntegrationsWindow):
         ):
             tb.addWidget(QLabel(f"  {label} "))
             tb.addWidget(box)
+        self.quick_bar = QuickFilterBar()
+        self.quick_bar.changed.connect(self._filters_changed)
+        tb.addWidget(self.quick_bar)
         tb.addSeparator()
         tb.addWidget(self.group_box)
         tb.addWidget(self.my_board_button)
@@ -369,8 +375,12 @@ class MainWindow(IntegrationsWindow):
             self._my_board_wanted = False
             self.my_board_button.setChecked(True)
         filters = self.controller.filters
-        if filters.my_board and filters.me_id != (self.me.id if self.me else None):
-            # "Who am I" changed (or the person was renamed): My board follows.
+        me_changed = filters.me_id != (self.me.id if self.me else None)
+        if (filters.my_board or filters.quick.mine) and me_changed or (
+            filters.quick.aging and filters.sle_days != self.controller.sle_days
+        ):
+            # "Who am I" changed (or the person was renamed), or the SLE moved with
+            # this load: My board and the quick filters follow.
             self._filters_changed()
 
     def _fill_filter_boxes(self) -> None:
@@ -394,6 +404,10 @@ class MainWindow(IntegrationsWindow):
             my_board = False
         turned_on = my_board and not self.controller.filters.my_board
         self.act_my.setChecked(my_board)
+        sle_days = self.controller.sle_days
+        quick = self.quick_bar.settle(
+            lambda: self.me is not None or self._choose_me(), sle_days, self.show_message
+        )
         filters = Filters(
             text=self.search.text().strip(),
             person_id=_int_data(self.person_box),
@@ -401,6 +415,8 @@ class MainWindow(IntegrationsWindow):
             project=_str_data(self.project_box),
             my_board=my_board,
             me_id=self.me.id if self.me else None,
+            quick=quick,
+            sle_days=sle_days,
         )
         if filters != self.controller.filters:
             self.controller.set_filters(filters)
