@@ -48,6 +48,7 @@ from kanban.ui.me import find_me
 from kanban.ui.override import ask_block_reason, ask_override_reason
 from kanban.ui.quick_filters import QuickFilterBar
 from kanban.ui.scene import BoardScene
+from kanban.ui.touch import make_touch_sized, touch_target_px
 from kanban.ui.view import BoardView
 from kanban.ui.window_integrations import IntegrationsWindow
 
@@ -509,10 +510,13 @@ class MainWindow(IntegrationsWindow):
                 height = self.height()
             self.wall_height = height
             self._style_wall_bar(height / 1080 * WALL_ZOOM_PER_1080)
+            make_touch_sized(self.wall_bar, height)
+            self.view.set_touch_size(touch_target_px(height))
             self.fit_wall()
         else:
             if self.isFullScreen():
                 self.showNormal()
+            self.view.set_touch_size(None)
             self.view.set_zoom(self.laptop_zoom)
             self.undo_button.hide()
 

@@ -3,13 +3,15 @@
 Dragging is done here rather than with QDrag: the card item follows the
 pointer inside the scene, a drop indicator shows where it will land, and on
 release the view emits ``card_dropped`` with the zone and the card it lands
-before. That works the same for a mouse, a touch screen (one finger drags, two
-fingers pinch to zoom) and QTest events, and needs no nested event loop.
+before. That works the same for a mouse, a touch screen and QTest events, and
+needs no nested event loop. Finger gestures (pan with kinetic scrolling, tap,
+pinch) are read by :class:`~kanban.ui.touch.TouchGestures`; a drag held near an
+edge scrolls the board (:class:`~kanban.ui.touch.EdgeScroll`).
 
 Signals:
     card_dropped(str, object, str): card id, the layout Zone, the card id it
         lands before ("" for the end of the zone).
-    card_activated(str): Enter or double-click on a card.
+    card_activated(str): Enter, a double-click or a tap on a card.
     card_selected(str): the current card changed.
     lane_toggled(object): a lane header was clicked (its LaneKey).
     add_requested(): the pool's "+" was clicked.
@@ -28,7 +30,6 @@ from PySide6.QtGui import (
     QPainter,
     QPixmapCache,
     QResizeEvent,
-    QTouchEvent,
     QTransform,
     QWheelEvent,
 )
@@ -36,6 +37,7 @@ from PySide6.QtWidgets import QApplication, QGraphicsView, QLabel, QWidget
 
 from kanban.ui import items as it
 from kanban.ui.scene import BoardScene
+from kanban.ui.touch import EdgeScroll, TouchGestures
 
 MIN_ZOOM = 0.4
 PIXMAP_CACHE_KB = 96 * 1024
@@ -44,7 +46,7 @@ MAX_ZOOM = 6.0
 HELP_TEXT = """<h2>Keyboard and touch</h2>
 <table cellspacing="6">
 <tr><td><b>← → ↑ ↓</b></td><td>move between cards</td></tr>
-<tr><td><b>Enter</b> / double-click</td><td>open the card editor</td></tr>
+<tr><td><b>Enter</b> / double-click / tap</td><td>open the card editor</td></tr>
 <tr><td><b>N</b> or <b>+</b> in the pool</td><td>new card</td></tr>
 <tr><td><b>/</b></td><td>search; <b>Esc</b> in the search box: clear the search</td></tr>
 <tr><td><b>Shift+→</b> / <b>Shift+←</b></td><td>move the card to the next / previous
@@ -57,7 +59,9 @@ column</td></tr>
 <tr><td><b>F11</b></td><td>wall mode on / off</td></tr>
 <tr><td><b>M</b></td><td>My board on / off</td></tr>
 <tr><td><b>Ctrl+wheel</b>, pinch, <b>Ctrl +/−/0</b></td><td>zoom</td></tr>
-<tr><td>drag a card</td><td>move it; drop on <i>Not ready</i> to block it</td></tr>
+<tr><td>drag a card</td><td>move it; drop on <i>Not ready</i> to block it;
+hold it near an edge to scroll</td></tr>
+<tr><td>finger on empty board</td><td>pan; flick to glide</td></tr>
 <tr><td>click a lane header</td><td>collapse or expand the lane</td></tr>
 <tr><td><b>?</b> / <b>Esc</b></td><td>show / hide this help</td></tr>
 </table>
@@ -106,7 +110,8 @@ class BoardView(QGraphicsView):
         self._press: tuple[str, QPointF, QPointF] | None = None  # card, scene pos, offset
         self._dragging = False
         self._drag_origin = QPointF()
-        self._pinch: tuple[float, float] | None = None  # start distance, start zoom
+        self.edge_scroll = EdgeScroll(self)
+        self.touch = TouchGestures(self)
         self.verticalScrollBar().valueChanged.connect(lambda _v: self._scrolled())
         self.help = QLabel(HELP_TEXT, self)
         self.help.setStyleSheet(
@@ -175,7 +180,17 @@ class BoardView(QGraphicsView):
         if shiboken6.isValid(self.board_scene):
             self.board_scene.stick(self.mapToScene(0, 0).y())
 
-    def _press_at(self, scene_pos: QPointF) -> bool:
+    @property
+    def dragging(self) -> bool:
+        """True while a card follows the pointer (mouse or finger)."""
+        return self._dragging
+
+    @property
+    def pressed_card(self) -> str | None:
+        """The card the pointer went down on, until it is released."""
+        return self._press[0] if self._press is not None else None
+
+    def press_at(self, scene_pos: QPointF) -> bool:
         """Start a possible drag or click at ``scene_pos``; True if something took it."""
         self.help.hide()
         card = self._card_at(scene_pos)
@@ -193,7 +208,8 @@ class BoardView(QGraphicsView):
                 return True
         return False
 
-    def _move_to(self, scene_pos: QPointF, threshold: float) -> None:
+    def drag_to(self, scene_pos: QPointF, threshold: float | None = None) -> None:
+        """The pointer is at ``scene_pos``: the pressed card follows once it moved ``threshold``."""
         if self._press is None:
             return
         card_id, start, offset = self._press
@@ -201,7 +217,8 @@ class BoardView(QGraphicsView):
         if item is None:
             return
         if not self._dragging:
-            if (scene_pos - start).manhattanLength() * self.zoom < threshold:
+            limit = QApplication.startDragDistance() if threshold is None else threshold
+            if (scene_pos - start).manhattanLength() * self.zoom < limit:
                 return
             self._dragging = True
             self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
@@ -210,7 +227,6 @@ class BoardView(QGraphicsView):
             item.setOpacity(0.85)
         item.setPos(scene_pos - offset)
         self._show_indicator(scene_pos, card_id)
-        self.ensureVisible(QRectF(scene_pos, scene_pos).adjusted(-20, -20, 20, 20), 10, 10)
 
     def _show_indicator(self, scene_pos: QPointF, card_id: str) -> None:
         layout = self.board_scene.layout
@@ -226,28 +242,35 @@ class BoardView(QGraphicsView):
             bar = QRectF(rect.left() - 4, rect.top(), 3, rect.height())
         indicator.show_at(zone.rect, bar)
 
-    def _release_at(self, scene_pos: QPointF) -> None:
+    def cancel_drag(self) -> None:
+        """Forget the press; a dragged card goes back to its place, nothing is dropped."""
         press, dragging = self._press, self._dragging
         self._press, self._dragging = None, False
+        self.edge_scroll.stop()
         self.board_scene.indicator.setVisible(False)
         self.viewport().unsetCursor()
-        if press is None or not dragging:
-            return
-        card_id = press[0]
-        item = self.board_scene.card_items.get(card_id)
-        if item is not None:
+        item = self.board_scene.card_items.get(press[0]) if press is not None else None
+        if item is not None and dragging:
             item.setZValue(1)
             item.setOpacity(1.0)
             # Back to its slot until the board is redrawn with the card's new place.
             item.setPos(self._drag_origin)
+
+    def release_at(self, scene_pos: QPointF) -> None:
+        """The pointer went up at ``scene_pos``: a dragged card is dropped there."""
+        press, dragging = self._press, self._dragging
+        self.cancel_drag()
+        if press is None or not dragging:
+            return
         layout = self.board_scene.layout
         zone = layout.zone_at(scene_pos) if layout else None
         if layout is None or zone is None:
             return
+        card_id = press[0]
         self.card_dropped.emit(card_id, zone, layout.insert_before(zone, scene_pos, card_id) or "")
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self._press_at(
+        if event.button() == Qt.MouseButton.LeftButton and self.press_at(
             self.mapToScene(event.position().toPoint())
         ):
             event.accept()
@@ -256,16 +279,16 @@ class BoardView(QGraphicsView):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         if self._press is not None:
-            self._move_to(
-                self.mapToScene(event.position().toPoint()), QApplication.startDragDistance()
-            )
+            self.drag_to(self.mapToScene(event.position().toPoint()))
+            if self._dragging:
+                self.edge_scroll.follow(event.position())
             event.accept()
             return
         super().mouseMoveEvent(event)
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:
         if self._press is not None:
-            self._release_at(self.mapToScene(event.position().toPoint()))
+            self.release_at(self.mapToScene(event.position().toPoint()))
             event.accept()
             return
         super().mouseReleaseEvent(event)
@@ -280,45 +303,30 @@ class BoardView(QGraphicsView):
         super().mouseDoubleClickEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:
-        kind = event.type()
-        if kind in (
+        if event.type() in (
             QEvent.Type.TouchBegin,
             QEvent.Type.TouchUpdate,
             QEvent.Type.TouchEnd,
             QEvent.Type.TouchCancel,
         ):
-            self._touch(event)  # type: ignore[arg-type]
+            self.touch.handle(event)  # type: ignore[arg-type]
             return True
         return super().viewportEvent(event)
 
-    def _touch(self, event: QTouchEvent) -> None:
-        """One finger drags a card; two fingers pinch to zoom."""
-        points = event.points()
-        event.accept()
-        if event.type() == QEvent.Type.TouchCancel:
-            self._press, self._dragging, self._pinch = None, False, None
-            self.board_scene.indicator.setVisible(False)
+    def set_touch_size(self, side: int | None) -> None:
+        """Scroll bars a finger can hold (``side`` px wide), or the style's own (None)."""
+        if side is None:
+            self.setStyleSheet("")
             return
-        if len(points) >= 2:
-            self._press, self._dragging = None, False
-            a, b = points[0].position(), points[1].position()
-            distance = max(1.0, ((a.x() - b.x()) ** 2 + (a.y() - b.y()) ** 2) ** 0.5)
-            if self._pinch is None:
-                self._pinch = (distance, self.zoom)
-            else:
-                self.set_zoom(self._pinch[1] * distance / self._pinch[0])
-            return
-        if not points:
-            return
-        self._pinch = None if event.type() == QEvent.Type.TouchEnd else self._pinch
-        scene_pos = self.mapToScene(points[0].position().toPoint())
-        if event.type() == QEvent.Type.TouchBegin:
-            self._press_at(scene_pos)
-        elif event.type() == QEvent.Type.TouchUpdate:
-            # Fingers wobble more than a mouse: a larger threshold.
-            self._move_to(scene_pos, QApplication.startDragDistance() * 2)
-        else:
-            self._release_at(scene_pos)
+        radius = side // 4
+        self.setStyleSheet(
+            f"QScrollBar:vertical {{ width: {side}px; background: #eceff1; }}"
+            f" QScrollBar:horizontal {{ height: {side}px; background: #eceff1; }}"
+            f" QScrollBar::handle {{ background: #90a4ae; border-radius: {radius}px;"
+            f" min-height: {side}px; min-width: {side}px; margin: 4px; }}"
+            " QScrollBar::add-line, QScrollBar::sub-line { width: 0; height: 0; }"
+            " QScrollBar::add-page, QScrollBar::sub-page { background: none; }"
+        )
 
     # --- keyboard --------------------------------------------------------------
 
