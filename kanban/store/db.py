@@ -30,7 +30,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 
 from kanban.errors import MigrationFailed, SchemaTooNew, StorageError
-from kanban.store import connect, locks, netfs, repo
+from kanban.store import connect, locks, netfs, repo, write_lock
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -162,6 +162,8 @@ def write_transaction(engine: Engine, *, checkpoint: bool = True) -> Iterator[Co
         driver = conn.connection.driver_connection if not checkpoint else None
         if not isinstance(driver, sqlite3.Connection):
             with conn.begin():
+                # PostgreSQL: writers of a board one at a time, as on SQLite.
+                write_lock.hold_board_write_lock(conn, WRITE_WAIT_SECONDS)
                 yield conn
             return
         # A connection setting, not part of the transaction: set on the driver
@@ -178,8 +180,13 @@ def write_transaction(engine: Engine, *, checkpoint: bool = True) -> Iterator[Co
 @contextlib.contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
     """A read-only transaction: one consistent view across several queries."""
-    with engine.connect() as conn, conn.begin():
-        yield conn
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            # READ COMMITTED gives each query its own view: a snapshot's cards could
+            # predate its last event id, and the window would miss that change.
+            conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
 
 
 def describe(url: str | URL) -> str:
