@@ -184,7 +184,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_json_flag(p)
     p.set_defaults(handler=cmd_archive)
 
-    p = sub.add_parser("restore", parents=[common], help="bring an archived card back")
+    p = sub.add_parser(
+        "restore",
+        parents=[common],
+        help="bring an archived card back (to its column, or the pool if that is full)",
+    )
     p.add_argument("card", help="card id, id prefix or JIRA key")
     p.add_argument(
         "--reason", help="why it may go over a WIP limit the board warns about (kept in history)"
@@ -341,7 +345,13 @@ def cmd_archive(ctx: Context) -> int:
 
 
 def cmd_restore(ctx: Context) -> int:
-    _report(ctx, ctx.service.restore(ctx.args.card, override_reason=ctx.args.reason), "Restored")
+    from kanban.services.board_admin import restore_card
+
+    restored = restore_card(ctx.service, ctx.args.card, override_reason=ctx.args.reason)
+    if ctx.args.json:
+        _report(ctx, restored.result, "Restored")
+    else:
+        print(restored.sentence())
     return 0
 
 

@@ -8,6 +8,7 @@ rows into them; the services change the database and hand out new snapshots.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -243,6 +244,8 @@ class BoardSnapshot:
     rules: RuleSettings
     grouping: Grouping = Grouping.PERSON
     last_event_id: int = 0
+    # Label → colour (#rrggbb) for the labels the board gave a colour.
+    label_colours: Mapping[str, str] = field(default_factory=dict)
 
     def column(self, column_id: int) -> Column:
         for col in self.columns:

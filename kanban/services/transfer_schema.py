@@ -97,6 +97,13 @@ def _rules(value: dict[str, Any]) -> dict[str, Any]:
     return value
 
 
+def _one_label(value: str) -> str:
+    cleaned = v.validate_labels([value])
+    if not cleaned:
+        raise InvalidInput("a label must not be empty")
+    return cleaned[0]
+
+
 Id = Annotated[int, Strict(), Field(ge=1, le=INTEGER_MAX)]
 Count = Annotated[int, Strict(), Field(ge=0, le=INTEGER_MAX)]
 Text = Annotated[str, Strict()]
@@ -211,6 +218,13 @@ class LimitChangeModel(_Row):
     after: WipLimit | None = None
 
 
+class LabelColourModel(_Row):
+    id: Id
+    board_id: Id
+    label: Annotated[Text, AfterValidator(_rule(_one_label))]
+    colour: Annotated[Text, AfterValidator(_rule(v.clean_colour))]
+
+
 class DocumentModel(BaseModel):
     model_config = ConfigDict(extra="allow")
 
@@ -224,6 +238,8 @@ class DocumentModel(BaseModel):
     events: list[EventModel]
     # Missing from files written before limit changes were kept.
     limit_changes: list[LimitChangeModel] = []
+    # Missing from files written before labels had colours (schema 0011).
+    label_colours: list[LabelColourModel] = []
 
 
 # The tables each model checks, for the test that no column goes unchecked.
@@ -234,6 +250,7 @@ MODELS: dict[str, type[BaseModel]] = {
     "cards": CardModel,
     "events": EventModel,
     "limit_changes": LimitChangeModel,
+    "label_colours": LabelColourModel,
 }
 
 MAX_PROBLEMS = 20

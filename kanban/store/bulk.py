@@ -38,6 +38,7 @@ from kanban.store.tables import (
     card_table,
     column_table,
     event_table,
+    label_colour_table,
     limit_change_table,
     person_table,
 )
@@ -50,6 +51,7 @@ TABLES: tuple[tuple[str, Table], ...] = (
     ("cards", card_table),
     ("events", event_table),
     ("limit_changes", limit_change_table),
+    ("label_colours", label_colour_table),
 )
 TABLE_BY_NAME: dict[str, Table] = dict(TABLES)
 

@@ -47,6 +47,7 @@ from kanban.domain.model import (
     Source,
 )
 from kanban.errors import ConflictError, NotFound
+from kanban.store import labels_repo
 from kanban.store.tables import board_table as board_t
 from kanban.store.tables import card_table as card_t
 from kanban.store.tables import column_table as column_t
@@ -614,6 +615,7 @@ def load_snapshot(conn: Connection) -> BoardSnapshot:
         rules=rules,
         grouping=grouping,
         last_event_id=last_event_id(conn),
+        label_colours=labels_repo.label_colours(conn),
     )
 
 

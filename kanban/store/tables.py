@@ -153,6 +153,18 @@ class LimitChangeRow(SQLModel, table=True):
     after: int | None = Field(default=None)
 
 
+class LabelColourRow(SQLModel, table=True):
+    """The colour a board gives one label; a label without a row has the default colour."""
+
+    __tablename__ = "label_colour"
+    __table_args__ = (UniqueConstraint("board_id", "label", name="uq_label_colour_board_label"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    board_id: int = Field(foreign_key="board.id")
+    label: str = Field(max_length=50)  # LABEL_MAX
+    colour: str = Field(max_length=7)  # #rrggbb
+
+
 def date_or_none(value: date | str | None) -> date | None:
     """Dates come back from SQLite as date objects; JSON gives strings."""
     if value is None or isinstance(value, date):
@@ -176,3 +188,4 @@ person_table = table_of(PersonRow)
 card_table = table_of(CardRow)
 event_table = table_of(EventRow)
 limit_change_table = table_of(LimitChangeRow)
+label_colour_table = table_of(LabelColourRow)
