@@ -54,6 +54,7 @@ from kanban.services.sync_apply import (
     move_in_progress,
 )
 from kanban.services.sync_board_config import adopt_board, map_status
+from kanban.services.sync_comments import comments_page, comments_pass
 from kanban.services.sync_create import create_pass
 from kanban.services.sync_push import push_pass
 from kanban.services.sync_resolve import resolve_conflict, revert_push
@@ -369,6 +370,7 @@ class SyncService:
             self._scope_pass(run, force)
         push_pass(run, say)
         create_pass(run)
+        comments_pass(run)
 
     def _mode(self, conn: Connection, full: bool | None) -> str:
         if full is not None:
@@ -602,8 +604,9 @@ class SyncService:
         if run.plan is not None:
             for d in decided:
                 run.plan.add_action(d.action, d.card.title if d.card else d.issue.summary)
-            return
-        self._apply_page(run, decided)
+        else:
+            self._apply_page(run, decided)
+        comments_page(run, records)
 
     def _plan_page(self, run: SyncRun, records: list[IssueRecord]) -> list[Decided]:
         """Match each issue with its card and link, and decide the page (pure ``plan``)."""

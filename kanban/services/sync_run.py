@@ -68,6 +68,10 @@ class SyncReport:
     notes: list[str] = field(default_factory=list)
     board_writes: int = 0
     jira_writes: int = 0
+    # Comments of linked cards (kanban.services.sync_comments).
+    comments_pulled: int = 0
+    comments_pushed: int = 0
+    comment_conflicts: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -80,6 +84,11 @@ class SyncReport:
             f"{self.conflicted} in conflict",
             f"{self.queued} queued",
         ]
+        if self.comments_pulled or self.comments_pushed or self.comment_conflicts:
+            parts.append(
+                f"comments: {self.comments_pulled} pulled, {self.comments_pushed} pushed"
+                + (f", {self.comment_conflicts} in conflict" if self.comment_conflicts else "")
+            )
         if self.archived:
             parts.append(f"{self.archived} archived")
         if self.restored:
@@ -159,6 +168,11 @@ class SyncRun:
     status_samples: dict[str, dict[str, str]] = field(default_factory=dict)
     status_names: dict[str, str] = field(default_factory=dict)
     pushes: dict[str, PushJob] = field(default_factory=dict)  # card id → its queued push
+    # Comments (kanban.services.sync_comments): changes queued for JIRA, cards
+    # whose comments were decided, cards whose comments a search cut short.
+    comment_jobs: list[Any] = field(default_factory=list)
+    comments_done: set[str] = field(default_factory=set)
+    comments_cut: set[str] = field(default_factory=set)
 
     @property
     def dry(self) -> bool:

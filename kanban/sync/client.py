@@ -499,6 +499,61 @@ class JiraClient:
             f"stamping {key}",
         )
 
+    # --- comments ------------------------------------------------------------------
+
+    def comments(self, key: str) -> list[dict[str, Any]]:
+        """Every comment of an issue, oldest first (``/issue/{key}/comment``, paged)."""
+        out: list[dict[str, Any]] = []
+        start = 0
+        while True:
+            params = {"startAt": start, "maxResults": PAGE_SIZE}
+
+            def read_page(params: dict[str, int] = params) -> dict[str, Any]:
+                return dict(self.jira._get_json(f"issue/{key}/comment", params=params))
+
+            page = self._call(read_page, f"reading the comments of {key}")
+            values = list(page.get("comments") or [])
+            out.extend(values)
+            start += len(values)
+            if not values or start >= int(page.get("total") or 0):
+                return out
+
+    def _comment_write(
+        self, method: str, path: str, body: dict[str, Any] | None, what: str
+    ) -> dict[str, Any]:
+        # The library's Comment resource reads the comment again after each write;
+        # one request each is enough, through the library's session and errors.
+        def run() -> dict[str, Any]:
+            url = self.jira._get_url(path)
+            send = getattr(self.jira._session, method)
+            resp = send(url, data=json.dumps(body)) if body is not None else send(url)
+            text = getattr(resp, "text", "") or ""
+            return dict(json.loads(text)) if text.strip() else {}
+
+        return self._call(run, what)
+
+    def add_comment(self, key: str, body: str) -> dict[str, Any]:
+        """Post a comment; JIRA's answer (its ``id`` and ``updated``)."""
+        return self._comment_write(
+            "post", f"issue/{key}/comment", {"body": body}, f"adding a comment to {key}"
+        )
+
+    def edit_comment(self, key: str, comment_id: str, body: str) -> dict[str, Any]:
+        return self._comment_write(
+            "put",
+            f"issue/{key}/comment/{comment_id}",
+            {"body": body},
+            f"editing comment {comment_id} of {key}",
+        )
+
+    def delete_comment(self, key: str, comment_id: str) -> None:
+        self._comment_write(
+            "delete",
+            f"issue/{key}/comment/{comment_id}",
+            None,
+            f"deleting comment {comment_id} of {key}",
+        )
+
 
 def user_id(user: dict[str, Any] | None, cloud: bool) -> str | None:
     """The identifier a user is assigned by: ``accountId`` on Cloud, ``name`` on Server."""

@@ -36,6 +36,10 @@ SEARCH_FIELDS_BASE = (
     "updated",
     "created",
     "parent",
+    # The issue's comments come with it, so a run needs no request per issue
+    # to see them (a comment bumps the issue's "updated", so incremental
+    # runs read the issues whose comments changed).
+    "comment",
 )
 
 
@@ -83,6 +87,53 @@ class JiraUser:
 
 
 @dataclass(frozen=True, slots=True)
+class RemoteComment:
+    """One JIRA comment: its id, text, author and JIRA's times."""
+
+    id: str
+    body: str
+    author_id: str | None
+    author_name: str
+    created: datetime
+    updated: str
+
+
+def parse_comment(raw: Mapping[str, Any], cloud: bool) -> RemoteComment:
+    """One comment of ``/issue/{key}/comment`` or of an issue's ``comment`` field."""
+    author = raw.get("author") or {}
+    user = _user(author, cloud)
+    body = raw.get("body")
+    return RemoteComment(
+        id=str(raw.get("id", "")),
+        # API v2 gives wiki text; an Atlassian document (v3) is kept as its text nodes.
+        body=body if isinstance(body, str) else _document_text(body),
+        author_id=user.id if user else None,
+        author_name=user.display_name if user else "JIRA",
+        created=parse_time(raw.get("created")) or datetime.now(UTC),
+        updated=str(raw.get("updated") or raw.get("created") or ""),
+    )
+
+
+def _document_text(node: Any) -> str:
+    if isinstance(node, dict):
+        if node.get("type") == "text":
+            return str(node.get("text") or "")
+        parts = [_document_text(child) for child in node.get("content") or ()]
+        joiner = "\n" if node.get("type") in ("doc", "bulletList", "orderedList") else ""
+        return joiner.join(parts)
+    return ""
+
+
+def parse_comments(field: Any, cloud: bool) -> tuple[tuple[RemoteComment, ...] | None, bool]:
+    """An issue's ``comment`` field as (comments, complete); (None, True) when absent."""
+    if not isinstance(field, Mapping):
+        return None, True
+    listed = [parse_comment(c, cloud) for c in field.get("comments") or ()]
+    total = int(field.get("total") or len(listed))
+    return tuple(listed), total <= len(listed)
+
+
+@dataclass(frozen=True, slots=True)
 class IssueRecord:
     """The parts of an issue the board uses."""
 
@@ -108,6 +159,10 @@ class IssueRecord:
     flag_changes: tuple[ValueChange, ...] = field(default=())
     # The changelog embedded in a search may be cut short (Cloud pages it).
     changelog_complete: bool = True
+    # The issue's comments as the answer carried them (None: not asked for);
+    # a search may cut them short, then they are read by the comment endpoint.
+    comments: tuple[RemoteComment, ...] | None = None
+    comments_complete: bool = True
 
     @property
     def updated_at(self) -> datetime:
@@ -167,6 +222,7 @@ def parse_issue(raw: Mapping[str, Any], ids: FieldIds, cloud: bool) -> IssueReco
     changelog = raw.get("changelog") or {}
     histories = list(changelog.get("histories") or ())
     complete = int(changelog.get("total") or len(histories)) <= len(histories)
+    comments, comments_complete = parse_comments(f.get("comment"), cloud)
     return IssueRecord(
         key=str(raw["key"]),
         id=str(raw.get("id", "")),
@@ -189,6 +245,8 @@ def parse_issue(raw: Mapping[str, Any], ids: FieldIds, cloud: bool) -> IssueReco
         assignee_changes=assignee_changes(histories),
         flag_changes=flag_changes(histories, ids.flagged),
         changelog_complete=complete,
+        comments=comments,
+        comments_complete=comments_complete,
     )
 
 

@@ -12,9 +12,10 @@ Server and Cloud, myself, the field list (with a Flagged field), search
 search with nextPageToken, and 410 Gone on the old endpoint), issue
 get/create/edit, transitions over a multi-step workflow, assignee (Server
 ``name``, Cloud ``accountId``), user search, changelog, agile board
-configuration and issue properties. Faults are injected on demand: any status
-with a body and headers, an HTML error page, malformed JSON, a slow answer and
-a dropped connection.
+configuration, issue properties and comments (list, add, edit, delete, and
+the ``comment`` field of an issue, which a search may cut short). Faults are
+injected on demand: any status with a body and headers, an HTML error page,
+malformed JSON, a slow answer and a dropped connection.
 """
 
 from __future__ import annotations
@@ -133,6 +134,8 @@ class FakeIssue:
     properties: dict[str, Any] = field(default_factory=dict)
     # Fields left out of the issue's JSON altogether (JIRA omits some instead of null).
     missing: set[str] = field(default_factory=set)
+    # The issue's comments: {"id", "body", "author" (user name), "created", "updated"}.
+    comments: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -181,6 +184,10 @@ class FakeJira:
         self.clock_offset = timedelta(0)
         self.allowed_transitions: set[str] | None = None  # None: the whole workflow
         self.changelog_cap: int | None = None  # embedded changelog cut to this many
+        self.comment_cap: int | None = None  # comments embedded in a search cut to this many
+        self.next_comment_id = 20000
+        self.in_flight = 0  # requests being answered now (a slow one may outlive its client)
+        self._settled = threading.Condition(self.lock)
         self.add_user("alice", "Alice Admin", "alice@example.com")
         self.add_user("bob", "Bob Builder", "bob@example.com")
         self.add_user("carol", "Carol Network", "carol@example.com")
@@ -317,6 +324,50 @@ class FakeJira:
                 items.append(self._item(label, _s(old), _s(value)))
             self.touch(issue, items)
 
+    def add_comment(self, key: str, body: str, *, author: str = "alice") -> str:
+        """A comment written in JIRA by ``author``; returns its id."""
+        with self.lock:
+            issue = self.issues[key]
+            self.next_comment_id += 1
+            at = jira_time(self.now())
+            issue.comments.append(
+                {
+                    "id": str(self.next_comment_id),
+                    "body": body,
+                    "author": author,
+                    "created": at,
+                    "updated": at,
+                }
+            )
+            self.touch(issue, [])
+            return str(self.next_comment_id)
+
+    def edit_comment(self, key: str, comment_id: str, body: str) -> None:
+        with self.lock:
+            issue = self.issues[key]
+            comment = next(c for c in issue.comments if c["id"] == comment_id)
+            comment["body"] = body
+            comment["updated"] = jira_time(self.now())
+            self.touch(issue, [])
+
+    def delete_comment(self, key: str, comment_id: str) -> None:
+        with self.lock:
+            issue = self.issues[key]
+            issue.comments = [c for c in issue.comments if c["id"] != comment_id]
+            self.touch(issue, [])
+
+    def comment_json(self, issue: FakeIssue, comment: dict[str, Any]) -> dict[str, Any]:
+        author = self.users[comment["author"]].json(self.url, self.cloud)
+        return {
+            "self": f"{self.url}/rest/api/2/issue/{issue.id}/comment/{comment['id']}",
+            "id": comment["id"],
+            "author": author,
+            "body": comment["body"],
+            "updateAuthor": author,
+            "created": comment["created"],
+            "updated": comment["updated"],
+        }
+
     def fail(
         self,
         method: str,
@@ -396,6 +447,7 @@ class FakeJira:
             else None,
             EPIC_FIELD: issue.epic,
             "watches": {"watchCount": 1},
+            "comment": self._comment_field(issue, search),
         }
         for name in issue.missing:
             all_fields.pop(name, None)
@@ -422,6 +474,17 @@ class FakeJira:
                 "histories": list(shown),
             }
         return out
+
+    def _comment_field(self, issue: FakeIssue, search: bool) -> dict[str, Any]:
+        shown = issue.comments
+        if self.comment_cap is not None and search:
+            shown = issue.comments[: self.comment_cap]
+        return {
+            "comments": [self.comment_json(issue, c) for c in shown],
+            "maxResults": len(shown),
+            "total": len(issue.comments),
+            "startAt": 0,
+        }
 
     def find(self, ref: str) -> FakeIssue | None:
         if ref in self.issues:
@@ -520,6 +583,9 @@ class FakeJira:
 
             def do_PUT(self) -> None:  # the name http.server calls
                 self._serve("PUT")
+
+            def do_DELETE(self) -> None:  # the name http.server calls
+                self._serve("DELETE")
 
         return Handler
 
@@ -794,6 +860,46 @@ class FakeJira:
                 "isLast": start + size >= len(issue.histories),
                 "values": values,
             }
+        if rest == "/comment" and method == "GET":
+            start = int(q.get("startAt", "0"))
+            size = min(int(q.get("maxResults", "50")), self.page_cap)
+            values = issue.comments[start : start + size]
+            return 200, {
+                "startAt": start,
+                "maxResults": size,
+                "total": len(issue.comments),
+                "comments": [self.comment_json(issue, c) for c in values],
+            }
+        if rest == "/comment" and method == "POST":
+            text = (body or {}).get("body")
+            if not isinstance(text, str) or not text.strip():
+                return 400, {
+                    "errorMessages": [],
+                    "errors": {"comment": "Comment body can not be empty!"},
+                }
+            me = next(n for n, u in self.users.items() if u is self.me)
+            new_id = self.add_comment(issue.key, text, author=me)
+            comment = next(c for c in issue.comments if c["id"] == new_id)
+            return 201, self.comment_json(issue, comment)
+        m = re.match(r"^/comment/([^/]+)$", rest)
+        if m:
+            comment = next((c for c in issue.comments if c["id"] == m.group(1)), None)
+            if comment is None:
+                return 404, {"errorMessages": ["Can not find a comment for the id"], "errors": {}}
+            if method == "GET":
+                return 200, self.comment_json(issue, comment)
+            if method == "PUT":
+                text = (body or {}).get("body")
+                if not isinstance(text, str) or not text.strip():
+                    return 400, {
+                        "errorMessages": [],
+                        "errors": {"comment": "Comment body can not be empty!"},
+                    }
+                self.edit_comment(issue.key, comment["id"], text)
+                return 200, self.comment_json(issue, comment)
+            if method == "DELETE":
+                self.delete_comment(issue.key, comment["id"])
+                return 204, None
         m = re.match(r"^/properties/(.+)$", rest)
         if m:
             if method == "PUT":
