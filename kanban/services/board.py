@@ -31,7 +31,6 @@ from kanban.domain.model import (
     BoardSnapshot,
     Card,
     Column,
-    ColumnKind,
     Event,
     EventKind,
     Person,
@@ -58,10 +57,18 @@ from kanban.errors import (
     InvalidInput,
     NotFound,
     NothingToUndo,
-    RuleViolationError,
     UserError,
 )
 from kanban.services.board_setup import BoardSetup
+from kanban.services.card_intake import (
+    card_row,
+    clean_new_card,
+    counted_columns,
+    key_taken,
+    lane_and_owner,
+    new_card_violations,
+)
+from kanban.services.card_intake import check_rules as _check_rules
 from kanban.services.history_text import Names, change_phrase
 from kanban.services.unit_of_work import ChangeResult, UnitOfWork, card_values
 from kanban.store import repo
@@ -221,70 +228,43 @@ class BoardService(BoardSetup):
         card_id: str | None = None,
     ) -> ChangeResult:
         """Create a card (in the pool unless a column is given)."""
-        title = validate_title(title)
-        description = clean_description(description)
-        project = clean_project(project)
-        size = validate_size(size_days)
-        label_list = validate_labels(labels)
-        key = validate_jira_key(jira_key)
-        reason = validate_reason(not_ready_reason, "Not ready") if not_ready_reason else None
+        new = clean_new_card(
+            title,
+            description=description,
+            project=project,
+            size_days=size_days,
+            labels=labels,
+            jira_key=jira_key,
+            not_ready_reason=not_ready_reason,
+        )
         at = created_at or repo.now()
         with self.writing() as uow:
             conn = uow.conn
             snap = repo.load_frame(conn)
             col = snap.pool if column is None else match_column(snap.columns, column)
             person_obj = match_person(snap.people, person) if person is not None else None
-            owner_id = person_obj.id if person_obj else None
-            if col.kind is ColumnKind.POOL:
-                person_obj = None  # no lane in the pool; the person owns the card
-            violations = rules_mod.check_size(size, snap.rules)
-            if col.kind is not ColumnKind.POOL:
-                # The check reads the target column's count and the person's count over
-                # the active columns: count those only, not the whole board per card.
-                wanted = {col.id}
-                if person_obj is not None:
-                    wanted |= {c.id for c in snap.columns if c.kind is ColumnKind.ACTIVE}
-                wip = summarize(snap.columns, repo.cell_counts(conn, column_ids=wanted))
-                probe = _probe_card(snap.pool.id, size)
-                violations = rules_mod.check_move(
-                    card=probe,
-                    source=snap.pool,
-                    target=col,
-                    target_person=person_obj,
-                    wip=wip,
-                    settings=snap.rules,
-                )
-            _check_rules(title, violations, override_reason)
-            if key:
-                _ensure_key_free(conn, key, None)
-            person_id = person_obj.id if person_obj else None
+            lane, owner_id = lane_and_owner(col, person_obj)
+            wanted = counted_columns(snap, col, lane)
+            cells = repo.cell_counts(conn, column_ids=wanted) if wanted else []
+            wip = summarize(snap.columns, cells)
+            violations = new_card_violations(snap, col, lane, new.size, wip)
+            _check_rules(new.title, violations, override_reason)
+            if new.jira_key:
+                _ensure_key_free(conn, new.jira_key, None)
+            person_id = lane.id if lane else None
             n = repo.cell_end(conn, column_id=col.id, person_id=person_id)
             pos = n if position is None else max(0, min(position, n))
             repo.shift_cell(conn, column_id=col.id, person_id=person_id, from_position=pos, delta=1)
-            values: dict[str, Any] = {
-                "id": card_id or repo.new_id(),
-                "title": title,
-                "description": description,
-                "column_id": col.id,
-                "person_id": person_id,
-                "owner_id": owner_id,
-                "position": pos,
-                "not_ready": reason is not None,
-                "not_ready_reason": reason,
-                "not_ready_since": at if reason else None,
-                "size_days": size,
-                "labels": label_list,
-                "project": project,
-                "due_date": due_date,
-                "jira_key": key,
-                "created_at": at,
-                "updated_at": at,
-                "started_at": at if col.kind is not ColumnKind.POOL else None,
-                "done_at": at if col.kind is ColumnKind.DONE else None,
-                "column_since": at,
-                "revision": 1,
-                "archived": False,
-            }
+            values = card_row(
+                new,
+                card_id=card_id or repo.new_id(),
+                column=col,
+                person_id=person_id,
+                owner_id=owner_id,
+                position=pos,
+                due_date=due_date,
+                at=at,
+            )
             repo.insert_card(conn, values=values)
             card = uow.written(values["id"])
             change_id = uow.new_change_id()
@@ -647,21 +627,6 @@ class BoardService(BoardSetup):
             return _replay(uow, events, EventKind.REDO, undo_change)
 
 
-def _probe_card(pool_id: int, size: float) -> Card:
-    now = repo.now()
-    return Card(
-        id="",
-        title="",
-        column_id=pool_id,
-        person_id=None,
-        position=0,
-        revision=0,
-        created_at=now,
-        updated_at=now,
-        size_days=size,
-    )
-
-
 def _matches_text(card: Card, text: str) -> bool:
     return (
         text in card.title.lower()
@@ -718,13 +683,7 @@ def _ensure_key_free(conn: Connection, key: str, card_id: str | None) -> None:
     if other is None:
         return
     if other.id != card_id:
-        raise InvalidInput(f"{key} is already on card '{other.title}'; a JIRA key links one card.")
-
-
-def _check_rules(title: str, violations: Sequence[Violation], override_reason: str | None) -> None:
-    allowed, needs_reason = rules_mod.decide(violations, override_reason)
-    if not allowed:
-        raise RuleViolationError(title, violations, needs_reason)
+        raise key_taken(key, other.title)
 
 
 def _replay(

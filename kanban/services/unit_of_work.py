@@ -181,25 +181,49 @@ class UnitOfWork:
         at: datetime | None = None,
     ) -> None:
         """Append one history event; a local one names the actor, others their source."""
-        rule_names = sorted({v.rule.value for v in violations})
-        repo.append_events(
-            self.conn,
-            events=[
-                {
-                    "card_id": card.id,
-                    "change_id": change_id,
-                    "actor": self.actor if source is Source.LOCAL else source.value,
-                    "at": at or repo.now(),
-                    "kind": kind.value,
-                    "before": before,
-                    "after": after,
-                    "reason": reason,
-                    "rules": ",".join(rule_names) or None,
-                    "source": source.value,
-                    "target_change": target_change,
-                }
-            ],
+        row = self.event_row(
+            card.id,
+            change_id,
+            kind,
+            before,
+            after,
+            reason=reason,
+            violations=violations,
+            source=source,
+            target_change=target_change,
+            at=at,
         )
+        repo.append_events(self.conn, events=[row])
+
+    def event_row(
+        self,
+        card_id: str,
+        change_id: str,
+        kind: EventKind,
+        before: dict[str, Any],
+        after: dict[str, Any],
+        *,
+        reason: str | None = None,
+        violations: Sequence[Violation] = (),
+        source: Source = Source.LOCAL,
+        target_change: str | None = None,
+        at: datetime | None = None,
+    ) -> dict[str, Any]:
+        """The row :meth:`append_event` stores, for callers that insert many at once."""
+        rule_names = sorted({v.rule.value for v in violations})
+        return {
+            "card_id": card_id,
+            "change_id": change_id,
+            "actor": self.actor if source is Source.LOCAL else source.value,
+            "at": at or repo.now(),
+            "kind": kind.value,
+            "before": before,
+            "after": after,
+            "reason": reason,
+            "rules": ",".join(rule_names) or None,
+            "source": source.value,
+            "target_change": target_change,
+        }
 
 
 class BoardTransactions:

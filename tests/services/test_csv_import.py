@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +137,111 @@ def test_two_thousand_rows_keep_their_order_and_cells(
     assert again.error_lines() == [
         "line 2: OPS-7 is already on card 'Task 6'; a JIRA key links one card."
     ]
+
+
+# --- the bulk path keeps add_card's results ----------------------------------
+
+
+def _stored(service: BoardService) -> list[tuple[Any, ...]]:
+    """Each card and its history, without what differs between two boards (ids, times)."""
+    times = {"not_ready_since", "started_at", "done_at", "column_since"}
+    result = []
+    for card in sorted(service.list_cards(), key=lambda c: c.title):
+        (created,) = service.history(card.id)
+        after = {k: v for k, v in created.after.items() if k not in times}
+        assert set(created.after) - set(after) == times
+        result.append(
+            (
+                card.title,
+                card.description,
+                card.column_id,
+                card.person_id,
+                card.owner_id,
+                card.position,
+                card.not_ready_reason,
+                card.size_days,
+                card.labels,
+                card.project,
+                card.due_date,
+                card.jira_key,
+                card.started_at is not None,
+                card.done_at is not None,
+                created.kind,
+                created.actor,
+                created.before,
+                after,
+                created.reason,
+                created.rules,
+                created.source,
+            )
+        )
+    return result
+
+
+def test_a_sheet_row_is_stored_like_a_card_typed_in(tmp_path: Path) -> None:
+    typed = BoardService.open(f"sqlite:///{tmp_path / 'typed.db'}", "tester")
+    sheet = BoardService.open(f"sqlite:///{tmp_path / 'sheet.db'}", "tester")
+    for board in (typed, sheet):
+        board.add_person("Anna Kowalski")
+        board.add_card("Already there", column="Review", person="Anna")
+    reason = "from the old sheet"
+    typed.add_card(
+        "Renew  cert\x1b[2J",
+        column="Review",
+        person="Anna Kowalski",
+        size_days=1.5,
+        labels=["tls", "web", "tls"],
+        jira_key="ops-7",
+        project="Certificates",
+        description="Use the CA",
+        due_date=date(2026, 4, 1),
+    )
+    typed.add_card("Expand LUN", size_days=4, not_ready_reason="shelf", override_reason=reason)
+    typed.add_card("Ship it", column="Done")
+    path = tmp_path / "sheet.csv"
+    path.write_text(
+        "Title,Person,Column,Size,Labels,Jira,Project,Description,Due,Blocked\n"
+        '"Renew  cert\x1b[2J",Anna Kowalski,Review,"1,5",tls;web;tls,ops-7,Certificates,'
+        "Use the CA,2026-04-01,\n"
+        "Expand LUN,,,4,,,,,,shelf\n"
+        "Ship it,,Done,,,,,,,\n",
+        encoding="utf-8",
+    )
+    report = transfer.import_csv(sheet, path, override_reason=reason)
+    assert report.errors == []
+    assert _stored(sheet) == _stored(typed)
+    typed.close()
+    sheet.close()
+
+
+def test_each_row_counts_against_the_wip_limits_of_the_rows_before_it(
+    service: BoardService, tmp_path: Path
+) -> None:
+    service.add_person("Anna", wip_limit=2)
+    service.update_column("Review", wip_max=2)
+    service.set_rule(Rule.WIP_LIMITS, RuleMode.ENFORCE)
+    service.add_card("On the board", column="Review")
+    path = tmp_path / "sheet.csv"
+    path.write_text(
+        "Title,Column,Person\n"
+        "Second review,Review,\n"
+        "Third review,Review,\n"
+        "Anna one,In progress,Anna\n"
+        "Anna two,In progress,Anna\n"
+        "Anna three,In progress,Anna\n",
+        encoding="utf-8",
+    )
+    report = transfer.import_csv(service, path)
+    lines = report.error_lines()
+    assert len(lines) == 2
+    assert lines[0].startswith("line 3: Card 'Third review': 'Review' would hold 3 cards")
+    assert lines[1].startswith("line 6: Card 'Anna three': Anna would have 3 cards in progress")
+    assert sorted(c.title for c in service.list_cards()) == [
+        "Anna one",
+        "Anna two",
+        "On the board",
+        "Second review",
+    ]
+    # Positions go on from the card already in the cell.
+    review = [c for c in service.list_cards() if c.title in ("On the board", "Second review")]
+    assert sorted(c.position for c in review) == [0, 1]
