@@ -49,6 +49,8 @@ class BoardFacts:
 
 # The key, in a link's info, of a move being pushed: {"to": column, "from": column}.
 MOVING = "moving"
+# The field of a queued item that says a card could not become an issue.
+CREATE_ITEM = "create"
 
 
 def _moving(link: sync_repo.Link | None) -> dict[str, Any]:
@@ -148,7 +150,9 @@ def apply_decided(uow: UnitOfWork, facts: BoardFacts, d: Decided) -> tuple[int, 
         needs_push=bool(action.push),
     )
     sync_repo.clear_items(conn, card_id=card.id, kind=ItemKind.CONFLICT)
-    settled = [f for f in ALL_FIELDS if f not in action.push]
+    # A failed create is settled too: the issue exists (a create that timed out
+    # while JIRA made it is found by its stamp).
+    settled = [*(f for f in ALL_FIELDS if f not in action.push), CREATE_ITEM]
     sync_repo.clear_items(conn, card_id=card.id, fields=settled, kind=ItemKind.QUEUED)
     for name, (mine, theirs) in action.conflicts.items():
         sync_repo.put_item(

@@ -14,7 +14,7 @@ from typing import Any
 from kanban.domain.model import Card, EventKind
 from kanban.domain.sync_states import ItemKind
 from kanban.errors import UserError
-from kanban.services.sync_apply import apply_remote, issue_info
+from kanban.services.sync_apply import CREATE_ITEM, apply_remote, issue_info
 from kanban.services.sync_push import push_job
 from kanban.services.sync_run import SyncRun
 from kanban.store import repo, sync_repo
@@ -65,7 +65,7 @@ def create_pass(run: SyncRun) -> None:
                 sync_repo.put_item(
                     uow.conn,
                     card_id=card.id,
-                    field="create",
+                    field=CREATE_ITEM,
                     kind=ItemKind.QUEUED,
                     values={"retryable": bool(getattr(exc, "retryable", False))},
                     message=getattr(exc, "jira_message", "") or str(exc),
@@ -144,7 +144,7 @@ def create_issue(run: SyncRun, card: Card, link: sync_repo.Link | None) -> None:
             info=issue_info(existing),
             needs_push=True,
         )
-        sync_repo.clear_items(uow.conn, card_id=card.id, fields=["create"])
+        sync_repo.clear_items(uow.conn, card_id=card.id, fields=[CREATE_ITEM])
     # The rest (status, assignee, flag) is pushed as a one-sided change.
     with run.board.reading() as conn:
         link_now = sync_repo.get_link(conn, card_id=card.id)

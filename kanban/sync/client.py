@@ -8,6 +8,11 @@ offline sync would freeze for minutes), 429s, and only those 503s that carry
 and 503 here, waiting exactly what ``Retry-After`` asks (capped), on a
 cancellable wait, while a dropped or refused connection fails at once so the
 board can go on offline.
+
+A write is taken as done only on JIRA's own answer: a success status to a
+PUT or POST whose body is not JSON (a proxy's sign-in page, a cut-off body)
+may never have reached JIRA, so it fails as :class:`UnconfirmedWrite` and the
+change stays queued (see :func:`check_write_answer`).
 """
 
 from __future__ import annotations
@@ -103,6 +108,35 @@ def _retry_after(exc: JIRAError) -> float | None:
         return None  # an HTTP date: rare for JIRA; fall back to our back-off
 
 
+class UnconfirmedWrite(ValueError):
+    """A write got a success status with a body that is not JIRA's JSON."""
+
+
+def check_write_answer(resp: requests.Response, *_args: Any, **_kwargs: Any) -> requests.Response:
+    """A ``requests`` response hook: refuse a success answer to a write that is not JIRA's.
+
+    JIRA answers an edit, a transition or an assignment with 204 and no body,
+    and a create with JSON. The library reads neither body, so without this a
+    proxy's page with status 200 would count as a change JIRA made, and the
+    next pull would take JIRA's old value back over the user's.
+    """
+    method = (resp.request.method or "").upper() if resp.request is not None else ""
+    if method not in ("PUT", "POST", "DELETE") or not 200 <= resp.status_code < 300:
+        return resp
+    if not resp.content.strip():
+        return resp
+    kind = resp.headers.get("Content-Type", "").lower()
+    try:
+        json.loads(resp.content)
+    except ValueError as exc:
+        raise UnconfirmedWrite(
+            f"HTTP {resp.status_code}, but with a body that is not valid JSON"
+        ) from exc
+    if "html" in kind:
+        raise UnconfirmedWrite(f"HTTP {resp.status_code}, but with an HTML page")
+    return resp
+
+
 def translate(exc: BaseException, url: str, what: str) -> JiraError:
     """Turn a library or network failure into a message naming the server and the step."""
     if isinstance(exc, JiraError):
@@ -169,6 +203,12 @@ def translate(exc: BaseException, url: str, what: str) -> JiraError:
             f"Cannot reach JIRA at {url} while {what} (no network or the server is down). "
             "The board works on; changes stay queued and are pushed when JIRA is back."
         )
+    if isinstance(exc, UnconfirmedWrite):
+        return JiraBadResponse(
+            f"JIRA at {url} answered {what} with {exc}; a proxy or the server is failing, "
+            "and the change may not have been made. It stays queued and is sent again on "
+            "the next sync."
+        )
     if isinstance(exc, ValueError):
         return JiraBadResponse(
             f"JIRA at {url} sent an answer that is not valid JSON while {what}; a proxy or "
@@ -219,7 +259,9 @@ class JiraClient:
                 kwargs["basic_auth"] = (settings.user, token)
             else:
                 kwargs["token_auth"] = token
-            return JIRA(**kwargs)
+            jira = JIRA(**kwargs)
+            jira._session.hooks["response"].append(check_write_answer)
+            return jira
 
         self.jira: JIRA = self._call(build, "connecting")
 

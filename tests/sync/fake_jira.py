@@ -15,7 +15,11 @@ get/create/edit, transitions over a multi-step workflow, assignee (Server
 configuration, issue properties and comments (list, add, edit, delete, and
 the ``comment`` field of an issue, which a search may cut short). Faults are
 injected on demand: any status with a body and headers, an HTML error page,
-malformed JSON, a slow answer and a dropped connection.
+malformed JSON, a slow answer (served in full once the delay is over, as a
+server that was only late), a dropped connection and a refused transition (a
+workflow validator saying no).
+:meth:`FakeJira.idle` waits until no request is being answered, so a test sees
+what a late answer did.
 """
 
 from __future__ import annotations
@@ -146,7 +150,7 @@ class Fault:
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
     times: int = 1
-    kind: str = "status"  # status | html | malformed | slow | drop
+    kind: str = "status"  # status | html | malformed | slow | drop | refuse
     delay: float = 0.0
 
 
@@ -386,6 +390,12 @@ class FakeJira:
                 Fault(method, re.compile(path), status, body, headers or {}, times, kind, delay)
             )
 
+    def idle(self, timeout: float = 15.0) -> None:
+        """Wait until no request is being answered (a slow answer has been applied)."""
+        with self._settled:
+            if not self._settled.wait_for(lambda: self.in_flight == 0, timeout):
+                raise TimeoutError(f"{self.in_flight} requests still being answered")
+
     def writes(self) -> list[tuple[str, str]]:
         return [(m, p) for m, p, _q in self.requests if m in ("POST", "PUT", "DELETE")]
 
@@ -513,6 +523,16 @@ class FakeJira:
                 return
 
             def _serve(self, method: str) -> None:
+                with fake.lock:
+                    fake.in_flight += 1
+                try:
+                    self._answer(method)
+                finally:
+                    with fake.lock:
+                        fake.in_flight -= 1
+                        fake._settled.notify_all()
+
+            def _answer(self, method: str) -> None:
                 parsed = urlparse(self.path)
                 query = parse_qs(parsed.query, keep_blank_values=True)
                 length = int(self.headers.get("Content-Length") or 0)
@@ -549,6 +569,21 @@ class FakeJira:
                     self.send_header("Content-Length", str(len(data)))
                     self.end_headers()
                     self.wfile.write(data)
+                    return True
+                if fault.kind == "refuse":
+                    # JIRA's answer when a workflow condition or validator refuses a transition.
+                    self._send(
+                        400,
+                        fault.body
+                        or {
+                            "errorMessages": [
+                                "It seems that you have tried to perform a workflow operation "
+                                "(Submit for review) that is not valid for the current state of "
+                                "this issue: Root cause is required."
+                            ],
+                            "errors": {},
+                        },
+                    )
                     return True
                 if fault.kind == "malformed":
                     data = b'{"issues": [{"key": "OPS-1", "fields": {'
