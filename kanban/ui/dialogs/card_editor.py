@@ -25,7 +25,7 @@ This module holds the widgets; what the form decides about its values (what
 changed, validation, the save's steps, the notices' words) and the jobs that
 call the board service are in the Qt-free :mod:`card_form`, and the side
 panels (history, links, the JIRA section that reads on a worker of its own) in
-:mod:`card_panels`.
+:mod:`card_panels`, the comments and the checklist in :mod:`card_notes`.
 """
 
 from __future__ import annotations
@@ -62,6 +62,7 @@ from kanban.services.board import BoardService
 from kanban.services.history_text import Names, latest_change
 from kanban.ui.dialogs import card_form
 from kanban.ui.dialogs.card_form import EditorData, FormValues, Panels, WriteOutcome, card_values
+from kanban.ui.dialogs.card_notes import ChecklistBox, CommentsBox
 from kanban.ui.dialogs.card_panels import CardSyncBox, HistoryBox, LinksBox, OverrideBox
 from kanban.ui.dialogs.common import FieldError, MessageBanner, em
 from kanban.ui.workers import SerialExecutor
@@ -150,7 +151,13 @@ class CardEditorDialog(QDialog):
     @property
     def idle(self) -> bool:
         """Loaded, and no read or write of the dialog (or its JIRA box) is on its way."""
-        return self._loaded and self._executor.pending == 0 and self.sync_box.idle
+        return (
+            self._loaded
+            and self._executor.pending == 0
+            and self.sync_box.idle
+            and self.comments_box.idle
+            and self.checklist_box.idle
+        )
 
     # --- building -----------------------------------------------------------
 
@@ -187,11 +194,20 @@ class CardEditorDialog(QDialog):
         self.history_view = self.history_box.view
         self.links_box = LinksBox()
         self.links_view = self.links_box.view
+        self.comments_box = CommentsBox(self.service)
+        self.checklist_box = ChecklistBox(self.service)
+        for box in (self.comments_box, self.checklist_box):
+            box.changed.connect(self.refresh_history)
+            box.failed.connect(self.banner.show_message)
         side.addWidget(self.sync_box)
+        side.addWidget(self.comments_box)
+        side.addWidget(self.checklist_box)
         side.addWidget(self.history_box)
         side.addWidget(self.links_box)
         side.setStretchFactor(0, 3)
-        side.setStretchFactor(1, 2)
+        side.setStretchFactor(1, 3)
+        side.setStretchFactor(2, 2)
+        side.setStretchFactor(3, 2)
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -353,6 +369,9 @@ class CardEditorDialog(QDialog):
         self._update_buttons()
         self._show_panels(data.panels)
         self.refresh_sync()
+        card_id = self.card.id if self.card is not None and failure is None else None
+        self.comments_box.load(card_id)
+        self.checklist_box.load(card_id)
         self.title_edit.setFocus()
 
     def _set_lookups(self, data: EditorData) -> None:
