@@ -30,7 +30,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError, SQLAlchemyError
 
 from kanban.errors import MigrationFailed, SchemaTooNew, StorageError
-from kanban.store import connect, locks, netfs, repo, write_lock
+from kanban.store import availability, connect, locks, netfs, repo, write_lock
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
@@ -205,6 +205,8 @@ def translate_error(exc: BaseException, url: str) -> StorageError | None:
     where = describe(url)
     message = str(getattr(exc, "orig", exc)).lower()
     if isinstance(exc, sqlite3.DatabaseError | DatabaseError):
+        if connect.is_server_url(make_url(url)) and availability.is_unavailable(exc):
+            return StorageError(availability.server_unreachable(where, exc))
         if "file is not a database" in message or "file is encrypted" in message:
             return StorageError(
                 f"{where} is not a Kanban database (not an SQLite file). "
@@ -332,27 +334,37 @@ class MigrationBusy(StorageError):
 
 
 @contextlib.contextmanager
-def _one_client_at_a_time(conn: Connection) -> Iterator[None]:
-    """On PostgreSQL, hold the migration lock for the rest of ``conn``'s transaction."""
-    if conn.dialect.name != "postgresql":
+def _migration_transaction(engine: Engine) -> Iterator[Connection]:
+    """The transaction of a schema upgrade; on PostgreSQL, one client's at a time.
+
+    On PostgreSQL it first waits (up to ``MIGRATION_WAIT_SECONDS``) for the
+    migration lock, then as long for the board's write lock, so that running
+    clients' writes finish first and later ones wait for the new schema.
+    Migration lock first: an ordinary writer never holds the board's lock while
+    waiting for the migration lock, so the two cannot deadlock.
+    """
+    if engine.dialect.name != "postgresql":
         # SQLite: BEGIN IMMEDIATE of the write transaction already serialises writers.
-        yield
+        with write_transaction(engine) as conn:
+            yield conn
         return
-    where = _where(conn)
-    try:
-        locks.advisory_xact_lock(
-            conn,
-            locks.MIGRATION_LOCK,
-            wait_seconds=MIGRATION_WAIT_SECONDS,
-            on_wait=lambda: on_wait_for_write(where, MIGRATION_WAIT_SECONDS),
-        )
-    except locks.AdvisoryLockTimeout as exc:
-        raise MigrationBusy(
-            f"Another client has been upgrading the schema of {where} for "
-            f"{MIGRATION_WAIT_SECONDS:g} s; this one changed nothing. Start again when it "
-            "has finished."
-        ) from exc
-    yield
+    with engine.connect() as conn, conn.begin():
+        where = _where(conn)
+        try:
+            locks.advisory_xact_lock(
+                conn,
+                locks.MIGRATION_LOCK,
+                wait_seconds=MIGRATION_WAIT_SECONDS,
+                on_wait=lambda: on_wait_for_write(where, MIGRATION_WAIT_SECONDS),
+            )
+        except locks.AdvisoryLockTimeout as exc:
+            raise MigrationBusy(
+                f"Another client has been upgrading the schema of {where} for "
+                f"{MIGRATION_WAIT_SECONDS:g} s; this one changed nothing. Start again when it "
+                "has finished."
+            ) from exc
+        write_lock.hold_board_write_lock(conn, MIGRATION_WAIT_SECONDS)
+        yield conn
 
 
 def upgrade(
@@ -365,7 +377,8 @@ def upgrade(
     """
     from alembic import command
 
-    with write_transaction(engine) as conn, _one_client_at_a_time(conn):
+    with _migration_transaction(engine) as conn:
+        # Read under the lock: another client may have just upgraded it.
         before = current_revision(conn)
         cfg = alembic_config(conn)
         if script_location is not None:
@@ -389,8 +402,9 @@ def ensure_seeded(engine: Engine, url: str = "") -> None:
         with read_transaction(engine) as conn:
             if repo.board_exists(conn):
                 return
-        with write_transaction(engine) as conn, _one_client_at_a_time(conn):
-            # Checked again under the write lock: another process may have seeded it.
+        with write_transaction(engine) as conn:
+            # Checked again under the write lock (on PostgreSQL the board's write lock,
+            # kanban.store.write_lock): another process may have seeded it.
             if not repo.board_exists(conn):
                 repo.seed_board(conn)
 
@@ -468,8 +482,8 @@ def open_database(url: str, *, script_location: Path | None = None) -> Engine:
     try:
         with known_errors(url):
             upgrade(engine, script_location=script_location)
-    except MigrationBusy:
-        engine.dispose()
+    except (MigrationBusy, write_lock.BoardWriteBusy):
+        engine.dispose()  # nothing was changed: the message says to start again
         raise
     except Exception as exc:
         engine.dispose()
