@@ -14,7 +14,7 @@ import importlib
 from kanban.cli.output import nested_common
 
 # Modules that add a ``kanban db`` subcommand; order is --help order.
-DB_COMMAND_MODULES: tuple[str, ...] = ("kanban.cli.db_password",)
+DB_COMMAND_MODULES: tuple[str, ...] = ("kanban.cli.db_password", "kanban.cli.db_copy")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser(
         "db",
         parents=[common],
-        help="the board's database: its password in the OS keyring, ...",
+        help="the board's database: its password in the OS keyring, copying it to another",
         description="Commands about the database that holds the board (a SQLite file or a "
         "PostgreSQL server), not about its cards.",
     )
