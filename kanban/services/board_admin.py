@@ -1,5 +1,7 @@
 """Looking after the board itself: its archived cards, restoring one, its name.
 
+It also gathers what Help → About shows (:func:`about_facts`).
+
 Archived cards are off the board but keep their history. The archived list
 says when each was archived and by whom (from that history), and a restore
 puts the card back where it was when the team rules allow it; when they do
@@ -14,12 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.engine import make_url
+
+from kanban import __version__
 from kanban.domain.model import Card, EventKind
 from kanban.domain.placement import placement_values
 from kanban.domain.validation import clean_board_name
 from kanban.errors import ConflictError, RuleViolationError, UserError
+from kanban.logs import log_file
 from kanban.services.board import BoardService
 from kanban.services.unit_of_work import ChangeResult
+from kanban.settings import config_path
 from kanban.store import archive_repo, repo
 
 
@@ -121,3 +128,21 @@ def rename_board(service: BoardService, name: str) -> str:
     cleaned = clean_board_name(name)
     service.set_board(name=cleaned)
     return cleaned
+
+
+def shown_url(url: str) -> str:
+    """The database URL as it may be shown: any password replaced by ``***``."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy reads: show no part that could be secret
+        return url.split("@")[-1] if "@" in url else url
+
+
+def about_facts(service: BoardService) -> list[tuple[str, str]]:
+    """What Help → About shows: the version, the database and the files the app uses."""
+    return [
+        ("Version", __version__),
+        ("Database", shown_url(service.url)),
+        ("Config file", str(config_path())),
+        ("Log file", str(log_file())),
+    ]

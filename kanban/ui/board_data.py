@@ -99,6 +99,10 @@ class BoardData:
     def column_state(self, column: Column) -> WipState:
         return self.wip.column_state(column)
 
+    def label_colour(self, label: str) -> str | None:
+        """The colour the board gave ``label`` (#rrggbb), None for the default chip."""
+        return self.snapshot.label_colours.get(label)
+
     def visible_cards(self) -> Iterable[Card]:
         yield from self.pool_cards
         yield from self.not_ready_cards

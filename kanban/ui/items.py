@@ -57,6 +57,9 @@ TEXT = QColor("#1d1d1d")
 MUTED = QColor("#5f6b76")
 BLOCKED_TEXT = QColor("#b71c1c")
 AGING = (QColor("#9e9e9e"), QColor("#f9a825"), QColor("#e53935"))
+# A label the board gave no colour (kanban.services.labels.DEFAULT_LABEL_COLOUR).
+LABEL_CHIP = QColor("#e3f2fd")
+LABEL_TEXT = QColor("#0d47a1")
 
 
 def _text_colour(background: QColor) -> QColor:
@@ -145,6 +148,7 @@ class CardItem(QGraphicsItem):
         self.highlighted = False
         self.selected = False
         self.oversized = False
+        self.chip_colours: tuple[str | None, ...] = ()
         # The board's SLE, given for cards in progress only; past_sle is worked
         # out when the card is set, not on every paint.
         self.sle_days: float | None = None
@@ -178,6 +182,7 @@ class CardItem(QGraphicsItem):
         if rect.width() != self._size.width() or rect.height() != self._size.height():
             self.prepareGeometryChange()
             self._size = QRectF(0, 0, rect.width(), rect.height())
+        chips = self._chip_colours(card)
         changed = (
             self._first
             or (card is not self.card and _looks(card) != _looks(self.card))
@@ -188,8 +193,10 @@ class CardItem(QGraphicsItem):
             or selected != self.selected
             or oversized != self.oversized
             or past_sle(card, sle_days, now) != self.past_sle
+            or chips != self.chip_colours
         )
         self._first = False
+        self.chip_colours = chips
         self.card, self.person, self.badges = card, person, tuple(badges)
         self.notes = tuple(notes)
         self.highlighted, self.selected, self.oversized = highlighted, selected, oversized
@@ -202,6 +209,13 @@ class CardItem(QGraphicsItem):
             # such as "<b>" must show as typed, not as markup.
             self.setToolTip("<p>" + escape(self._tooltip()).replace("\n", "<br>") + "</p>")
             self.update()
+
+    def _chip_colours(self, card: Card) -> tuple[str | None, ...]:
+        """The colour of each label chip, as the board data gives it (None: the default)."""
+        data = getattr(self.scene(), "data", None)
+        if data is None:
+            return (None,) * len(card.labels)
+        return tuple(data.label_colour(label) for label in card.labels)
 
     def _tooltip(self) -> str:
         parts = [self.card.title]
@@ -380,13 +394,15 @@ class CardItem(QGraphicsItem):
             badge_x = rect.left() - 3
         shown, hidden = self.label_chips()
         chips = [*shown, f"+{hidden}"] if hidden else shown
-        for label in chips:
+        for index, label in enumerate(chips):
             w = small_fm.horizontalAdvance(label) + 8
             rect = QRectF(x, footer_y, w, 14)
+            chip = self.chip_colours[index] if index < len(shown) else None
+            fill = QColor(chip) if chip else LABEL_CHIP
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QColor("#e3f2fd"))
+            painter.setBrush(fill)
             painter.drawRoundedRect(rect, 3, 3)
-            painter.setPen(QColor("#0d47a1"))
+            painter.setPen(_text_colour(fill) if chip else LABEL_TEXT)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
             x += w + 3
 

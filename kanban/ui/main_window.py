@@ -52,6 +52,7 @@ from kanban.ui.touch import make_touch_sized, touch_target_px
 from kanban.ui.view import BoardView
 from kanban.ui.window_integrations import IntegrationsWindow
 
+from kanban.ui.window_extras import WindowExtras
 if TYPE_CHECKING:
     pass
 
@@ -121,6 +122,8 @@ class MainWindow(IntegrationsWindow):
         self._build_toolbar()
         self._build_actions()
         self._build_menus()
+        # Welcome on an empty board, Rename, Labels, Archived cards, Getting started, About.
+        self.extras = WindowExtras(self)
         self.refresh_label = QLabel("Loading…")
         self.sync_state = QLabel("")
         self.sync_state.setStyleSheet("color: #b71c1c; font-weight: bold;")
