@@ -226,6 +226,11 @@ def _check_document(data: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             ) from None
         if not isinstance(ev["before"], dict) or not isinstance(ev["after"], dict):
             raise bad(f"events[{i}]", "before and after must be objects")
+    for name in ("comments", "checklist_items"):
+        _unique(rows[name], "id", name)
+        for i, row in enumerate(rows[name]):
+            if row["card_id"] not in card_ids:
+                raise bad(f"{name}[{i}].card_id", f"no card {row['card_id']} in the file")
     return rows
 
 

@@ -42,6 +42,7 @@ from kanban.domain.limits import (
     TITLE_MAX,
 )
 from kanban.domain.model import ColumnKind, EventKind, Rule, RuleMode, Source
+from kanban.domain.notes import clean_check_text, clean_comment
 from kanban.errors import InvalidInput
 
 FORMAT = "kanban-team-board"
@@ -225,6 +226,31 @@ class LabelColourModel(_Row):
     colour: Annotated[Text, AfterValidator(_rule(v.clean_colour))]
 
 
+class CommentModel(_Row):
+    id: Id
+    card_id: CardId
+    author: Actor
+    body: Annotated[Text, AfterValidator(_rule(clean_comment))]
+    created_at: When
+    updated_at: When
+    deleted_at: When | None = None
+    revision: Id
+    jira_id: Annotated[Text, Field(max_length=20)] | None = None
+    base_body: Text | None = None
+    jira_updated: Annotated[Text, Field(max_length=40)] | None = None
+    conflict: dict[str, Any] | None = None
+
+
+class ChecklistItemModel(_Row):
+    id: Id
+    card_id: CardId
+    position: Count
+    text: Annotated[Text, AfterValidator(_rule(clean_check_text))]
+    done: Annotated[bool, Strict()] = False
+    done_at: When | None = None
+    created_at: When
+
+
 class DocumentModel(BaseModel):
     model_config = ConfigDict(extra="allow")
 
@@ -240,6 +266,9 @@ class DocumentModel(BaseModel):
     limit_changes: list[LimitChangeModel] = []
     # Missing from files written before labels had colours (schema 0011).
     label_colours: list[LabelColourModel] = []
+    # Missing from files written before cards had comments and checklists (0010).
+    comments: list[CommentModel] = []
+    checklist_items: list[ChecklistItemModel] = []
 
 
 # The tables each model checks, for the test that no column goes unchecked.
@@ -251,6 +280,8 @@ MODELS: dict[str, type[BaseModel]] = {
     "events": EventModel,
     "limit_changes": LimitChangeModel,
     "label_colours": LabelColourModel,
+    "comments": CommentModel,
+    "checklist_items": ChecklistItemModel,
 }
 
 MAX_PROBLEMS = 20

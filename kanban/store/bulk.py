@@ -42,6 +42,7 @@ from kanban.store.tables import (
     limit_change_table,
     person_table,
 )
+from kanban.store.tables_notes import checklist_table, comment_table
 
 # Parents before children: the insert order; deletes run in reverse.
 TABLES: tuple[tuple[str, Table], ...] = (
@@ -52,6 +53,8 @@ TABLES: tuple[tuple[str, Table], ...] = (
     ("events", event_table),
     ("limit_changes", limit_change_table),
     ("label_colours", label_colour_table),
+    ("comments", comment_table),
+    ("checklist_items", checklist_table),
 )
 TABLE_BY_NAME: dict[str, Table] = dict(TABLES)
 

@@ -136,3 +136,44 @@ def test_undo_passes_comments_and_ticks_by(service: BoardService, notes: NotesSe
     assert not service.card("OPS-1").not_ready
     assert [c.body for c in notes.comments("OPS-1")[1]] == ["vendor called back"]
     assert notes.checklist("OPS-1")[1][0].done
+
+
+def test_comments_and_checklist_travel_in_the_json_export(
+    service: BoardService, notes: NotesService, tmp_path
+) -> None:
+    from kanban.services.transfer import export_board, import_board
+
+    service.add_card("Renew certificate", jira_key="OPS-2")
+    notes.add_comment("OPS-2", "ordered from the vendor")
+    notes.add_item("OPS-2", "install on web01")
+    notes.set_done("OPS-2", 1)
+    doc = export_board(service)
+
+    other = BoardService.open(f"sqlite:///{tmp_path / 'copy.db'}", "tester")
+    try:
+        import_board(other, doc)
+        copy = NotesService(other)
+        assert [c.body for c in copy.comments("OPS-2")[1]] == ["ordered from the vendor"]
+        assert [(i.text, i.done) for i in copy.checklist("OPS-2")[1]] == [
+            ("install on web01", True)
+        ]
+        # A file from before comments existed still imports.
+        older = {k: v for k, v in doc.items() if k not in ("comments", "checklist_items")}
+        import_board(other, older, replace=True)
+        assert copy.comments("OPS-2")[1] == []
+    finally:
+        other.close()
+
+
+def test_an_export_with_a_comment_of_a_missing_card_is_refused(
+    service: BoardService, notes: NotesService
+) -> None:
+    from kanban.errors import ImportFailed
+    from kanban.services.transfer import export_board, import_board
+
+    service.add_card("Renew certificate", jira_key="OPS-2")
+    notes.add_comment("OPS-2", "ordered")
+    doc = export_board(service)
+    doc["comments"][0]["card_id"] = "no-such-card"
+    with pytest.raises(ImportFailed, match=r"comments\[0\]\.card_id: no card no-such-card"):
+        import_board(service, doc, replace=True)
