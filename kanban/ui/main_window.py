@@ -50,9 +50,9 @@ from kanban.ui.quick_filters import QuickFilterBar
 from kanban.ui.scene import BoardScene
 from kanban.ui.touch import make_touch_sized, touch_target_px
 from kanban.ui.view import BoardView
+from kanban.ui.window_extras import WindowExtras
 from kanban.ui.window_integrations import IntegrationsWindow
 
-from kanban.ui.window_extras import WindowExtras
 if TYPE_CHECKING:
     pass
 
