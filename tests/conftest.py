@@ -3,6 +3,10 @@
 Nothing a test does may touch the developer's real board, config or keyring,
 so the platformdirs locations are pointed into ``tmp_path``. Qt runs
 offscreen, which is also set in the Makefile for subprocesses.
+
+``db_url`` is a SQLite file in ``tmp_path``; in the folders that run on both
+databases (their ``conftest.py`` calls ``both_databases``) it is also a
+PostgreSQL database of the test's own (``tests/kanban_test_databases.py``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+pytest_plugins = ["kanban_test_databases"]
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +42,9 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
-def db_url(tmp_path: Path) -> str:
+def db_url(db_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if db_backend == "postgresql":
+        return str(request.getfixturevalue("pg_board_url"))
     return f"sqlite:///{tmp_path / 'board.db'}"
 
 

@@ -121,7 +121,10 @@ def keyring_password(url: URL) -> str | None:
         return secrets.get_secret(KEYRING_SERVICE, account)
     except secrets.NoKeyring as exc:
         log.info("No database password from the keyring for %s: %s", account, exc.reason)
-        return None
+    except Exception as exc:  # a broken backend (say, PYTHON_KEYRING_BACKEND naming no module)
+        # must not keep the board closed when libpq may find the password itself.
+        log.warning("The keyring failed reading the password of %s: %r", account, exc)
+    return None
 
 
 def config_section(config: Config | None = None) -> dict[str, Any] | None:

@@ -12,8 +12,14 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from kanban_test_databases import both_databases
 
 from links.helpers import GitRepo, Loopback
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Each test that uses the board runs on SQLite and on PostgreSQL.
+    both_databases(metafunc)
 
 
 @pytest.fixture

@@ -1,4 +1,8 @@
-"""Schema migrations: from the first revision with data, backups, failures and newer files."""
+"""Schema migrations: from the first revision with data, backups, failures and newer files.
+
+The upgrade from the first revision runs on SQLite and on PostgreSQL (a
+database of the test's own, ``pg_url``); the rest is about SQLite files.
+"""
 
 from __future__ import annotations
 
@@ -24,9 +28,17 @@ def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def make_first_revision_db(path: Path) -> None:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database: a new SQLite file, or a new PostgreSQL database."""
+    if request.param == "postgresql":
+        return str(request.getfixturevalue("pg_url"))
+    return f"sqlite:///{tmp_path / 'old.db'}"
+
+
+def make_first_revision_db(url: str) -> None:
     """A database at the first schema revision, holding a small real board."""
-    engine = db.make_engine(f"sqlite:///{path}")
+    engine = db.make_engine(url)
     db.upgrade(engine, target=FIRST)
     with db.write_transaction(engine) as conn:
         conn.execute(
@@ -45,15 +57,15 @@ def make_first_revision_db(path: Path) -> None:
         conn.execute(
             text(
                 'INSERT INTO person (id, name, colour, "order", active, wip_limit) '
-                "VALUES (1, 'Alice', '#4e79a7', 0, 1, 2)"
+                "VALUES (1, 'Alice', '#4e79a7', 0, true, 2)"
             )
         )
         conn.execute(
             text(
                 "INSERT INTO card (id, title, description, column_id, person_id, position, "
                 "not_ready, size_days, labels, created_at, updated_at, revision, archived, "
-                "jira_key) VALUES ('c1', 'Patch web01', '', 2, 1, 0, 0, 1.0, '[\"linux\"]', "
-                "'2026-10-01 09:00:00', '2026-10-02 09:00:00', 3, 0, 'OPS-1')"
+                "jira_key) VALUES ('c1', 'Patch web01', '', 2, 1, 0, false, 1.0, '[\"linux\"]', "
+                "'2026-10-01 09:00:00', '2026-10-02 09:00:00', 3, false, 'OPS-1')"
             )
         )
         conn.execute(
@@ -70,10 +82,11 @@ def test_schema_head_constant_matches_the_migration_scripts() -> None:
     assert db.SCHEMA_HEAD == db.script_head()
 
 
-def test_upgrade_from_first_revision_keeps_data_and_matches_models(tmp_path: Path) -> None:
-    path = tmp_path / "old.db"
-    make_first_revision_db(path)
-    url = f"sqlite:///{path}"
+def test_upgrade_from_first_revision_keeps_data_and_matches_models(
+    empty_url: str, tmp_path: Path
+) -> None:
+    url = empty_url
+    make_first_revision_db(url)
     engine = db.open_database(url)
     with engine.connect() as conn:
         assert db.current_revision(conn) == db.script_head()
@@ -86,7 +99,7 @@ def test_upgrade_from_first_revision_keeps_data_and_matches_models(tmp_path: Pat
     assert [e.kind.value for e in board.history("OPS-1")] == ["moved"]
     board.close()
     backups = list(tmp_path.glob("old.db.bak-*"))
-    if db.script_head() != FIRST:
+    if db.script_head() != FIRST and db.sqlite_path(url) is not None:
         assert len(backups) == 1
 
 

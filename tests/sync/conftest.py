@@ -5,11 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from kanban_test_databases import both_databases
 
 from kanban.services.board import BoardService
 from kanban.services.sync import SyncService
 from kanban.sync.settings import AUTH_CLOUD, AUTH_PAT, JiraSettings, store_token
 from sync.fake_jira import TOKEN, FakeJira
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # Each test that uses the board runs on SQLite and on PostgreSQL.
+    both_databases(metafunc)
 
 
 @pytest.fixture
