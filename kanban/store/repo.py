@@ -431,8 +431,13 @@ def update_card(conn: Connection, *, card: Card, values: dict[str, Any], at: dat
         .values(**_utc_values(values), revision=new_revision, updated_at=utc(at))
     )
     if result.rowcount != 1:
-        current = conn.execute(select(card_t.c.revision).where(card_t.c.id == card.id)).first()
-        raise ConflictError(card.title, card.id, card.revision, current[0] if current else None)
+        # Read again for the message: on PostgreSQL ``card`` may have been read
+        # before the other writer committed, so the card is named as it is now.
+        current = conn.execute(
+            select(card_t.c.revision, card_t.c.title).where(card_t.c.id == card.id)
+        ).first()
+        title = current.title if current else card.title
+        raise ConflictError(title, card.id, card.revision, current.revision if current else None)
     return new_revision
 
 
