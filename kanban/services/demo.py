@@ -37,6 +37,7 @@ from kanban.services.demo_data import (
     WIP_OVERRIDES,
     PersonSpec,
 )
+from kanban.store import db
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +135,7 @@ def fill_demo_board(service: BoardService, *, seed: int = 7, now: datetime | Non
         while sim.queue:
             when, _n, action = heapq.heappop(sim.queue)
             action(when)
-    log.info("Filled %s with the demo board (seed %s)", service.url, seed)
+    log.info("Filled %s with the demo board (seed %s)", db.describe(service.url), seed)
 
 
 def _setup(service: BoardService, rng: random.Random, now: datetime) -> _Sim:

@@ -154,10 +154,10 @@ def tls_settings(url: URL, config_section: dict[str, Any] | None) -> dict[str, s
         value = url.query.get(key)
         if isinstance(value, tuple):  # given twice in the query: libpq takes the last
             value = value[-1]
-        where = "the database URL"
+        where = f"The database URL {shown(url)}"
         if value is None and section.get(key) is not None:
             value = section[key]
-            where = f"[{CONFIG_SECTION}] {key} in the config file"
+            where = f"The config file's [{CONFIG_SECTION}] table"
         if value is None:
             continue
         if not isinstance(value, str) or not value.strip():
@@ -175,13 +175,28 @@ def tls_settings(url: URL, config_section: dict[str, Any] | None) -> dict[str, s
             path = Path(value).expanduser()
             if not path.is_file():
                 raise StorageError(
-                    f"The CA file {path} ({where}, sslrootcert) does not exist or is not a "
-                    "file; give the path of the certificate that signed the server's, or "
-                    "'system' for the system's trusted CAs."
+                    f"{where} gives the CA file (sslrootcert) {path}, which does not exist or "
+                    "is not a file; give the path of the certificate that signed the "
+                    "server's, or 'system' for the system's trusted CAs."
                 )
             value = str(path)
         settings[key] = value
     return settings
+
+
+def tls_failure(exc: BaseException, where: str) -> str | None:
+    """One line for a connection that failed over TLS (or for want of it), else None."""
+    reason = str(getattr(exc, "orig", exc)).strip()
+    lowered = reason.lower()
+    if "ssl" not in lowered and "certificate" not in lowered:
+        return None
+    lines = [line.strip() for line in reason.splitlines() if line.strip()]
+    first = lines[0] if lines else reason
+    return (
+        f"The TLS connection to the database server {where} failed ({first}); nothing was "
+        "changed. Check sslmode and sslrootcert (in the URL, or in [database] of the config "
+        "file) against the server's certificate (README: 'Shared board on PostgreSQL')."
+    )
 
 
 def resolve(url: str | URL, config_section: dict[str, Any] | None = None) -> URL:

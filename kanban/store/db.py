@@ -205,6 +205,12 @@ def translate_error(exc: BaseException, url: str) -> StorageError | None:
     where = describe(url)
     message = str(getattr(exc, "orig", exc)).lower()
     if isinstance(exc, sqlite3.DatabaseError | DatabaseError):
+        server = connect.is_server_url(make_url(url))
+        # Only a failed connection: a value in another error's text may say "ssl" too.
+        connecting = server and isinstance(exc, OperationalError)
+        tls = connect.tls_failure(exc, where) if connecting else None
+        if tls is not None:
+            return StorageError(tls)
         if connect.is_server_url(make_url(url)) and availability.is_unavailable(exc):
             return StorageError(availability.server_unreachable(where, exc))
         if "file is not a database" in message or "file is encrypted" in message:

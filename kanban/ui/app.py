@@ -94,7 +94,9 @@ def run_gui(argv: list[str]) -> int:
     try:
         config = Config.load()
         url = database_url(args.db, config)
-        log.info("Opening %s", url)
+        from kanban.store.db import describe
+
+        log.info("Opening %s", describe(url))  # never the password of a server URL
         service = BoardService.open(url, current_actor(config))
     except UserError as exc:
         log.warning("Start-up failed: %s", exc)
