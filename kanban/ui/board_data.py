@@ -153,8 +153,13 @@ def build_board_data(
     filters: Filters | None = None,
     grouping: Grouping | None = None,
     collapsed: frozenset[LaneKey] | set[LaneKey] = frozenset(),
+    done_since: datetime | None = None,
 ) -> BoardData:
     """Group and filter the snapshot's cards into the pool, not-ready section and lanes.
+
+    Done cells show their DONE_SHOWN latest cards, or with ``done_since`` (the
+    wall: since the stand-up) the cards finished since then; the header keeps
+    the whole count.
 
     "My board" keeps the pool, the not-ready section and only my lane: it answers
     "what am I doing now?" and "what is in my pool?". Inactive people get no
@@ -207,7 +212,14 @@ def build_board_data(
 
     done_hidden: dict[tuple[int, LaneKey], int] = {}
     for cell, cards in cells.items():
-        if kinds.get(cell[0]) is ColumnKind.DONE and len(cards) > DONE_SHOWN:
+        if kinds.get(cell[0]) is not ColumnKind.DONE:
+            continue
+        if done_since is not None:
+            recent = [c for c in cards if c.done_at is not None and c.done_at >= done_since]
+            if len(recent) < len(cards):
+                done_hidden[cell] = len(cards) - len(recent)
+                cards[:] = recent
+        elif len(cards) > DONE_SHOWN:
             done_hidden[cell] = len(cards) - DONE_SHOWN
             del cards[: len(cards) - DONE_SHOWN]
 

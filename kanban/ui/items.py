@@ -29,8 +29,9 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 from kanban.domain.model import Card, Person
 from kanban.domain.wip import WipState
 from kanban.domain.words import plural
+from kanban.ui import card_faces
 from kanban.ui.board_data import Lane, days_in_column
-from kanban.ui.layout import Metrics, lane_header_texts
+from kanban.ui.layout import BLOCKED_BAND, Face, Metrics, lane_header_texts
 
 # Item types, so the view can tell what was clicked without isinstance chains.
 # PySide6's stubs lack QGraphicsItem.UserType (65536), which Qt has.
@@ -178,13 +179,20 @@ class CardItem(QGraphicsItem):
         now: datetime,
         notes: Sequence[str] = (),
         sle_days: float | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
+        restyled = metrics is not None and metrics != self.m
+        if restyled and metrics is not None:
+            # A fitted board changed the card face: re-wrap the title for it.
+            self.m = metrics
+            self._lines = None
         if rect.width() != self._size.width() or rect.height() != self._size.height():
             self.prepareGeometryChange()
             self._size = QRectF(0, 0, rect.width(), rect.height())
         chips = self._chip_colours(card)
         changed = (
             self._first
+            or restyled
             or (card is not self.card and _looks(card) != _looks(self.card))
             or person != self.person
             or tuple(badges) != tuple(self.badges)
@@ -265,7 +273,12 @@ class CardItem(QGraphicsItem):
             self._lines = (
                 self.card.title,
                 width,
-                wrap_lines(self.card.title, self.m.title_font, width, 3),
+                wrap_lines(
+                    self.card.title,
+                    self.m.title_font,
+                    width,
+                    2 if self.m.face is Face.COMPACT else 3,
+                ),
             )
         return self._lines[2]
 
@@ -277,11 +290,13 @@ class CardItem(QGraphicsItem):
     ) -> None:
         m, card, r = self.m, self.card, self._size
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        background = QColor("#fff8f6") if card.not_ready else QColor("#ffffff")
+        background = card_faces.BLOCKED_FILL if card.not_ready else QColor("#ffffff")
         if self.selected:
             pen = QPen(SELECTED, 3)
         elif self.highlighted:
             pen = QPen(HIGHLIGHT, 4)
+        elif card.not_ready:
+            pen = QPen(card_faces.BLOCKED_BAND, 2)
         else:
             pen = QPen(CARD_BORDER, 1)
         painter.setPen(pen)
@@ -293,10 +308,28 @@ class CardItem(QGraphicsItem):
         path = QPainterPath()
         path.addRoundedRect(QRectF(r.left() + 1, r.top() + 1, 5, r.height() - 2), 2, 2)
         painter.fillPath(path, strip)
+        if card.not_ready:
+            card_faces.paint_blocked_band(painter, r)
+        if m.face is Face.COMPACT:
+            card_faces.paint_compact(
+                painter,
+                m,
+                card,
+                r,
+                self.person,
+                self.badges,
+                self.title_lines(),
+                oversized=self.oversized,
+                past_sle=self.past_sle,
+            )
+            return
+        if m.face is Face.LINE:
+            card_faces.paint_line(painter, m, card, r, self.person)
+            return
 
         left = r.left() + m.pad + 4
         right = r.right() - m.pad
-        y = r.top() + m.pad - 2
+        y = r.top() + m.pad - 2 + (BLOCKED_BAND - 2 if card.not_ready else 0)
 
         # Top row: JIRA key, initials, size.
         small = m.small_font

@@ -6,12 +6,19 @@ Card rectangles, cell rectangles and drop zones all come from here; the scene
 only places painted items at these rectangles, and drag and drop asks
 :meth:`BoardLayout.zone_at` where a point falls. Column widths grow to fit
 their header text, so headers are never elided (the board scrolls instead).
+
+Given a ``fit_height``, the layout must end within it: lanes share the height
+(those needing less keep their need), and a cell, the pool or the not-ready
+section with more cards than fit shows what fits and a "+N more" note.
+:mod:`kanban.ui.fit` chooses the card face (:class:`Face`) that needs the
+least of that.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont, QFontMetricsF
@@ -58,10 +65,23 @@ def lane_header_texts(lane: Lane) -> tuple[str, str]:
     return arrow + lane.title, figure
 
 
+# The red band across the top of a blocked card (every face): seen from three metres.
+BLOCKED_BAND = 7.0
+
+
+class Face(StrEnum):
+    """How much a card shows: the full face, or denser ones for a board that must fit."""
+
+    FULL = "full"  # key, size, owner, three title lines, age dots, labels, badges
+    COMPACT = "compact"  # key, size, owner, two title lines, badges
+    LINE = "line"  # one line: owner, key and the start of the title
+
+
 @dataclass(frozen=True)
 class Metrics:
     """Sizes in scene units; fonts are pixel-sized so they scale with the view's zoom."""
 
+    face: Face = Face.FULL
     margin: float = 8.0
     gap: float = 6.0
     pad: float = 8.0
@@ -76,6 +96,32 @@ class Metrics:
     note_height: float = 18.0
     pool_share: float = 0.30
     pool_share_single: float = 0.45
+
+    def with_face(self, face: Face) -> Metrics:
+        """These metrics with the card sizes of ``face`` (fonts stay: they must stay readable)."""
+        if face is Face.FULL:
+            return replace(
+                self, face=face, card_min_width=176.0, card_height=104.0, card_reason_height=20.0
+            )
+        title_line = QFontMetricsF(self.title_font).lineSpacing()
+        if face is Face.COMPACT:
+            # Key row, two title lines; a blocked card adds its reason in title size.
+            height = 5 + 17 + 2 + 2 * title_line + 4
+            return replace(
+                self,
+                face=face,
+                card_min_width=112.0,
+                card_height=math.ceil(height),
+                card_reason_height=math.ceil(title_line + BLOCKED_BAND),
+            )
+        height = 5 + max(19.0, title_line) + 5
+        return replace(
+            self,
+            face=face,
+            card_min_width=190.0,
+            card_height=math.ceil(height),
+            card_reason_height=math.ceil(title_line + BLOCKED_BAND),
+        )
 
     @staticmethod
     def font(pixels: float, bold: bool = False) -> QFont:
@@ -143,6 +189,12 @@ class BoardLayout:
     zone_cards: dict[tuple[str, int | None, LaneKey | None], list[str]] = field(
         default_factory=dict
     )
+    # The metrics the cards were laid out with (the pool's may be denser or roomier).
+    metrics: Metrics = field(default_factory=lambda: Metrics())
+    pool_metrics: Metrics = field(default_factory=lambda: Metrics())
+    # Cards a fit_height left out ("+N more"), in the lanes and in the pool column.
+    lanes_capped: int = 0
+    pool_capped: int = 0
 
     def zone_at(self, point: QPointF) -> Zone | None:
         for zone in self.zones:
@@ -175,20 +227,39 @@ def _grid(
     width: float,
     m: Metrics,
     out: dict[str, QRectF],
-) -> float:
-    """Place cards in rows across ``width``; return the height used."""
+    max_height: float | None = None,
+) -> tuple[float, int, QRectF | None]:
+    """Place cards in rows across ``width``.
+
+    Returns the height used, how many cards were left out and where the note
+    counting them goes. With ``max_height``, rows stop where the next would
+    not fit, and the last card shown gives its place to that "+N more" note.
+    """
     if not cards:
-        return 0.0
+        return 0.0, 0, None
     per_row = max(1, int((width + m.gap) // (m.card_min_width + m.gap)))
     card_w = (width - (per_row - 1) * m.gap) / per_row
     y = top
+    placed: list[str] = []
     for start in range(0, len(cards), per_row):
         row = cards[start : start + per_row]
         row_h = max(card_height(c, m) for c in row)
+        if max_height is not None and y + row_h > top + max_height + 0.01:
+            break
         for i, card in enumerate(row):
             out[card.id] = QRectF(left + i * (card_w + m.gap), y, card_w, card_height(card, m))
+            placed.append(card.id)
         y += row_h + m.gap
-    return y - top - m.gap
+    used = max(0.0, y - top - m.gap)
+    left_out = len(cards) - len(placed)
+    if not left_out:
+        return used, 0, None
+    if not placed:
+        # Not even one row: the note alone, as high as the room allows.
+        return 0.0, left_out, QRectF(left, top, width, m.note_height)
+    # The last card shown makes room for the note that counts the rest.
+    slot = out.pop(placed[-1])
+    return used, left_out + 1, QRectF(slot.left(), slot.top(), slot.width(), m.note_height)
 
 
 def card_height(card: Card, m: Metrics) -> float:
@@ -214,10 +285,41 @@ def lane_header_width(lanes: list[Lane], m: Metrics) -> float:
     )
 
 
-def compute_layout(data: BoardData, visible_width: float, m: Metrics | None = None) -> BoardLayout:
-    """Lay the board out to fill ``visible_width`` scene units (wider if the columns need it)."""
+def _shares(needs: dict[LaneKey, float], room: float) -> dict[LaneKey, float]:
+    """Split ``room`` between lanes: those needing less keep their need, the rest share evenly."""
+    out: dict[LaneKey, float] = {}
+    left = dict(needs)
+    while left:
+        share = room / len(left)
+        small = {k: h for k, h in left.items() if h <= share}
+        if not small:
+            out.update(dict.fromkeys(left, share))
+            break
+        for key, height in small.items():
+            out[key] = height
+            room -= height
+            del left[key]
+    return out
+
+
+def compute_layout(
+    data: BoardData,
+    visible_width: float,
+    m: Metrics | None = None,
+    *,
+    pool_m: Metrics | None = None,
+    fit_height: float | None = None,
+) -> BoardLayout:
+    """Lay the board out to fill ``visible_width`` scene units (wider if the columns need it).
+
+    ``pool_m`` lays out the pool's and the not-ready cards with other card
+    sizes than the lanes'. With ``fit_height`` the board ends within that
+    height, leaving out what does not fit (counted in ``lanes_capped`` and
+    ``pool_capped``, and said in "+N more" notes).
+    """
     m = m or Metrics()
-    out = BoardLayout()
+    pm = pool_m or m
+    out = BoardLayout(metrics=m, pool_metrics=pm)
     header_fm = QFontMetricsF(m.header_font)
     figure_fm = QFontMetricsF(m.header_figure_font)
 
@@ -233,7 +335,7 @@ def compute_layout(data: BoardData, visible_width: float, m: Metrics | None = No
         )
         for c in data.columns
     }
-    pool_min = m.card_min_width + 2 * m.pad
+    pool_min = pm.card_min_width + 2 * m.pad
     # With one lane (My board) the pool gets more room: it is half the question.
     share = m.pool_share if len(data.lanes) > 1 else m.pool_share_single
     # ...but never so much that the lanes' columns would have to scroll.
@@ -248,6 +350,8 @@ def compute_layout(data: BoardData, visible_width: float, m: Metrics | None = No
     right_x = pool_x + pool_w + m.gap
     top = m.margin
     body_top = top + m.header_height + m.gap
+    # The room below the header row, when the board must fit a height.
+    room = None if fit_height is None else max(0.0, fit_height - body_top - m.margin)
 
     # Column headers (the pool's header sits above the pool).
     out.pool_header = QRectF(pool_x, top, pool_w, m.header_height)
@@ -263,26 +367,55 @@ def compute_layout(data: BoardData, visible_width: float, m: Metrics | None = No
         x += col_w[col.id]
     right_edge = x
 
-    # Lanes.
+    def fill_lane(lane: Lane, y: float, max_inner: float | None) -> tuple[float, int]:
+        """Place one lane's cards from ``y``; its height and the cards left out."""
+        if lane.collapsed:
+            return m.collapsed_height, 0
+        height = m.card_height + 2 * m.pad
+        if max_inner is not None:
+            height = min(height, max_inner + 2 * m.pad)
+        capped = 0
+        for col in data.columns:
+            cards = data.cells.get((col.id, lane.key), [])
+            inner = col_w[col.id] - 2 * m.pad
+            earlier = data.done_hidden.get((col.id, lane.key), 0)
+            limit = max_inner
+            if earlier and limit is not None:
+                limit -= m.note_height + m.gap
+            cell_x, cell_y = col_x[col.id] + m.pad, y + m.pad
+            used, left_out, slot = _grid(cards, cell_x, cell_y, inner, m, out.cards, limit)
+            capped += left_out
+            if left_out and slot is not None:
+                text = f"+ {left_out} more" + (f", {earlier} done earlier" if earlier else "")
+                out.notes[(col.id, lane.key)] = (slot, text)
+                used = max(used, slot.bottom() - cell_y)
+            elif earlier:
+                note_top = cell_y + used + (m.gap if used else 0)
+                rect = QRectF(cell_x, note_top, inner, m.note_height)
+                out.notes[(col.id, lane.key)] = (rect, f"+ {earlier} done earlier")
+                used += m.note_height + (m.gap if used else 0)
+            height = max(height, used + 2 * m.pad)
+        return height, capped
+
+    # Lanes. With a height to fit, first what each lane needs, then its share.
+    lane_room: dict[LaneKey, float] = {}
+    if room is not None and data.lanes:
+        scratch = BoardLayout()
+        needs = {}
+        for lane in data.lanes:
+            saved, out.cards, out.notes = (out.cards, out.notes), scratch.cards, scratch.notes
+            needs[lane.key] = fill_lane(lane, 0.0, None)[0]
+            out.cards, out.notes = saved
+        gaps = m.gap * (len(data.lanes) - 1)
+        if sum(needs.values()) + gaps > room:
+            lane_room = _shares(needs, room - gaps)
     y = body_top
     for lane in data.lanes:
-        if lane.collapsed:
-            height = m.collapsed_height
-        else:
-            height = m.card_height + 2 * m.pad
-            for col in data.columns:
-                cards = data.cells.get((col.id, lane.key), [])
-                inner = col_w[col.id] - 2 * m.pad
-                used = _grid(cards, col_x[col.id] + m.pad, y + m.pad, inner, m, out.cards)
-                earlier = data.done_hidden.get((col.id, lane.key), 0)
-                if earlier:
-                    note_top = y + m.pad + used + (m.gap if used else 0)
-                    out.notes[(col.id, lane.key)] = (
-                        QRectF(col_x[col.id] + m.pad, note_top, inner, m.note_height),
-                        f"+ {earlier} done earlier",
-                    )
-                    used += m.note_height + (m.gap if used else 0)
-                height = max(height, used + 2 * m.pad)
+        max_inner = lane_room[lane.key] - 2 * m.pad if lane.key in lane_room else None
+        height, capped = fill_lane(lane, y, max_inner)
+        if lane.key in lane_room:
+            height = lane_room[lane.key]
+        out.lanes_capped += capped
         out.lane_headers[lane.key] = QRectF(right_x, y, lane_w, height)
         out.lane_rects[lane.key] = QRectF(right_x, y, right_edge - right_x, height)
         for col in data.columns:
@@ -293,32 +426,79 @@ def compute_layout(data: BoardData, visible_width: float, m: Metrics | None = No
                 for card in cards:
                     out.cards.pop(card.id, None)
             else:
-                out.zone_cards[(CELL, col.id, lane.key)] = [c.id for c in cards]
+                out.zone_cards[(CELL, col.id, lane.key)] = [
+                    c.id for c in cards if c.id in out.cards
+                ]
             out.zones.append(Zone(CELL, rect, col.id, lane.key))
         y += height + m.gap
     lanes_bottom = y
 
     # The pool, then the not-ready section at its bottom.
     inner = pool_w - 2 * m.pad
-    pool_cards_h = _grid(data.pool_cards, pool_x + m.pad, body_top + m.pad, inner, m, out.cards)
-    pool_cards_bottom = body_top + m.pad + pool_cards_h + m.pad
+    pool_cards: dict[str, QRectF] = {}
     nr_cards: dict[str, QRectF] = {}
-    nr_h = _grid(data.not_ready_cards, 0, 0, inner, m, nr_cards)
-    nr_total = m.section_header + m.pad + max(nr_h, m.card_height * 0.6) + m.pad
+    pool_h, _, _ = _grid(data.pool_cards, 0, 0, inner, pm, pool_cards)
+    nr_h, _, _ = _grid(data.not_ready_cards, 0, 0, inner, pm, nr_cards)
+    nr_floor = pm.card_height * 0.6
+    pool_need = m.pad + pool_h + m.pad
+    nr_need = m.section_header + m.pad + max(nr_h, nr_floor) + m.pad
+    pool_note: tuple[QRectF, str] | None = None
+    nr_note: tuple[QRectF, str] | None = None
+    if room is not None and pool_need + m.gap + nr_need > room:
+        # Both must show: the not-ready section keeps what it needs up to 40% of
+        # the column (at least a header and a row), the pool gets the rest.
+        nr_row = m.section_header + 2 * m.pad + pm.card_height + pm.card_reason_height
+        nr_alloc = min(nr_need, max(room * 0.4, nr_row))
+        pool_alloc = max(0.0, room - m.gap - nr_alloc)
+        pool_cards.clear()
+        nr_cards.clear()
+        pool_h, left_out, slot = _grid(
+            data.pool_cards, 0, 0, inner, pm, pool_cards, pool_alloc - 2 * m.pad
+        )
+        out.pool_capped += left_out
+        if left_out and slot is not None:
+            pool_note = (slot, f"+ {left_out} more in the pool")
+        pool_need = pool_alloc
+        nr_max = nr_alloc - m.section_header - 2 * m.pad
+        nr_h, left_out, slot = _grid(data.not_ready_cards, 0, 0, inner, pm, nr_cards, nr_max)
+        out.pool_capped += left_out
+        if left_out and slot is not None:
+            nr_note = (slot, f"+ {left_out} more not ready")
+        nr_need = nr_alloc
+    pool_top = body_top + m.pad
+    for card_id, rect in pool_cards.items():
+        out.cards[card_id] = rect.translated(pool_x + m.pad, pool_top)
+    if pool_note is not None:
+        out.notes[(-1, ("pool", None))] = (
+            pool_note[0].translated(pool_x + m.pad, pool_top),
+            pool_note[1],
+        )
+    pool_cards_bottom = body_top + pool_need
     # Right under the pool's cards, so it is on screen whenever the pool's top is.
     nr_top = pool_cards_bottom + m.gap
+    nr_total = nr_need
     out.not_ready_rect = QRectF(pool_x, nr_top, pool_w, nr_total)
     out.not_ready_header = QRectF(pool_x, nr_top, pool_w, m.section_header)
+    nr_cards_top = nr_top + m.section_header + m.pad
     for card_id, rect in nr_cards.items():
-        out.cards[card_id] = rect.translated(pool_x + m.pad, nr_top + m.section_header + m.pad)
+        out.cards[card_id] = rect.translated(pool_x + m.pad, nr_cards_top)
+    if nr_note is not None:
+        out.notes[(-2, ("not_ready", None))] = (
+            nr_note[0].translated(pool_x + m.pad, nr_cards_top),
+            nr_note[1],
+        )
     bottom = max(lanes_bottom - m.gap, nr_top + nr_total)
     # The pool's area runs down the whole board (the not-ready section sits on
     # it and wins the drops that land on it).
     out.pool_rect = QRectF(pool_x, body_top, pool_w, bottom - body_top)
     out.zones.insert(0, Zone(NOT_READY, out.not_ready_rect, data.pool.id, None))
     out.zones.insert(1, Zone(POOL, out.pool_rect, data.pool.id, None))
-    out.zone_cards[(POOL, data.pool.id, None)] = [c.id for c in data.pool_cards]
-    out.zone_cards[(NOT_READY, data.pool.id, None)] = [c.id for c in data.not_ready_cards]
+    out.zone_cards[(POOL, data.pool.id, None)] = [
+        c.id for c in data.pool_cards if c.id in out.cards
+    ]
+    out.zone_cards[(NOT_READY, data.pool.id, None)] = [
+        c.id for c in data.not_ready_cards if c.id in out.cards
+    ]
 
     out.width = max(visible_width, right_edge + m.margin)
     out.height = bottom + m.margin

@@ -193,12 +193,14 @@ class BoardScene(QGraphicsScene):
         self.stick(self._view_top)
 
         for rect, text in layout.notes.values():
-            self._add(it.BoxItem(rect, QColor(0, 0, 0, 0), [text], [m.small_font], z=-1))
+            # Title-sized: on the wall "+3 more" must read as well as the cards.
+            self._add(it.BoxItem(rect, QColor(0, 0, 0, 0), [text], [m.title_font], z=-1))
 
         people: dict[int, Person] = {p.id: p for p in data.snapshot.people}
         shown: set[str] = set()
         rules = data.snapshot.rules
         in_progress = {c.id for c in data.snapshot.columns if c.kind is ColumnKind.ACTIVE}
+        pool_cards = {c.id for c in data.pool_cards} | {c.id for c in data.not_ready_cards}
         for card in data.visible_cards():
             card_rect = layout.cards.get(card.id)
             if card_rect is None:
@@ -222,6 +224,7 @@ class BoardScene(QGraphicsScene):
                 notes.get(card.id, ()) if notes else (),
                 # Only work in progress is held against the SLE.
                 sle_days if card.column_id in in_progress else None,
+                layout.pool_metrics if card.id in pool_cards else layout.metrics,
             )
         for card_id in [k for k in self.card_items if k not in shown]:
             self.removeItem(self.card_items.pop(card_id))

@@ -1,0 +1,139 @@
+"""Wall mode's board: fitted to the screen, readable from across the room, paged if need be.
+
+:class:`WallBoard` turns fitting on in the controller (see :mod:`kanban.ui.fit`)
+at the zoom that makes card titles readable from three metres on this screen,
+shows the done cards finished since the stand-up, and, when the team has
+more lanes than the screen can hold, rotates pages of lanes every
+:data:`ROTATE_MS`. A touch (or a click) pauses the rotation for
+:data:`TOUCH_PAUSE_MS`: nobody wants the lane they are dragging into to go.
+The same fitting serves the laptop's View → Fit board.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
+from PySide6.QtWidgets import QLabel
+
+from kanban.ui.controller import BoardController
+from kanban.ui.fit import readable_zoom
+from kanban.ui.view import BoardView
+
+ROTATE_MS = 20_000
+TOUCH_PAUSE_MS = 60_000
+_TOUCHES = {
+    QEvent.Type.TouchBegin,
+    QEvent.Type.TouchUpdate,
+    QEvent.Type.MouseButtonPress,
+    QEvent.Type.Wheel,
+}
+
+
+def default_standup(now: datetime) -> datetime:
+    """The most recent 09:30 (local time): when most teams stand up."""
+    today = now.replace(hour=9, minute=30, second=0, microsecond=0)
+    return today if today <= now else today - timedelta(days=1)
+
+
+def start_of_week(now: datetime) -> datetime:
+    """Monday 00:00 of this week (local time): the wall's Done shows the week's work."""
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight - timedelta(days=midnight.weekday())
+
+
+class WallBoard(QObject):
+    """Fits the board to the screen and rotates lane pages; ``page_label`` says which is on."""
+
+    page_changed = Signal(int, int)  # page (0-based), pages
+
+    def __init__(self, controller: BoardController, view: BoardView, page_label: QLabel) -> None:
+        super().__init__(view)
+        self.controller = controller
+        self.view = view
+        self.page_label = page_label
+        self.screen_height = 1080
+        self.on = False
+        self.rotate_timer = QTimer(self)
+        self.rotate_timer.setInterval(ROTATE_MS)
+        self.rotate_timer.timeout.connect(self.next_page)
+        self.pause_timer = QTimer(self)
+        self.pause_timer.setSingleShot(True)
+        self.pause_timer.setInterval(TOUCH_PAUSE_MS)
+        self.pause_timer.timeout.connect(self._resume)
+        view.viewport().installEventFilter(self)
+        controller.board_changed.connect(self._show_page)
+
+    @property
+    def paused(self) -> bool:
+        return self.pause_timer.isActive()
+
+    def start(self, screen_height: int, since: datetime | None = None) -> None:
+        """Fit the board for a screen ``screen_height`` pixels high.
+
+        Done cells show the cards finished since ``since`` (the stand-up, when
+        the wall highlights it), else this week's.
+        """
+        self.on = True
+        self.screen_height = screen_height
+        self.controller.fit = True
+        self.controller.paginate = True
+        self.controller.lane_page = 0
+        self.controller.done_since = since or start_of_week(datetime.now().astimezone())
+        self.view.set_zoom(readable_zoom(screen_height, self.controller.metrics))
+        self.controller.relayout()
+        self.rotate_timer.start()
+
+    def stop(self) -> None:
+        self.on = False
+        self.rotate_timer.stop()
+        self.pause_timer.stop()
+        self.controller.fit = False
+        self.controller.done_since = None
+        self.controller.lane_page = 0
+        self.page_label.hide()
+        self.controller.relayout()
+
+    def refit(self) -> None:
+        """Back to the readable zoom (after a pinch or Ctrl+0)."""
+        if self.on:
+            self.view.set_zoom(readable_zoom(self.screen_height, self.controller.metrics))
+
+    def set_done_since(self, since: datetime | None) -> None:
+        """The stand-up toggle: Done shows what finished since then (None: this week)."""
+        if self.on:
+            self.controller.done_since = since or start_of_week(datetime.now().astimezone())
+            self.controller.relayout()
+
+    def next_page(self) -> None:
+        if self.controller.lane_pages <= 1 or self.paused:
+            return
+        self.controller.lane_page = (self.controller.lane_page + 1) % self.controller.lane_pages
+        self.controller.relayout()
+
+    def pause(self) -> None:
+        """Someone is at the board: hold this page for TOUCH_PAUSE_MS after the last touch."""
+        if self.on:
+            self.pause_timer.start()
+
+    def _resume(self) -> None:
+        self._show_page()
+
+    def _show_page(self) -> None:
+        pages = self.controller.lane_pages
+        if not self.on or pages <= 1:
+            self.page_label.hide()
+            return
+        page = self.controller.lane_page % pages
+        held = " · held" if self.paused else ""
+        self.page_label.setText(f"Lanes page {page + 1} of {pages}{held}")
+        self.page_label.show()
+        self.page_changed.emit(page, pages)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if self.on and event.type() in _TOUCHES:
+            was_paused = self.paused
+            self.pause()
+            if not was_paused:
+                self._show_page()
+        return False
