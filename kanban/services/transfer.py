@@ -87,10 +87,16 @@ def export_json(service: BoardService) -> str:
 
 
 def write_text_atomically(path: Path, text: str) -> None:
-    """Write a file so that a crash leaves either the old file or the new one."""
+    """Write a file so that a crash leaves either the old file or the new one.
+
+    The text is written as it is: ``newline=""`` turns off the text layer's
+    ``\\n`` → ``os.linesep`` translation, which on Windows made an export differ
+    from the same export on Linux and doubled a CSV's ``\\r\\n`` to ``\\r\\r\\n``.
+    """
     tmp = path.with_name(f".{path.name}.tmp")
     try:
-        tmp.write_text(text, encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8", newline="") as out:
+            out.write(text)
         tmp.replace(path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
