@@ -8,12 +8,13 @@ sentence, never an empty table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from kanban.domain.wip import WIP_NAME
 from kanban.domain.words import plural
-from kanban.reports.model import CardLine, ReportData, Stats
+from kanban.reports.model import CardLine, EventRecord, ReportData, Stats
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +70,50 @@ def when(moment: datetime | None, tz: tzinfo | None = None) -> str:
 
 def card_name(line: CardLine) -> str:
     return f"{line.key} {line.title}" if line.key else line.title
+
+
+@dataclass(frozen=True, slots=True)
+class PersonChanges:
+    """How many of the period's changes one person (or JIRA, or git) made."""
+
+    who: str
+    total: int
+    moves: int
+    blocks: int
+    other: int
+    last: datetime
+
+
+_MOVES = frozenset({"moved", "assigned"})
+_BLOCKS = frozenset({"blocked", "unblocked"})
+
+
+def changes_by_person(events: Sequence[EventRecord]) -> list[PersonChanges]:
+    """Who made the period's changes, most changes first; JIRA's and git's apart.
+
+    Each client records its person (``me`` in the config file, else the OS
+    user) on its events; a change pulled from JIRA carries the JIRA user who
+    made it, and an automatic one the tool.
+    """
+    tally: dict[str, list[EventRecord]] = {}
+    for ev in events:
+        if ev.source == "jira":
+            who = f"{ev.actor} (in JIRA)"
+        elif ev.source == "local":
+            who = ev.actor
+        else:
+            who = f"automation ({ev.source})"
+        tally.setdefault(who, []).append(ev)
+    rows = []
+    for who, evs in tally.items():
+        moves = sum(1 for ev in evs if ev.kind in _MOVES)
+        blocks = sum(1 for ev in evs if ev.kind in _BLOCKS)
+        rows.append(
+            PersonChanges(
+                who, len(evs), moves, blocks, len(evs) - moves - blocks, max(e.at for e in evs)
+            )
+        )
+    return sorted(rows, key=lambda r: (-r.total, r.who.lower()))
 
 
 def _stats_row(name: str, cycle: Stats, lead: Stats) -> tuple[str, ...]:
@@ -255,6 +300,17 @@ def build_blocks(data: ReportData) -> list[Block]:
         ))  # fmt: skip
     else:
         out.append(Para("Nobody overrode a team rule in the period."))
+    out.append(Heading(3, "Who changed the board in the period"))
+    who = changes_by_person(data.events)
+    if who:
+        out.append(Table(
+            ("Who", "Changes", "Moves, assigns", "Blocked, ready", "Other", "Last change"),
+            tuple((w.who, str(w.total), str(w.moves), str(w.blocks), str(w.other),
+                   when(w.last, tz)) for w in who),
+            widths=(3, 1.2, 1.5, 1.5, 1.2, 2.2), numeric=(1, 2, 3, 4),
+        ))  # fmt: skip
+    else:
+        out.append(Para("Nobody changed a card in the period."))
 
     # --- pull requests ------------------------------------------------------
     out.append(Heading(2, "Pull requests"))
