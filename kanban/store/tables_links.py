@@ -27,8 +27,8 @@ from sqlalchemy import (
     String,
     UniqueConstraint,
 )
-from sqlmodel import Field, SQLModel
 
+from kanban.store.sqlmodel_tables import Field, SQLModel
 from kanban.store.tables import table_of
 
 

@@ -14,59 +14,55 @@ until a person chooses; neither text is dropped.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Table,
+    UniqueConstraint,
+    false,
+)
 
-from sqlalchemy import JSON, Column, DateTime, Index, String, UniqueConstraint, false
-from sqlmodel import Field, SQLModel
+from kanban.store.tables import metadata
 
-from kanban.store.tables import table_of
-
-
-def _utc(nullable: bool) -> Any:
-    return Field(default=None, sa_column=Column(DateTime(timezone=True), nullable=nullable))
-
-
-class CommentRow(SQLModel, table=True):
-    """One comment on a card, written on the board or pulled from JIRA."""
-
-    __tablename__ = "card_comment"
-    __table_args__ = (
-        Index("ix_card_comment_card_id", "card_id", "id"),
-        UniqueConstraint("jira_id", name="uq_card_comment_jira_id"),
-    )
-
-    id: int | None = Field(default=None, primary_key=True)
-    card_id: str = Field(foreign_key="card.id", sa_type=String(36))
-    author: str = Field(max_length=200)
-    body: str = Field(default="")
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-    deleted_at: datetime | None = _utc(nullable=True)
+# One comment on a card, written on the board or pulled from JIRA.
+comment_table = Table(
+    "card_comment",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("card_id", String(36), ForeignKey("card.id"), nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("body", String(), nullable=False, default=""),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("updated_at", DateTime(timezone=True), nullable=False),
+    Column("deleted_at", DateTime(timezone=True), nullable=True),
     # Guards edits from two windows the way card.revision guards cards.
-    revision: int = Field(default=1)
-    jira_id: str | None = Field(default=None, max_length=20)
-    base_body: str | None = Field(default=None)
-    jira_updated: str | None = Field(default=None, max_length=40)
+    Column("revision", Integer(), nullable=False, default=1),
+    Column("jira_id", String(20), nullable=True),
+    Column("base_body", String(), nullable=True),
+    Column("jira_updated", String(40), nullable=True),
     # JIRA's side of a comment both sides changed: {"body", "updated", "author"},
     # or {"deleted": true} when JIRA deleted a comment edited here.
-    conflict: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    Column("conflict", JSON(), nullable=True),
+    Index("ix_card_comment_card_id", "card_id", "id"),
+    UniqueConstraint("jira_id", name="uq_card_comment_jira_id"),
+)
 
-
-class ChecklistItemRow(SQLModel, table=True):
-    """One line of a card's checklist."""
-
-    __tablename__ = "checklist_item"
-    __table_args__ = (Index("ix_checklist_item_card_id", "card_id", "position"),)
-
-    id: int | None = Field(default=None, primary_key=True)
-    card_id: str = Field(foreign_key="card.id", sa_type=String(36))
-    position: int = Field(default=0)
-    text: str = Field(max_length=500)
-    done: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
-    done_at: datetime | None = _utc(nullable=True)
-    created_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
-
-
-comment_table = table_of(CommentRow)
-checklist_table = table_of(ChecklistItemRow)
+# One line of a card's checklist.
+checklist_table = Table(
+    "checklist_item",
+    metadata,
+    Column("id", Integer(), primary_key=True),
+    Column("card_id", String(36), ForeignKey("card.id"), nullable=False),
+    Column("position", Integer(), nullable=False, default=0),
+    Column("text", String(500), nullable=False),
+    Column("done", Boolean(), nullable=False, default=False, server_default=false()),
+    Column("done_at", DateTime(timezone=True), nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Index("ix_checklist_item_card_id", "card_id", "position"),
+)

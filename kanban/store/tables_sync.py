@@ -14,8 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, Column, DateTime, String, UniqueConstraint, false
-from sqlmodel import Field, SQLModel
 
+from kanban.store.sqlmodel_tables import Field, SQLModel
 from kanban.store.tables import table_of
 
 
