@@ -169,6 +169,10 @@ def copy_board(source_url: str, target_url: str, progress: Progress | None = Non
             f"The target {db.describe(target_url)} is the board's own database; give another "
             "one with --to."
         )
+    source_file = db.sqlite_path(source)
+    if source_file is not None and not source_file.exists():
+        # Opening it would make a new, empty board, and copy that.
+        raise UserError(f"There is no board at {source_file}; give the board to copy with --db.")
     where = db.describe(target_url)
     started = time.perf_counter()
     source_engine = db.open_database(source_url)
