@@ -4,9 +4,10 @@ Nothing a test does may touch the developer's real board, config or keyring,
 so the platformdirs locations are pointed into ``tmp_path``. Qt runs
 offscreen, which is also set in the Makefile for subprocesses.
 
-``db_url`` is a SQLite file in ``tmp_path``; in the folders that run on both
-databases (their ``conftest.py`` calls ``both_databases``) it is also a
-PostgreSQL database of the test's own (``tests/kanban_test_databases.py``).
+``db_url`` (from the plugin ``tests/kanban_test_databases.py``) is a SQLite
+file in ``tmp_path``; in the folders that run on both databases (their
+``conftest.py`` calls ``both_databases``) it is also a PostgreSQL database of
+the test's own.
 """
 
 from __future__ import annotations
@@ -39,13 +40,6 @@ def isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     # A keyring that lives in memory: tests never read or write the OS keyring.
     monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "kanban_test_keyring.MemoryKeyring")
     return home
-
-
-@pytest.fixture
-def db_url(db_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    if db_backend == "postgresql":
-        return str(request.getfixturevalue("pg_board_url"))
-    return f"sqlite:///{tmp_path / 'board.db'}"
 
 
 @pytest.fixture

@@ -28,6 +28,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
+from pathlib import Path
 
 import pytest
 
@@ -234,3 +235,11 @@ def pg_board_url(pg_database: Callable[..., str], pg_template: str) -> str:
 def db_backend(request: pytest.FixtureRequest) -> str:
     """Which database ``db_url`` is on: parametrized where :func:`both_databases` is used."""
     return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture
+def db_url(db_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """The test's board: a SQLite file in ``tmp_path``, or its own PostgreSQL database."""
+    if db_backend == "postgresql":
+        return str(request.getfixturevalue("pg_board_url"))
+    return f"sqlite:///{tmp_path / 'board.db'}"
