@@ -8,9 +8,11 @@ which package to install, when the tool is missing. The rest reads the files.
 from __future__ import annotations
 
 import configparser
+import importlib.util
 import shutil
 import struct
 import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -23,6 +25,14 @@ DESKTOP = PACKAGING / "kanban-team-board.desktop"
 METAINFO = PACKAGING / "kanban-team-board.metainfo.xml"
 ICONS = PACKAGING / "icons"
 SCREENSHOTS = PACKAGING.parent / "docs" / "screenshots"
+
+
+def metainfo_script():  # packaging/ is a folder of scripts, not a package
+    spec = importlib.util.spec_from_file_location("metainfo", PACKAGING / "metainfo.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def entry() -> configparser.ConfigParser:
@@ -65,6 +75,49 @@ def test_metainfo_has_screenshots_of_the_docs_and_this_release() -> None:
     images = [i.text or "" for i in root.iter("image")]
     assert {Path(i).name for i in images} == {p.name for p in SCREENSHOTS.glob("*.png")}
     assert __version__ in [r.get("version") for r in root.iter("release")]
+
+
+def test_screenshots_point_at_their_files_in_the_repository() -> None:
+    metainfo = metainfo_script()
+    base = metainfo.repository_raw_url()
+    assert base.startswith("https://") and base.endswith("/")
+    assert "example." not in base
+    for image in ET.parse(METAINFO).getroot().iter("image"):
+        url = image.text or ""
+        assert url.startswith(base), url
+        in_repo = PACKAGING.parent / url.removeprefix(base)
+        assert in_repo.is_file(), f"{url} names no file of the repository"
+        assert (int(image.get("width", 0)), int(image.get("height", 0))) == png_size(in_repo)
+
+
+def test_metainfo_check_passes_and_finds_a_stale_address(tmp_path: Path) -> None:
+    check = subprocess.run(
+        [sys.executable, str(PACKAGING / "metainfo.py"), "--check"], capture_output=True, text=True
+    )
+    assert check.returncode == 0, check.stderr
+    metainfo = metainfo_script()
+    stale = METAINFO.read_text(encoding="utf-8").replace("board.png", "old-board.png", 1)
+    with pytest.raises(FileNotFoundError, match="old-board.png"):
+        metainfo.rendered(stale, metainfo.repository_raw_url())
+
+
+@pytest.mark.parametrize(
+    ("repository", "raw"),
+    [
+        ("https://github.com/acme/board", "https://raw.githubusercontent.com/acme/board/main/"),
+        ("https://github.com/acme/board.git", "https://raw.githubusercontent.com/acme/board/main/"),
+        ("https://gitlab.com/ops/tools/board/", "https://gitlab.com/ops/tools/board/-/raw/main/"),
+        ("https://git.example.net/board", None),
+    ],
+)
+def test_a_repository_in_pyproject_gives_the_raw_file_address(
+    repository: str, raw: str | None, tmp_path: Path
+) -> None:
+    metainfo = metainfo_script()
+    assert metainfo.raw_base(repository) == raw
+    pyproject = tmp_path / "pyproject.toml"
+    pyproject.write_text(f'[project]\nname = "x"\n[project.urls]\nRepository = "{repository}"\n')
+    assert metainfo.repository_raw_url(pyproject) == (raw or metainfo.REPOSITORY_RAW_URL)
 
 
 def png_size(path: Path) -> tuple[int, int]:
