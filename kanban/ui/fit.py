@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from functools import lru_cache
 
 from PySide6.QtGui import QFontMetricsF
 
@@ -75,13 +76,19 @@ def page_of(data: BoardData, page: int, height: float, metrics: Metrics) -> Boar
     )
 
 
+@lru_cache(maxsize=8)
+def _faces(metrics: Metrics) -> tuple[Metrics, ...]:
+    """The metrics of each face, fullest first (font metrics are read once per base)."""
+    return tuple(metrics.with_face(face) for face in FACES)
+
+
 def fit_layout(data: BoardData, width: float, height: float, metrics: Metrics) -> BoardLayout:
     """The layout of ``data`` within ``width`` × ``height`` scene units, fullest faces first.
 
     The lanes and the pool column choose their faces separately: a long pool
     need not shrink the cards of a short lane. At most four layouts are tried.
     """
-    faces = [metrics.with_face(face) for face in FACES]
+    faces = _faces(metrics)
     lane_face: Metrics | None = None
     pool_face: Metrics | None = None
     for face in faces:

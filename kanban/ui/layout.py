@@ -262,6 +262,17 @@ def _grid(
     return used, left_out + 1, QRectF(slot.left(), slot.top(), slot.width(), m.note_height)
 
 
+def grid_height(cards: list[Card], width: float, m: Metrics) -> float:
+    """The height :func:`_grid` would use for ``cards`` across ``width``, placing nothing."""
+    if not cards:
+        return 0.0
+    per_row = max(1, int((width + m.gap) // (m.card_min_width + m.gap)))
+    total = 0.0
+    for start in range(0, len(cards), per_row):
+        total += max(card_height(c, m) for c in cards[start : start + per_row]) + m.gap
+    return total - m.gap
+
+
 def card_height(card: Card, m: Metrics) -> float:
     return m.card_height + (m.card_reason_height if card.not_ready else 0.0)
 
@@ -397,15 +408,22 @@ def compute_layout(
             height = max(height, used + 2 * m.pad)
         return height, capped
 
+    def lane_need(lane: Lane) -> float:
+        """The height ``fill_lane`` would give ``lane`` with room to spare, placing nothing."""
+        if lane.collapsed:
+            return m.collapsed_height
+        height = m.card_height + 2 * m.pad
+        for col in data.columns:
+            used = grid_height(data.cells.get((col.id, lane.key), []), col_w[col.id] - 2 * m.pad, m)
+            if data.done_hidden.get((col.id, lane.key), 0):
+                used += m.note_height + (m.gap if used else 0)
+            height = max(height, used + 2 * m.pad)
+        return height
+
     # Lanes. With a height to fit, first what each lane needs, then its share.
     lane_room: dict[LaneKey, float] = {}
     if room is not None and data.lanes:
-        scratch = BoardLayout()
-        needs = {}
-        for lane in data.lanes:
-            saved, out.cards, out.notes = (out.cards, out.notes), scratch.cards, scratch.notes
-            needs[lane.key] = fill_lane(lane, 0.0, None)[0]
-            out.cards, out.notes = saved
+        needs = {lane.key: lane_need(lane) for lane in data.lanes}
         gaps = m.gap * (len(data.lanes) - 1)
         if sum(needs.values()) + gaps > room:
             lane_room = _shares(needs, room - gaps)
@@ -437,8 +455,8 @@ def compute_layout(
     inner = pool_w - 2 * m.pad
     pool_cards: dict[str, QRectF] = {}
     nr_cards: dict[str, QRectF] = {}
-    pool_h, _, _ = _grid(data.pool_cards, 0, 0, inner, pm, pool_cards)
-    nr_h, _, _ = _grid(data.not_ready_cards, 0, 0, inner, pm, nr_cards)
+    pool_h = grid_height(data.pool_cards, inner, pm)
+    nr_h = grid_height(data.not_ready_cards, inner, pm)
     nr_floor = pm.card_height * 0.6
     pool_need = m.pad + pool_h + m.pad
     nr_need = m.section_header + m.pad + max(nr_h, nr_floor) + m.pad
@@ -450,8 +468,6 @@ def compute_layout(
         nr_row = m.section_header + 2 * m.pad + pm.card_height + pm.card_reason_height
         nr_alloc = min(nr_need, max(room * 0.4, nr_row))
         pool_alloc = max(0.0, room - m.gap - nr_alloc)
-        pool_cards.clear()
-        nr_cards.clear()
         pool_h, left_out, slot = _grid(
             data.pool_cards, 0, 0, inner, pm, pool_cards, pool_alloc - 2 * m.pad
         )
@@ -465,6 +481,9 @@ def compute_layout(
         if left_out and slot is not None:
             nr_note = (slot, f"+ {left_out} more not ready")
         nr_need = nr_alloc
+    else:
+        _grid(data.pool_cards, 0, 0, inner, pm, pool_cards)
+        _grid(data.not_ready_cards, 0, 0, inner, pm, nr_cards)
     pool_top = body_top + m.pad
     for card_id, rect in pool_cards.items():
         out.cards[card_id] = rect.translated(pool_x + m.pad, pool_top)
