@@ -20,7 +20,7 @@ from kanban.cli.context import Context
 from kanban.cli.output import TerminalSafeStream
 from kanban.errors import UserError
 from kanban.logs import setup_logging
-from kanban.store import db
+from kanban.store import db, stored_values
 
 log = logging.getLogger(__name__)
 
@@ -166,6 +166,7 @@ def run(argv: Sequence[str]) -> int:
         return EXIT_USAGE
     ctx = Context(args)
     db.on_wait_for_write = _say_waiting
+    stored_values.take_notes()  # only this command's reads are reported
     # No command prints a raw control character, whatever the board holds.
     real_out, real_err = sys.stdout, sys.stderr
     sys.stdout = TerminalSafeStream(real_out)
@@ -202,5 +203,13 @@ def run(argv: Sequence[str]) -> int:
         )
         return EXIT_BUG
     finally:
+        _say_stored_fallbacks()
         sys.stdout, sys.stderr = real_out, real_err
         ctx.close()
+
+
+def _say_stored_fallbacks() -> None:
+    """One line if the board held values this version read as defaults (grouping "planet")."""
+    line = stored_values.summary(stored_values.take_notes())
+    if line:
+        print(f"kanban: note: {line}", file=sys.stderr)

@@ -31,6 +31,7 @@ from sqlalchemy import (
     update,
 )
 
+from kanban.domain.limits import SIZE_MAX, SIZE_MIN
 from kanban.domain.model import (
     BoardSnapshot,
     Card,
@@ -47,7 +48,7 @@ from kanban.domain.model import (
     Source,
 )
 from kanban.errors import ConflictError, NotFound
-from kanban.store import labels_repo
+from kanban.store import labels_repo, stored_values
 from kanban.store.tables import board_table as board_t
 from kanban.store.tables import card_table as card_t
 from kanban.store.tables import column_table as column_t
@@ -90,12 +91,22 @@ def load_rules(conn: Connection) -> tuple[str, Grouping, RuleSettings]:
         return "Team board", Grouping.PERSON, RuleSettings()
     defaults = RuleSettings()
     modes = dict(defaults.modes)
-    for name, mode in (row.rules or {}).items():
+    stored = row.rules if row.rules is not None else {}
+    if not isinstance(stored, dict):
+        stored = stored_values.fall_back("the board's rules", stored, {}, shown="the default rules")
+    for name, mode in stored.items():
         try:
-            modes[Rule(name)] = RuleMode(mode)
+            rule = Rule(name)
         except ValueError:
             continue  # a rule from a newer app version: ignore rather than fail
-    return row.name, Grouping(row.grouping), RuleSettings(modes, row.max_card_days)
+        modes[rule] = stored_values.member(
+            f"the mode of rule {rule.value}", mode, RuleMode, defaults.mode(rule)
+        )
+    max_days = stored_values.size(
+        "the board's card size limit", row.max_card_days, defaults.max_card_days
+    )
+    grouping = stored_values.member("the board's grouping", row.grouping, Grouping, Grouping.PERSON)
+    return row.name, grouping, RuleSettings(modes, max_days)
 
 
 def board_exists(conn: Connection) -> bool:
@@ -155,35 +166,55 @@ def save_board(
 # --- columns and people -----------------------------------------------------
 
 
-def _column(row: Any) -> Column:
+def _column(row: Any, fallback: ColumnKind = ColumnKind.ACTIVE) -> Column:
+    what = f"column '{row.name}'"
+    wip_min = stored_values.wip_limit(f"the WIP minimum of {what}", row.wip_min)
+    wip_max = stored_values.wip_limit(f"the WIP maximum of {what}", row.wip_max)
+    if wip_min is not None and wip_max is not None and wip_min > wip_max:
+        wip_min = stored_values.fall_back(
+            f"the WIP minimum of {what} (above its maximum {wip_max})", wip_min, None
+        )
     return Column(
         id=row.id,
         name=row.name,
-        kind=ColumnKind(row.kind),
+        kind=stored_values.member(f"the kind of {what}", row.kind, ColumnKind, fallback),
         order=row.order,
-        wip_min=row.wip_min,
-        wip_max=row.wip_max,
-        jira_statuses=tuple(row.jira_statuses or ()),
+        wip_min=wip_min,
+        wip_max=wip_max,
+        jira_statuses=stored_values.texts(f"the JIRA statuses of {what}", row.jira_statuses),
         waiting=bool(getattr(row, "waiting", False)),
     )
 
 
+# A person's colour when the stored one is unusable (Person's own default).
+_DEFAULT_COLOUR = Person(id=0, name="").colour
+
+
 def _person(row: Any) -> Person:
+    what = f"{row.name}'s"
     return Person(
         id=row.id,
         name=row.name,
         jira_user=row.jira_user,
         email=row.email,
-        colour=row.colour,
-        wip_limit=row.wip_limit,
+        colour=stored_values.colour(f"{what} colour", row.colour, _DEFAULT_COLOUR),
+        wip_limit=stored_values.wip_limit(f"{what} WIP limit", row.wip_limit),
         order=row.order,
         active=bool(row.active),
     )
 
 
 def list_columns(conn: Connection) -> list[Column]:
-    rows = conn.execute(select(column_t).order_by(column_t.c.order, column_t.c.id))
-    return [_column(r) for r in rows]
+    rows = conn.execute(select(column_t).order_by(column_t.c.order, column_t.c.id)).all()
+    # Every board has one pool and the app relies on it: if the pool's kind is
+    # unreadable, the leftmost column of an unreadable kind is the pool.
+    has_pool = any(r.kind == ColumnKind.POOL.value for r in rows)
+    columns = []
+    for row in rows:
+        col = _column(row, ColumnKind.ACTIVE if has_pool else ColumnKind.POOL)
+        has_pool = has_pool or col.kind is ColumnKind.POOL
+        columns.append(col)
+    return columns
 
 
 def list_people(conn: Connection, *, include_inactive: bool = True) -> list[Person]:
@@ -275,7 +306,24 @@ def card_from_row(row: Any) -> Card:
     """A card from a row of ``card_t`` or of :data:`_CARD_COLUMNS` (raw text values)."""
     labels = row.labels
     if isinstance(labels, str | bytes):
-        labels = _json_decode(labels)
+        try:
+            labels = _json_decode(labels)
+        except ValueError:
+            pass  # not JSON: refused as not a list just below
+    labels = stored_values.texts(
+        f"the labels of card '{row.title}'", labels, group="the labels of cards"
+    )
+    size = row.size_days
+    if not (type(size) is float and SIZE_MIN <= size <= SIZE_MAX):
+        size = stored_values.size(
+            f"the size of card '{row.title}'", size, 1.0, group="the size of cards"
+        )
+    try:
+        due = _day(row.due_date)
+    except (ValueError, TypeError):
+        due = stored_values.fall_back(
+            f"the due date of card '{row.title}'", row.due_date, None, group="due dates"
+        )
     return Card(
         id=row.id,
         title=row.title,
@@ -290,10 +338,10 @@ def card_from_row(row: Any) -> Card:
         not_ready=bool(row.not_ready),
         not_ready_reason=row.not_ready_reason,
         not_ready_since=utc(row.not_ready_since),
-        size_days=row.size_days,
-        labels=tuple(labels or ()),
+        size_days=size,
+        labels=labels,
         project=row.project,
-        due_date=_day(row.due_date),
+        due_date=due,
         jira_key=row.jira_key,
         started_at=utc(row.started_at),
         done_at=utc(row.done_at),
@@ -484,13 +532,26 @@ def _event(row: Any) -> Event:
         change_id,
         actor,
         utc(at),
-        _EVENT_KINDS[kind],
+        _EVENT_KINDS.get(kind) or _unknown_kind(eid, kind),
         _json_field(before),
         _json_field(after),
         reason,
         tuple(r for r in rules.split(",") if r) if rules else (),
-        _SOURCES[source],
+        _SOURCES.get(source) or _unknown_source(eid, source),
         target,
+    )
+
+
+def _unknown_kind(event_id: int, kind: Any) -> EventKind:
+    # From a newer version, or written by hand: shown as an edit.
+    return stored_values.fall_back(
+        f"the kind of history event {event_id}", kind, EventKind.EDITED, group="event kinds"
+    )
+
+
+def _unknown_source(event_id: int, source: Any) -> Source:
+    return stored_values.fall_back(
+        f"where history event {event_id} came from", source, Source.LOCAL, group="event sources"
     )
 
 
