@@ -1,8 +1,9 @@
-"""Fixtures of the reliability suites: a loopback JIRA, and the fault matrix's summary table.
+"""Fixtures of the reliability suites: a loopback JIRA, and the tables printed at the end.
 
 The JIRA fault matrix adds one row per case (fault, operation, what the user
-was told); the table is printed at the end of the run, after pytest's own
-summary, so a reader sees every outcome at a glance.
+was told), the crash suite one per scenario (where its runs were killed);
+both tables are printed after pytest's own summary, so a reader sees every
+outcome at a glance.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pytest
 from sync.fake_jira import FakeJira
 
 FAULT_ROWS = pytest.StashKey[list[tuple[str, str, str]]]()
+CRASH_ROWS = pytest.StashKey[list[tuple[str, str]]]()
 
 
 @pytest.fixture
@@ -28,9 +30,21 @@ def fault_rows(request: pytest.FixtureRequest) -> list[tuple[str, str, str]]:
     return request.config.stash.setdefault(FAULT_ROWS, [])
 
 
+@pytest.fixture
+def crash_rows(request: pytest.FixtureRequest) -> list[tuple[str, str]]:
+    """Where a crash scenario puts its row: (scenario, where the runs were killed)."""
+    return request.config.stash.setdefault(CRASH_ROWS, [])
+
+
 def pytest_terminal_summary(
     terminalreporter: pytest.TerminalReporter, config: pytest.Config
 ) -> None:
+    crashes = config.stash.get(CRASH_ROWS, [])
+    if crashes:
+        terminalreporter.section("crash suite (kill -9)")
+        name_w = max(len(n) for n, _d in crashes)
+        for name, detail in crashes:
+            terminalreporter.write_line(f"{name:<{name_w}}  {detail}")
     rows = config.stash.get(FAULT_ROWS, [])
     if not rows:
         return
