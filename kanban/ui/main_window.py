@@ -50,6 +50,7 @@ from kanban.ui.quick_filters import QuickFilterBar
 from kanban.ui.scene import BoardScene
 from kanban.ui.touch import make_touch_sized, touch_target_px
 from kanban.ui.view import BoardView
+from kanban.ui.wall_undo import WallUndo
 from kanban.ui.window_extras import WindowExtras
 from kanban.ui.window_integrations import IntegrationsWindow
 
@@ -58,7 +59,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-UNDO_BUTTON_MS = 6000
 MESSAGE_MS = 10_000
 # A 1080p wall reads well at 1.5x; a 4K wall gets twice that. To show the
 # whole board the wall may zoom out to WALL_MIN_SHARE of that, and no further:
@@ -130,13 +130,10 @@ class MainWindow(IntegrationsWindow):
         self.sync_state.hide()
         self.statusBar().addPermanentWidget(self.sync_state)
         self.statusBar().addPermanentWidget(self.refresh_label)
-        self.undo_button = QPushButton("Undo", self.view)
+        # The wall's undo: an offer after each drop, and the history button in the bar.
+        self.wall_undo = WallUndo(self.controller, self.view, self.wall_bar)
+        self.undo_button = self.wall_undo.offer_button
         self._style_wall_bar(1.5)
-        self.undo_button.clicked.connect(self._undo_from_button)
-        self.undo_button.hide()
-        self.undo_timer = QTimer(self)
-        self.undo_timer.setSingleShot(True)
-        self.undo_timer.timeout.connect(self.undo_button.hide)
         self.message_timer = QTimer(self)
         self.message_timer.setSingleShot(True)
         self.message_timer.timeout.connect(lambda: self.wall_message.setText(""))
@@ -514,6 +511,7 @@ class MainWindow(IntegrationsWindow):
             self.wall_height = height
             self._style_wall_bar(height / 1080 * WALL_ZOOM_PER_1080)
             make_touch_sized(self.wall_bar, height)
+            self.wall_undo.set_screen_height(height)
             self.view.set_touch_size(touch_target_px(height))
             self.fit_wall()
         else:
@@ -521,7 +519,7 @@ class MainWindow(IntegrationsWindow):
                 self.showNormal()
             self.view.set_touch_size(None)
             self.view.set_zoom(self.laptop_zoom)
-            self.undo_button.hide()
+            self.wall_undo.hide_all()
 
     def fit_wall(self) -> None:
         """The largest readable zoom that shows the whole board, else the smallest readable."""
@@ -546,24 +544,12 @@ class MainWindow(IntegrationsWindow):
             self.view.set_zoom(self.view.zoom * factor)
 
     def _drop_persisted(self, _card_id: str) -> None:
-        if not self.wall:
-            return
-        # Touch has no keyboard: offer undo on screen for a few seconds.
-        self._place_undo_button()
-        self.undo_button.show()
-        self.undo_button.raise_()
-        self.undo_timer.start(UNDO_BUTTON_MS)
+        if self.wall:
+            # Touch has no keyboard: offer undo on screen, naming the change.
+            self.wall_undo.offer()
 
     def _place_undo_button(self) -> None:
-        self.undo_button.adjustSize()
-        self.undo_button.move(
-            self.view.width() - self.undo_button.width() - 40,
-            self.view.height() - self.undo_button.height() - 40,
-        )
-
-    def _undo_from_button(self) -> None:
-        self.undo_button.hide()
-        self.controller.undo()
+        self.wall_undo.place()
 
     def _standup_toggled(self, on: bool) -> None:
         since = self.controller.standup_since or default_standup(datetime.now().astimezone())

@@ -221,7 +221,8 @@ def test_pinch_zooms_out_and_in_and_leaves_the_card_where_it_was(
 
 
 def _wall_controls(window: MainWindow) -> list[QAbstractButton]:
-    return [b for b in window.wall_bar.findChildren(QAbstractButton) if b.isVisible()]
+    buttons = [b for b in window.wall_bar.findChildren(QAbstractButton) if b.isVisible()]
+    return [*buttons, window.wall_undo.offer_button, window.wall_undo.panel.close_button]
 
 
 def test_every_wall_control_is_finger_sized_at_1080p_and_4k(qtbot, window, team: Team) -> None:
@@ -232,8 +233,9 @@ def test_every_wall_control_is_finger_sized_at_1080p_and_4k(qtbot, window, team:
         window.set_wall(True, full_screen=False)
         side = touch_target_px(height)
         assert side >= 48 * height / 1080
+        window.wall_undo.offer_button.setText("Undo: moved OPS-12 to In progress")
         controls = _wall_controls(window)
-        assert controls
+        assert window.wall_undo.history_button in controls
         for control in controls:
             hint = control.sizeHint().expandedTo(control.minimumSize())
             assert min(hint.width(), hint.height()) >= side, control.text()
