@@ -48,6 +48,7 @@ from kanban.ui.me import find_me
 from kanban.ui.override import ask_block_reason, ask_override_reason
 from kanban.ui.quick_filters import QuickFilterBar
 from kanban.ui.scene import BoardScene
+from kanban.ui.screensaver import ScreenInhibitor
 from kanban.ui.touch import make_touch_sized, touch_target_px
 from kanban.ui.view import BoardView
 from kanban.ui.wall_undo import WallUndo
@@ -149,6 +150,8 @@ class MainWindow(IntegrationsWindow):
         self._my_board_wanted = my_board
         # set_wall reads it: `kanban --wall` switches before the dock is built.
         self.sync_dock: QDockWidget | None = None
+        # Asked only when the wall turns on: a laptop never touches D-Bus.
+        self.inhibitor = ScreenInhibitor()
         if wall:
             self.set_wall(True)
         self.controller.start()
@@ -512,6 +515,7 @@ class MainWindow(IntegrationsWindow):
             self._style_wall_bar(height / 1080 * WALL_ZOOM_PER_1080)
             make_touch_sized(self.wall_bar, height)
             self.wall_undo.set_screen_height(height)
+            self.inhibitor.inhibit()  # a wall nobody touches must not blank
             self.view.set_touch_size(touch_target_px(height))
             self.fit_wall()
         else:
@@ -520,6 +524,7 @@ class MainWindow(IntegrationsWindow):
             self.view.set_touch_size(None)
             self.view.set_zoom(self.laptop_zoom)
             self.wall_undo.hide_all()
+            self.inhibitor.release()
 
     def fit_wall(self) -> None:
         """The largest readable zoom that shows the whole board, else the smallest readable."""
@@ -697,6 +702,7 @@ class MainWindow(IntegrationsWindow):
         # A running sync may need a few seconds to stop cleanly (a request in
         # flight cannot be cut): the window goes at once, the wait happens behind.
         self.hide()
+        self.inhibitor.release()
         self.sync.shutdown()
         self.links.shutdown()
         self.controller.shutdown()
