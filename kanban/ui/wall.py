@@ -21,6 +21,8 @@ from kanban.ui.fit import readable_zoom
 from kanban.ui.view import BoardView
 
 ROTATE_MS = 20_000
+# The fitted zoom may grow to fill the screen, up to this much over the readable one.
+GROW_LIMIT = 1.5
 TOUCH_PAUSE_MS = 60_000
 _TOUCHES = {
     QEvent.Type.TouchBegin,
@@ -63,6 +65,14 @@ class WallBoard(QObject):
         self.pause_timer.timeout.connect(self._resume)
         view.viewport().installEventFilter(self)
         controller.board_changed.connect(self._show_page)
+        # The screen's size settles after the switch (the bar shows, the window
+        # goes full screen): fit again once it has, and after any resize.
+        self._fitted_size = view.viewport().size()
+        self.resize_timer = QTimer(self)
+        self.resize_timer.setSingleShot(True)
+        self.resize_timer.setInterval(50)
+        self.resize_timer.timeout.connect(self._resized)
+        view.resized.connect(self.resize_timer.start)
 
     @property
     def paused(self) -> bool:
@@ -80,8 +90,7 @@ class WallBoard(QObject):
         self.controller.paginate = True
         self.controller.lane_page = 0
         self.controller.done_since = since or start_of_week(datetime.now().astimezone())
-        self.view.set_zoom(readable_zoom(screen_height, self.controller.metrics))
-        self.controller.relayout()
+        self.refit()
         self.rotate_timer.start()
 
     def stop(self) -> None:
@@ -95,15 +104,52 @@ class WallBoard(QObject):
         self.controller.relayout()
 
     def refit(self) -> None:
-        """Back to the readable zoom (after a pinch or Ctrl+0)."""
-        if self.on:
-            self.view.set_zoom(readable_zoom(self.screen_height, self.controller.metrics))
+        """The readable zoom, or larger while the board still fits as well (after Ctrl+0 too).
+
+        A small board need not sit in the top half of the screen: the zoom grows
+        while every card stays shown with the same faces, up to GROW_LIMIT.
+        """
+        if not self.on:
+            return
+        ctrl = self.controller
+        self._fitted_size = self.view.viewport().size()
+        base = readable_zoom(self.screen_height, ctrl.metrics)
+        self.view.set_zoom(base)
+        ctrl.relayout()
+        layout = ctrl.layout
+        if layout is None or layout.lanes_capped or layout.pool_capped:
+            return
+        faces = (layout.metrics.face, layout.pool_metrics.face)
+        spare = self.view.viewport().height() / (layout.height * base)
+        # A wider zoom narrows the scene, which may push cards to new rows:
+        # try the whole spare room, then half of it.
+        for grow in (spare * 0.98, 1 + (spare - 1) / 2):
+            zoom = base * min(grow, GROW_LIMIT)
+            if zoom <= base * 1.02:
+                break
+            self.view.set_zoom(zoom)
+            ctrl.relayout()
+            grown = ctrl.layout
+            if (
+                grown is not None
+                and not grown.lanes_capped
+                and not grown.pool_capped
+                and (grown.metrics.face, grown.pool_metrics.face) == faces
+                and grown.height * zoom <= self.view.viewport().height()
+            ):
+                return
+        self.view.set_zoom(base)
+        ctrl.relayout()
 
     def set_done_since(self, since: datetime | None) -> None:
         """The stand-up toggle: Done shows what finished since then (None: this week)."""
         if self.on:
             self.controller.done_since = since or start_of_week(datetime.now().astimezone())
             self.controller.relayout()
+
+    def _resized(self) -> None:
+        if self.on and self.view.viewport().size() != self._fitted_size:
+            self.refit()
 
     def next_page(self) -> None:
         if self.controller.lane_pages <= 1 or self.paused:
