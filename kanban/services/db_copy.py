@@ -36,15 +36,12 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from kanban.domain.words import plural
 from kanban.errors import StorageError, UserError
 from kanban.store import copy as store_copy
-from kanban.store import db, locks, netfs, repo
+from kanban.store import db, netfs, repo
 
 log = logging.getLogger(__name__)
 
 # Called as (table, rows copied so far, rows in the table) while a table is copied.
 Progress = Callable[[str, int, int], None]
-
-# How long the copy waits for a client upgrading the target's schema, in seconds.
-TARGET_LOCK_SECONDS = 30.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,18 +223,11 @@ def _copy(
     with (
         _rolled_back_on_failure(where),
         db.read_transaction(source_engine) as src,
-        db.write_transaction(target_engine) as dst,
+        # The transaction of a schema upgrade: on PostgreSQL it holds the migration
+        # lock, then the board's write lock, so a client opening the new database
+        # meanwhile waits and then finds the whole board.
+        db._migration_transaction(target_engine) as dst,
     ):
-        if dst.dialect.name == "postgresql":
-            # A client opening the new database meanwhile waits, then finds the board.
-            try:
-                locks.advisory_xact_lock(
-                    dst, locks.MIGRATION_LOCK, wait_seconds=TARGET_LOCK_SECONDS
-                )
-            except locks.AdvisoryLockTimeout:
-                raise StorageError(
-                    f"Another client is creating the schema of {where}; nothing was copied."
-                ) from None
         present = store_copy.existing_tables(dst)
         if present:
             known = [t for t in tables if t.name in present]
