@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import DBAPIError
 
 # SQLSTATE classes that mean "the connection or the server went away":
@@ -112,35 +114,50 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
+# The SQLite engines whose file is guarded, and their dialects (a new
+# connection is refused through the dialect). Weak: a closed board's engine goes.
+_GUARDED: weakref.WeakKeyDictionary[Engine, Path] = weakref.WeakKeyDictionary()
+_GUARDED_DIALECTS: weakref.WeakKeyDictionary[Dialect, Path] = weakref.WeakKeyDictionary()
+
+
+def _gone(path: Path) -> FileGone:
+    return FileGone(f"unable to open database file: the board {path} is no longer at its path")
+
+
+def _refuse_missing_file(dialect: Dialect, _record: Any, _cargs: Any, _cparams: Any) -> None:
+    path = _GUARDED_DIALECTS.get(dialect)
+    if path is not None and _identity(path) is None:
+        raise _gone(path)
+
+
+def _same_file_or_refuse(conn: Connection) -> None:
+    path = _GUARDED.get(conn.engine)
+    if path is None:
+        return
+    current = _identity(path)
+    # The file a connection opened is the one at the path at its first transaction.
+    if current is None or conn.connection.info.setdefault(_FILE_KEY, current) != current:
+        raise _gone(path)
+
+
+# Registered once, for every engine, at import: adding a listener to an engine
+# that worker threads are already using could break their event dispatch.
+event.listen(Engine, "do_connect", _refuse_missing_file)
+event.listen(Engine, "begin", _same_file_or_refuse, insert=True)
+
+
 def guard_file(engine: Engine, path: Path) -> None:
     """Refuse to use ``path`` once it is gone, unreadable, or replaced by another file.
 
-    Each new connection records the identity of the file it opened; every
-    transaction first checks that the file at ``path`` is still that file
-    (one ``stat``), and raises :class:`FileGone` otherwise. A new connection
-    is refused while nothing is at ``path``, so SQLite never makes an empty
-    board there. After the file is back, :func:`probe` drops the old
-    connections and new ones open it afresh.
+    Every transaction first checks that the file at ``path`` is still the one
+    its connection opened (one ``stat``), and raises :class:`FileGone`
+    otherwise. A new connection is refused while nothing is at ``path``, so
+    SQLite never makes an empty board there. After the file is back,
+    :func:`probe` drops the old connections and new ones open it afresh.
+    Safe to call while other threads use the engine.
     """
-
-    def gone() -> FileGone:
-        return FileGone(f"unable to open database file: the board {path} is no longer at its path")
-
-    def before_connect(_dialect: Any, _record: Any, _cargs: Any, _cparams: Any) -> None:
-        if _identity(path) is None:
-            raise gone()
-
-    def on_connect(_dbapi: Any, record: Any) -> None:
-        record.info[_FILE_KEY] = _identity(path)
-
-    def before_begin(conn: Connection) -> None:
-        known = conn.connection.info.get(_FILE_KEY)
-        if known is None or _identity(path) != known:
-            raise gone()
-
-    event.listen(engine, "do_connect", before_connect)
-    event.listen(engine, "connect", on_connect)
-    event.listen(engine, "begin", before_begin, insert=True)
+    _GUARDED[engine] = path
+    _GUARDED_DIALECTS[engine.dialect] = path
 
 
 def probe(engine: Engine, sqlite_file: Path | None, *, timeout: float = 5.0) -> None:

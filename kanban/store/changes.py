@@ -14,7 +14,10 @@ A window ``LISTEN``s on its own connection (:class:`Listener`, driven by a
 thread in :mod:`kanban.ui.live`). On SQLite the same signal comes from the
 database file itself: each commit appends to its write-ahead log, which the
 window watches. Either way the window then runs the cheap check
-:func:`change_marker` and reloads only when it moved.
+:func:`change_marker` and reloads only when it moved; when only cards moved,
+:func:`cards_changed_since` reads just those cards and the cells they left or
+joined (a few rows instead of the whole board), and :func:`apply_changes`
+puts them into the snapshot on screen.
 
 The listener is registered on import of :mod:`kanban.store` (its package
 ``__init__``), so no engine can be made without it.
@@ -22,13 +25,16 @@ The listener is registered on import of :mod:`kanban.store` (its package
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, event
+from sqlalchemy import Connection, Engine, and_, event, or_, select
 
-from kanban.domain.model import BoardSnapshot
+from kanban.domain.model import BoardSnapshot, Card
 from kanban.store import repo
+from kanban.store.tables import card_table, event_table
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +85,86 @@ def snapshot_marker(snapshot: BoardSnapshot) -> Marker:
         snapshot.name,
         snapshot.grouping,
         snapshot.rules,
+    )
+
+
+# More changed cards than this since the snapshot: reading the whole board is
+# as quick as picking them out (a sync or an import).
+MAX_CHANGED_CARDS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class CardChanges:
+    """The cards that changed since a snapshot, to put into it (:func:`apply_changes`).
+
+    ``cards`` holds each changed card that is still on the board and every card
+    of the cells they left or joined (their neighbours' positions moved too);
+    ``gone`` the changed cards that were archived or deleted.
+    """
+
+    last_event_id: int
+    cards: tuple[Card, ...] = ()
+    gone: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.cards or self.gone)
+
+
+def _cell_clause(column_id: int, person_id: int | None) -> Any:
+    person = card_table.c.person_id
+    return and_(
+        card_table.c.column_id == column_id,
+        person.is_(None) if person_id is None else person == person_id,
+    )
+
+
+def cards_changed_since(conn: Connection, snapshot: BoardSnapshot) -> CardChanges | None:
+    """What changed since ``snapshot`` was read, when only cards did; None: read it all.
+
+    None when anything but cards changed (columns, people, rules, the board's
+    name), or too many cards for picking them out to pay. Falsy (no cards)
+    when nothing changed at all.
+    """
+    marker = change_marker(conn)
+    if marker[1:] != snapshot_marker(snapshot)[1:]:
+        return None
+    last = int(marker[0])
+    if last == snapshot.last_event_id:
+        return CardChanges(last)
+    event_t = event_table
+    ids = set(
+        conn.execute(
+            select(event_t.c.card_id)
+            .where(event_t.c.id > snapshot.last_event_id, event_t.c.id <= last)
+            .distinct()
+        ).scalars()
+    )
+    if len(ids) > MAX_CHANGED_CARDS:
+        return None
+    card_t = card_table
+    changed = [
+        repo.card_from_row(r) for r in conn.execute(select(card_t).where(card_t.c.id.in_(ids)))
+    ]
+    on_screen = {c.id: c for c in snapshot.cards if c.id in ids}
+    cells = {c.cell for c in on_screen.values()} | {c.cell for c in changed if not c.archived}
+    cards: dict[str, Card] = {}
+    if cells:
+        stmt = select(card_t).where(
+            card_t.c.archived.is_(False), or_(*(_cell_clause(col, person) for col, person in cells))
+        )
+        cards = {c.id: c for c in map(repo.card_from_row, conn.execute(stmt))}
+    gone = frozenset(ids - cards.keys())
+    return CardChanges(last, tuple(cards.values()), gone)
+
+
+def apply_changes(snapshot: BoardSnapshot, changes: CardChanges) -> BoardSnapshot:
+    """``snapshot`` with ``changes`` put in: as if it had been read after them."""
+    cards = {c.id: c for c in snapshot.cards}
+    for card_id in changes.gone:
+        cards.pop(card_id, None)
+    cards.update((c.id, c) for c in changes.cards)
+    return dataclasses.replace(
+        snapshot, cards=tuple(cards.values()), last_event_id=changes.last_event_id
     )
 
 

@@ -2,11 +2,21 @@
 
 All database work runs on two serial workers (``reader`` for snapshots and the
 change marker, ``writer`` for changes), so the GUI thread never waits on the
-database. A drop is shown at once (the snapshot is updated locally the way the
+database. Another client's change is found by the cheap check :meth:`poll`
+(one read transaction: :func:`kanban.store.changes.change_marker`), run on a
+timer as the fallback and at once when :mod:`kanban.ui.live` hears of a commit
+(:meth:`check_for_changes`); only a moved marker loads a new snapshot.
+
+A drop is shown at once (the snapshot is updated locally the way the
 service will update it) and persisted on the writer; if the service refuses,
 the board is reloaded and the reason is shown beside the card. Team rules are
 checked before the write too, so an enforced rule refuses without a round trip
 and a warned one asks for the override reason first.
+
+When the database cannot be reached (a server gone, a file no longer there),
+a job's failure says so with ``unavailable`` and the window goes offline
+(:mod:`kanban.ui.offline_banner`): no polling, every change refused at once
+with a message, a drop that was on its way put back where it was stored.
 
 Signals:
     board_changed(): a new board state is on screen.
@@ -14,6 +24,7 @@ Signals:
     refreshed(object): the time (aware datetime) the board was last checked.
     drop_persisted(str): a dragged card's move was written (card id).
     undo_state(bool, bool): whether undo / redo are possible.
+    unavailable(str): the database could not be reached (the driver's reason).
 """
 
 from __future__ import annotations
@@ -23,7 +34,7 @@ import logging
 import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import EllipsisType
 from typing import Any
 
@@ -38,6 +49,7 @@ from kanban.logs import log_file
 from kanban.services.board import BoardService, ChangeResult
 from kanban.services.history_text import ago, undo_question
 from kanban.services.service_level import service_level
+from kanban.store import availability, changes
 from kanban.ui.board_data import (
     UNASSIGNED,
     BoardData,
@@ -49,6 +61,7 @@ from kanban.ui.board_data import (
     lane_key_of,
     replace_cards,
 )
+from kanban.ui.fit import fit_layout, lane_pages, page_of
 from kanban.ui.layout import CELL, NOT_READY, POOL, BoardLayout, Metrics, Zone, compute_layout
 from kanban.ui.view import BoardView
 from kanban.ui.workers import SerialExecutor
@@ -57,6 +70,7 @@ log = logging.getLogger(__name__)
 
 WALL_POLL_MS = 3000
 LAPTOP_POLL_MS = 5000
+FULL_LOAD_EVERY = timedelta(minutes=5)
 
 # Asks the user for a reason; returns None when they cancel.
 OverrideAsker = Callable[[Card, Sequence[Violation]], "str | None"]
@@ -92,6 +106,7 @@ class BoardController(QObject):
     refreshed = Signal(object)
     drop_persisted = Signal(str)
     undo_state = Signal(bool, bool)
+    unavailable = Signal(str)
 
     def __init__(
         self,
@@ -117,6 +132,15 @@ class BoardController(QObject):
         self.badge_notes: dict[str, list[str]] = {}
         self.highlighted: set[str] = set()
         self.standup_since: datetime | None = None
+        # Fitting the board to the view (wall mode, Fit board): its done cells
+        # show what finished since ``done_since``, and a team too big for the
+        # screen shows ``lane_page`` of ``lane_pages``.
+        self.fit = False
+        self.done_since: datetime | None = None
+        self.lane_page = 0
+        self.lane_pages = 1
+        # The wall pages lanes that do not fit; Fit board squeezes them instead.
+        self.paginate = True
         self.last_refresh: datetime | None = None
         self.ask_override: OverrideAsker = _no_reason
         self.ask_block_reason: BlockAsker = _no_block_reason
@@ -130,6 +154,17 @@ class BoardController(QObject):
         self._loading = False
         self._reload_again = False
         self._polling = False
+        # A live source heard of a change while a check, a load or a write was
+        # under way: check once more when it is done, or the change waits a poll.
+        self._check_again = False
+        # The database cannot be reached: no checks, changes refused (set_offline).
+        self.offline = False
+        # Each card as last read from or written to the database: where a drop
+        # that could not be saved goes back to.
+        self._stored: dict[str, Card] = {}
+        # When the whole board was last read (the SLE and what a card check
+        # cannot see are read with it): at least every FULL_LOAD_EVERY.
+        self._full_load_at: datetime | None = None
         # The board's SLE (85th percentile cycle time), read with each snapshot.
         self.sle_days: float | None = None
         # The screen may not show what is stored (a load failed or was dropped):
@@ -196,6 +231,8 @@ class BoardController(QObject):
         elif result is not None:  # no error: the job returned its result
             snap, moved, self.sle_days = result
             self._stale = False
+            self._stored = {c.id: c for c in snap.cards}
+            self._full_load_at = now()
             # The stand-up highlight may have been switched off while this loaded.
             self.highlighted = moved if self.standup_since is not None else set()
             self.set_snapshot(snap)
@@ -204,6 +241,8 @@ class BoardController(QObject):
                 self._show_revealed()
         if again:
             self.reload()
+        else:
+            self._recheck()
 
     def reveal_new_card(self, card_id: str) -> None:
         """Load the board, then select the new card, scroll it into view and say so."""
@@ -228,38 +267,84 @@ class BoardController(QObject):
         self.refreshed.emit(self.last_refresh)
 
     def poll(self) -> None:
-        """Ask the reader for the change marker; reload when another writer moved it."""
-        if self._polling or self._loading or self.writer.pending:
+        """Check the change marker on the reader; show what another writer changed.
+
+        When only cards changed, just those and the cells they left or joined
+        are read and put into the snapshot on screen; anything else (columns,
+        people, rules, many cards, a stand-up highlight, a snapshot older than
+        :data:`FULL_LOAD_EVERY`) loads the whole board.
+        """
+        if self.offline or self._polling or self._loading or self.writer.pending:
             return
         self._polling = True
-        service = self.service
+        self._check_again = False
+        service, snap, generation = self.service, self.snapshot, self._generation
+        whole = (
+            snap is None
+            or self._stale
+            or self.standup_since is not None
+            or self._full_load_at is None
+            or now() - self._full_load_at > FULL_LOAD_EVERY
+        )
 
-        def job() -> tuple[object, ...]:
-            # People, columns and rules changes append no event: compare them too
-            # (a few small rows), or the wall never shows them.
-            return (
-                service.last_event_id(),
-                tuple(service.columns()),
-                tuple(service.people()),
-                service.rules(),
-            )
+        def job() -> changes.CardChanges | None:
+            with service.reading() as conn:
+                if whole or snap is None:
+                    marker = changes.change_marker(conn)
+                    moved = snap is None or marker != changes.snapshot_marker(snap)
+                    return None if moved else changes.CardChanges(marker[0])
+                return changes.cards_changed_since(conn, snap)
 
-        self.reader.submit(job, self._polled)
+        self.reader.submit(job, lambda result, error: self._polled(snap, generation, result, error))
 
-    def _polled(self, result: tuple[object, ...] | None, error: BaseException | None) -> None:
+    def check_for_changes(self) -> None:
+        """Another client committed something (a file write, a NOTIFY): check now."""
+        if self.offline:
+            return
+        if self._polling or self._loading or self.writer.pending:
+            self._check_again = True
+            return
+        self.poll()
+
+    def _recheck(self) -> None:
+        if self._check_again and not (self._polling or self._loading or self.writer.pending):
+            self.poll()
+
+    def _polled(
+        self,
+        checked: BoardSnapshot | None,
+        generation: int,
+        result: changes.CardChanges | None,
+        error: BaseException | None,
+    ) -> None:
         self._polling = False
         if error is not None:
             self.report(error, "checking the board for changes")
             return
-        snap = self.snapshot
-        if (
-            snap is None
-            or self._stale
-            or result != (snap.last_event_id, snap.columns, snap.people, snap.rules)
-        ):
+        if result is None or self._stale:
             self.reload()
+            return
+        if checked is not self.snapshot or generation != self._generation or self.writer.pending:
+            # A local change or a load came meanwhile: the answer is about an older board.
+            self._check_again = True
+        elif result:
+            assert checked is not None  # a snapshot was checked, or the result is None
+            self._stored.update((c.id, c) for c in result.cards)
+            self.set_snapshot(changes.apply_changes(checked, result))
+            self._mark_refreshed()
         else:
             self._mark_refreshed()
+        self._recheck()
+
+    def set_offline(self, offline: bool) -> None:
+        """The database went away (or came back: the board reloads at once)."""
+        if offline == self.offline:
+            return
+        self.offline = offline
+        if not offline:
+            self._stale = True
+            self.reload()
+            self.refresh_undo_state()
 
     def set_snapshot(self, snapshot: BoardSnapshot) -> None:
         self.snapshot = snapshot
@@ -268,8 +353,19 @@ class BoardController(QObject):
     def relayout(self) -> None:
         if self.snapshot is None:
             return
-        self.data = build_board_data(self.snapshot, self.filters, self.grouping, self.collapsed)
-        self.layout = compute_layout(self.data, self.view.visible_width(), self.metrics)
+        self.data = build_board_data(
+            self.snapshot, self.filters, self.grouping, self.collapsed, self.done_since
+        )
+        if self.fit:
+            # The whole board on screen (the wall, Fit board): no scrolling.
+            height = max(200.0, (self.view.viewport().height() - 2) / self.view.zoom)
+            self.lane_pages = lane_pages(self.data, height, self.metrics) if self.paginate else 1
+            if self.lane_pages > 1:
+                self.data = page_of(self.data, self.lane_page, height, self.metrics)
+            self.layout = fit_layout(self.data, self.view.visible_width(), height, self.metrics)
+        else:
+            self.lane_pages = 1
+            self.layout = compute_layout(self.data, self.view.visible_width(), self.metrics)
         current = self.view.current
         if current is not None and current not in self.layout.cards:
             current = None
@@ -385,6 +481,10 @@ class BoardController(QObject):
         if card is None or self.snapshot is None:
             return
         plan = self.plan_drop(card, zone, before)
+        if plan is not None and self.offline:
+            self.relayout()
+            self.bubble(card_id, _offline_refusal(f"'{card.title}' was not moved"))
+            return
         if plan is not None and plan.project is not ... and card.jira_key:
             # A JIRA issue's project is JIRA's (the sync never pushes it): a new one
             # here would stay on the board only. The column still moves.
@@ -488,6 +588,17 @@ class BoardController(QObject):
     ) -> None:
         if error is not None:
             self._generation += 1
+            if availability.is_unavailable(error):
+                self._put_back(plan.card)
+                self.unavailable.emit(availability.offline_reason(error))
+                self.bubble(
+                    plan.card.id,
+                    f"Not saved: '{plan.card.title}' could not be moved, the board's database "
+                    f"cannot be reached ({availability.offline_reason(error)}). It is back where "
+                    "it was; move it again once the board is back online.",
+                )
+                self._recheck()
+                return
             if (
                 isinstance(error, RuleViolationError)
                 and error.needs_reason
@@ -520,6 +631,7 @@ class BoardController(QObject):
         for kind in ("override", "block"):
             self.unsaved_reasons.pop((plan.card.id, kind), None)
         written = [r.card for r in results]
+        self._stored.update((c.id, c) for c in written)
         if written:
             # The board already shows the drop; the written card only adds its new
             # revision (needed by the next change), so no relayout is needed.
@@ -530,6 +642,28 @@ class BoardController(QObject):
                     item.card = card
         self.drop_persisted.emit(plan.card.id)
         self.refresh_undo_state()
+        self._recheck()
+
+    def _put_back(self, dropped: Card) -> None:
+        """Show ``dropped`` where the database last had it (its move was not saved)."""
+        if self.snapshot is None or self.card(dropped.id) is None:
+            return
+        stored = self._stored.get(dropped.id, dropped)
+        self.set_snapshot(
+            apply_local_move(
+                self.snapshot,
+                stored.id,
+                stored.column_id,
+                stored.person_id,
+                stored.position,
+                now(),
+                column_since=stored.column_since,
+                not_ready=stored.not_ready,
+                not_ready_reason=stored.not_ready_reason,
+                project=stored.project,
+                revision=stored.revision,
+            )
+        )
 
     def _own_revision(self, card: Card) -> int:
         """The revision to expect for ``card`` (on the writer: after our queued writes)."""
@@ -547,6 +681,9 @@ class BoardController(QObject):
         done: Callable[[Any], None] | None = None,
     ) -> None:
         """Run a change on the writer, then reload the board."""
+        if self.offline:
+            self.message.emit(_offline_refusal(f"Not done: {what}"))
+            return
         self._generation += 1
 
         def finished(result: Any, error: BaseException | None) -> None:
@@ -633,7 +770,12 @@ class BoardController(QObject):
 
     def report(self, error: BaseException, what: str, card_id: str | None = None) -> None:
         """Tell the user about an error; an unexpected one goes to the log in full."""
-        if isinstance(error, NothingToUndo):
+        if availability.is_unavailable(error):
+            # The offline banner says it once; a message per failed job would not help.
+            self.unavailable.emit(availability.offline_reason(error))
+            if not what.startswith(("loading", "checking")):
+                self.message.emit(_offline_refusal(f"Not done: {what}"))
+        elif isinstance(error, NothingToUndo):
             self.message.emit(str(error))
         elif isinstance(error, UserError):
             if card_id is not None and not isinstance(error, ConflictError):
@@ -647,6 +789,13 @@ class BoardController(QObject):
                 "".join(traceback.format_exception(type(error), error, error.__traceback__)),
             )
             self.message.emit(f"Unexpected error while {what}: {error}. Details in {log_file()}")
+
+
+def _offline_refusal(what: str) -> str:
+    return (
+        f"{what}: the board is offline (its database cannot be reached), so nothing was "
+        "saved. It reconnects by itself; try again when the offline banner is gone."
+    )
 
 
 def _refusal(card: Card, violations: Sequence[Violation]) -> str:
