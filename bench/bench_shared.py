@@ -38,7 +38,13 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
-from store.shared_board import check_board, prepare_board, read_log, run_clients  # noqa: E402
+from store.shared_board import (  # noqa: E402
+    REFRESH_EVERY,
+    check_board,
+    prepare_board,
+    read_log,
+    run_clients,
+)
 
 ADMIN_URL = os.environ.get(
     "KANBAN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -108,7 +114,12 @@ def main() -> int:
         ("checks (lost updates, cells, WIP)", "all held" if not verdict.problems else "FAILED"),
     ]
     width = max(len(label) for label, _ in rows)
-    print(f"\nShared PostgreSQL board, {CARDS} cards, {time.strftime('%Y-%m-%d %H:%M')}")
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(
+        f"\nShared PostgreSQL board, {CARDS} cards, each client re-reading the whole board "
+        f"every {REFRESH_EVERY} operations; {os.cpu_count()} CPUs, load average {load} "
+        f"at the end ({time.strftime('%Y-%m-%d %H:%M')})"
+    )
     print(f"{'measure':<{width}}  value")
     print(f"{'-' * width}  {'-' * 16}")
     for label, value in rows:
