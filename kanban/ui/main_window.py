@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDockWidget,
     QHBoxLayout,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -45,7 +44,14 @@ from kanban.ui.controller import LAPTOP_POLL_MS, WALL_POLL_MS, BoardController
 from kanban.ui.integrations import BadgeBoard, LinksWatcher, SyncWatcher
 from kanban.ui.layout import Metrics
 from kanban.ui.me import find_me
-from kanban.ui.override import ask_block_reason, ask_override_reason
+from kanban.ui.override import (
+    PromptTimeout,
+    ask_block_reason,
+    ask_override_reason,
+    ask_yes_no,
+    choose_item,
+    wall_timeout,
+)
 from kanban.ui.quick_filters import QuickFilterBar
 from kanban.ui.scene import BoardScene
 from kanban.ui.screensaver import ScreenInhibitor
@@ -438,15 +444,13 @@ class MainWindow(IntegrationsWindow):
 
     def ask_who_am_i(self, names: list[str]) -> str | None:
         """Which of ``names`` the user is (None: cancelled); replaced in tests."""
-        name, ok = QInputDialog.getItem(
+        return choose_item(
             self,
             "Who am I?",
             "My board shows your lane. Which person are you?",
             names,
-            0,
-            False,
+            timeout=self._wall_timeout("My board stays off"),
         )
-        return name if ok and name else None
 
     def _choose_me(self) -> bool:
         """Ask who the user is and keep it as Config.me; False when nobody was chosen."""
@@ -640,7 +644,7 @@ class MainWindow(IntegrationsWindow):
         else:
             dialog.saved.connect(lambda _cid: self.controller.reload())
         dialog.finished.connect(lambda _r: self.controller.refresh_undo_state())
-        dialog.setModal(True)
+        dialog.setModal(not self.wall)  # a wall is never left blocked by a window
         dialog.show()
         self._dialog: QDialog = dialog
 
@@ -658,7 +662,7 @@ class MainWindow(IntegrationsWindow):
 
         dialog = getattr(settings, name)(self.service, self, board=self.controller.snapshot)
         dialog.changed.connect(self._settings_changed)
-        dialog.setModal(True)
+        dialog.setModal(not self.wall)  # a wall is never left blocked by a window
         dialog.show()
         self._dialog = dialog
 
@@ -674,29 +678,58 @@ class MainWindow(IntegrationsWindow):
         """On the wall, reason prompts get an on-screen keyboard at the wall's scale."""
         return wall_zoom(self.wall_height) if self.wall else None
 
+    def _wall_timeout(
+        self, outcome: str, key: tuple[str, str] | None = None
+    ) -> PromptTimeout | None:
+        """On the wall a prompt cancels itself in time and says so (see kanban.ui.override)."""
+        if not self.wall:
+            return None
+        return wall_timeout(
+            outcome, self.show_message, keep=self.controller.unsaved_reasons, key=key
+        )
+
     def _ask_override(self, card: Card, violations: Sequence[Violation]) -> str | None:
         initial = self.controller.unsaved_reasons.pop((card.id, "override"), "")
         return ask_override_reason(
-            card, violations, self, initial=initial, touch_scale=self._touch_scale()
+            card,
+            violations,
+            self,
+            initial=initial,
+            touch_scale=self._touch_scale(),
+            timeout=self._wall_timeout(f"'{card.title}' stays where it was", (card.id, "override")),
         )
 
     def _ask_block(self, card: Card) -> str | None:
         initial = self.controller.unsaved_reasons.pop((card.id, "block"), "")
-        return ask_block_reason(card, self, initial=initial, touch_scale=self._touch_scale())
+        return ask_block_reason(
+            card,
+            self,
+            initial=initial,
+            touch_scale=self._touch_scale(),
+            timeout=self._wall_timeout(
+                f"'{card.title}' is not marked not ready and stays where it was", (card.id, "block")
+            ),
+        )
 
     def _confirm_undo(self, question: str) -> bool:
         """An old change is undone only when the user says so."""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        return ask_yes_no(
+            self,
             "Undo an old change",
             f"{question}\n\nIt was made over an hour ago.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            timeout=self._wall_timeout("nothing was undone"),
         )
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        if self.wall:
-            QTimer.singleShot(60_000, box.reject)  # a wall is never left waiting on a box
-        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def _start_sync(self) -> None:
+        super()._start_sync()
+        # "Archive every linked card?" after an empty JIRA answer comes from a
+        # timed sync, so on the wall it must not wait for somebody forever.
+        self.sync.panel.confirm_archive = lambda message: ask_yes_no(
+            self.sync.panel,
+            "JIRA returned no issues",
+            f"{message}\n\nArchive the linked cards anyway?",
+            timeout=self._wall_timeout("the linked cards were not archived"),
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # A running sync may need a few seconds to stop cleanly (a request in
