@@ -498,6 +498,16 @@ class JiraClient:
             if page.get("isLast", True) or not values or start >= int(page.get("total") or 0):
                 return out
 
+    def current_status(self, key: str) -> str | None:
+        """The id of the status the issue stands at now (``GET /issue/{key}?fields=status``)."""
+
+        def read() -> Any:
+            return self.jira.issue(key, fields="status")
+
+        issue = self._call(read, f"reading the status of {key}")
+        status = ((getattr(issue, "raw", None) or {}).get("fields") or {}).get("status") or {}
+        return str(status["id"]) if isinstance(status, dict) and status.get("id") else None
+
     def transitions(self, key: str) -> list[dict[str, Any]]:
         return self._call(lambda: self.jira.transitions(key), f"reading transitions of {key}")
 

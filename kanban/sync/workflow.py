@@ -3,14 +3,16 @@
 JIRA cannot be told "put this issue in Review"; it offers transitions from the
 issue's current status. The workflow graph (``kanban.sync.graph``) is learned
 from changelogs and from the transitions JIRA lists; a path is searched in it
-and followed one transition at a time. When the graph knows no path, the
-transitions of another issue sitting in a reachable status are read (read-only:
-that issue is never moved), and as a last resort a step is taken that does not
-lead away from the target column.
+and followed one transition at a time, from the status the issue stands at when
+the move starts (read then: the run's copy of the issue may be stale). When the
+graph knows no path, the transitions of another issue sitting in a reachable
+status are read (read-only: that issue is never moved), and as a last resort a
+step is taken that does not lead away from the target column.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -21,6 +23,8 @@ from kanban.sync.errors import JiraError, JiraRejected
 from kanban.sync.graph import StatusGraph, find_path
 from kanban.sync.mapping import IssueRecord
 from kanban.sync.statuses import StatusMapping
+
+log = logging.getLogger(__name__)
 
 MAX_TRANSITION_STEPS = 8
 
@@ -90,7 +94,7 @@ class WorkflowNavigator:
         # Passing a done status sets a resolution, notifies watchers and fires
         # automation in JIRA: never on the way to a status that is not done.
         avoid = self.statuses.done_statuses() - targets
-        current = rec.status_id
+        current = self._status_now(rec)
         explored: set[str] = set()
         visited: set[str] = set()
         for _step in range(MAX_TRANSITION_STEPS):
@@ -146,6 +150,25 @@ class WorkflowNavigator:
             f"{rec.key} did not reach '{column.name}' within {MAX_TRANSITION_STEPS} transitions.",
             reached=current,
         )
+
+    def _status_now(self, rec: IssueRecord) -> str:
+        """Where the issue stands now, not where it stood when the run read it.
+
+        A person may have moved it since, or a transition of a run that was
+        killed or timed out may have been applied after this run read it. The
+        transitions JIRA lists are learned as the edges of the current status;
+        learned for the wrong one, they would plan later paths through links the
+        workflow does not have, and move issues the wrong way.
+        """
+        now = self.client.current_status(rec.key)
+        if now is not None and now != rec.status_id:
+            log.info(
+                "%s stands at status %s in JIRA, not %s as read: the move starts there",
+                rec.key,
+                now,
+                rec.status_id,
+            )
+        return now or rec.status_id
 
     def _forward_step(
         self, live: list[dict[str, Any]], current: str, target: Column, visited: set[str]
