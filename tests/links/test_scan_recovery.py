@@ -7,12 +7,12 @@ links.
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from kanban.errors import StorageError
 from kanban.services import links as links_module
@@ -140,8 +140,11 @@ def test_forgetting_a_repository_while_it_is_scanned_leaves_no_links_behind(
             LinksService(cli).forget_source(str(ops.path))
     cli.close()
     assert links.card_links(card.id)["commits"] == []
-    with sqlite3.connect(tmp_path / "board.db") as raw:
+    with service.reading() as raw:  # SQLite or PostgreSQL, whichever the board is on
         orphans = raw.execute(
-            "SELECT count(*) FROM link_commit WHERE source_id NOT IN (SELECT id FROM link_source)"
-        ).fetchone()[0]
+            text(
+                "SELECT count(*) FROM link_commit "
+                "WHERE source_id NOT IN (SELECT id FROM link_source)"
+            )
+        ).scalar()
     assert orphans == 0

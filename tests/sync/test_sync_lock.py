@@ -22,6 +22,10 @@ sys.stdin.read()
 """
 
 
+@pytest.mark.sqlite_only(
+    reason="the file lock beside a SQLite board; on PostgreSQL the advisory lock "
+    "(tests/store/test_postgres_upgrade.py::test_one_sync_per_board_on_a_shared_server)"
+)
 def test_a_second_process_syncing_the_same_board_is_turned_away(
     fake: FakeJira, service: BoardService, sync: SyncService, db_url: str
 ) -> None:
