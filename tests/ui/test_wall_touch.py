@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QAbstractButton
 
 from kanban.services.board import BoardService
 from kanban.ui import items as it
+from kanban.ui.dialogs.card_editor import CardEditorDialog
 from kanban.ui.layout import CELL
 from kanban.ui.main_window import MainWindow
 from kanban.ui.touch import touch_target_px
@@ -111,7 +112,7 @@ def test_a_tap_opens_the_card(qtbot, window, team: Team) -> None:
     QTest.touchEvent(vp, device).release(0, point, vp).commit()
     qtbot.waitUntil(lambda: getattr(window, "_dialog", None) is not None)
     editor = window._dialog
-    assert editor.isVisible() and editor.windowTitle() == "Card"
+    assert isinstance(editor, CardEditorDialog) and editor.isVisible()
     qtbot.waitUntil(lambda: editor.card is not None)
     assert editor.card.id == card_id
     editor.reject()
