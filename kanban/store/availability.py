@@ -83,6 +83,8 @@ def is_unavailable(exc: BaseException) -> bool:
 def _driver_reason(exc: BaseException) -> str:
     """The driver's own words, on one line and without its connection preamble."""
     for item in _chain(exc):
+        if isinstance(item, FileGone):
+            return "the file is not at its path: is its drive or share mounted?"
         if _is_psycopg_lost(item) or isinstance(item, sqlite3.Error):
             lines = [s.strip() for s in str(item).splitlines() if s.strip()]
             first = lines[0] if lines else type(item).__name__

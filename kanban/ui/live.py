@@ -262,7 +262,6 @@ def attach_live(window: MainWindow) -> LiveBoard:
         clock.set_offline(offline)
         if offline and live.health.since is not None:
             banner.show_offline(live.health.since, live.health.reason)
-            window.show_message(banner.text())
         else:
             banner.hide()
             window.show_message("The board's database is back; the board was reloaded.")

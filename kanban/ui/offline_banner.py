@@ -53,17 +53,28 @@ class ConnectionHealth(QObject):
 
     Args:
         probe: checks the database on fresh connections; raises when it is gone.
+        first_retry_s, max_retry_s: the first wait before checking again, and
+            the longest (each failed check doubles the wait up to it).
     """
 
     offline_changed = Signal(bool)
 
-    def __init__(self, probe: Callable[[], None], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        probe: Callable[[], None],
+        parent: QObject | None = None,
+        *,
+        first_retry_s: float = FIRST_RETRY_S,
+        max_retry_s: float = MAX_RETRY_S,
+    ) -> None:
         super().__init__(parent)
         self._probe_fn = probe
+        self.first_retry_s = first_retry_s
+        self.max_retry_s = max_retry_s
         self.offline = False
         self.reason = ""
         self.since: datetime | None = None
-        self.retry_s = FIRST_RETRY_S
+        self.retry_s = first_retry_s
         self.checks = 0  # checks made since the board went offline
         self._checking = False
         self._prober = SerialExecutor("kanban-health", self)
@@ -79,7 +90,7 @@ class ConnectionHealth(QObject):
         log.warning("The board's database cannot be reached: %s", reason)
         self.offline = True
         self.since = _now()
-        self.retry_s = FIRST_RETRY_S
+        self.retry_s = self.first_retry_s
         self.checks = 0
         self.offline_changed.emit(True)
         self._schedule()
@@ -108,7 +119,7 @@ class ConnectionHealth(QObject):
             return
         self.reason = availability.offline_reason(error)
         self.checks += 1
-        self.retry_s = min(self.retry_s * 2, MAX_RETRY_S)
+        self.retry_s = min(self.retry_s * 2, self.max_retry_s)
         self._schedule()
 
     def _schedule(self) -> None:
@@ -121,16 +132,27 @@ class ConnectionHealth(QObject):
 
 
 class OfflineBanner(QLabel):
-    """A red band across the top of the board while its database cannot be reached."""
+    """A red band above the board while its database cannot be reached.
+
+    ``board`` is the board view: the band goes into its layout just above it,
+    so it pushes the board down rather than hiding the column headers (or,
+    where the view is in no layout, lies over its top edge).
+    """
 
     def __init__(self, where: str, board: QWidget) -> None:
-        super().__init__(board)
+        self.board = board
+        host = board.parentWidget()
+        layout = host.layout() if host is not None else None
+        index = layout.indexOf(board) if layout is not None else -1
+        super().__init__(host if index >= 0 else board)
+        self.overlay = index < 0
+        if layout is not None and index >= 0 and hasattr(layout, "insertWidget"):
+            layout.insertWidget(index, self)
         self.where = where
         self.setObjectName("offline")
         self.setStyleSheet(OFFLINE_STYLE)
         self.setWordWrap(True)
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         self.hide()
 
     def show_offline(self, since: datetime, reason: str) -> None:
@@ -144,14 +166,16 @@ class OfflineBanner(QLabel):
         self.raise_()
 
     def place(self) -> None:
-        """Across the top of the board, as wide as it is (called when it resizes)."""
-        parent = self.parentWidget()
-        if parent is None:
-            return
-        width = parent.width()
-        self.setFixedWidth(width)
-        self.setFixedHeight(self.heightForWidth(width) if self.text() else 0)
-        self.move(0, 0)
+        """Sized for the window: readable across the room on a wall, quiet on a laptop."""
+        window = self.board.window()
+        font = self.font()
+        font.setPixelSize(max(14, round(window.height() / 50)))
+        self.setFont(font)
+        if self.overlay:
+            width = self.board.width()
+            self.setFixedWidth(width)
+            self.setFixedHeight(self.heightForWidth(width) if self.text() else 0)
+            self.move(0, 0)
 
 
 class RefreshClock(QObject):

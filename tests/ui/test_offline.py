@@ -236,3 +236,30 @@ def test_the_wall_clock_warns_while_the_last_jira_sync_failed(
     window.sync.offline_changed.emit(False)
     assert not window.live.clock.warning
     assert window.wall_refresh.styleSheet() == ""
+
+
+def test_a_night_offline_checks_at_a_capped_pace_with_one_timer_and_no_dialog(qtbot) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from kanban.store.availability import FileGone
+    from kanban.ui.offline_banner import ConnectionHealth
+
+    calls: list[int] = []
+
+    def still_gone() -> None:
+        calls.append(1)
+        raise FileGone("unable to open database file: /mnt/wall/board.db is no longer at its path")
+
+    # The real backoff, scaled down a thousandfold: 1 ms doubling up to 30 ms.
+    health = ConnectionHealth(still_gone, first_retry_s=0.001, max_retry_s=0.03)
+    changes: list[bool] = []
+    health.offline_changed.connect(changes.append)
+    health.lost("server closed the connection unexpectedly")
+    qtbot.waitUntil(lambda: len(calls) >= 60, timeout=20_000)
+    assert health.offline and changes == [True]  # said once, not once per check
+    assert health.retry_s == 0.03  # capped
+    assert len(health.findChildren(QTimer)) == 1  # the one retry timer, reused
+    assert QApplication.activeModalWidget() is None
+    assert "is its drive or share mounted?" in health.reason
+    health.shutdown()
