@@ -10,7 +10,7 @@ report for last month shows last month's board, not today's.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
 from operator import attrgetter
 
@@ -63,6 +63,7 @@ def build_report(
     window_weeks: int = WINDOW_WEEKS,
     limit_changes: Sequence[LimitChange] = (),
     forecast: ForecastOptions | None = None,
+    label_colours: Mapping[str, str] | None = None,
 ) -> ReportData:
     """Work out the whole report.
 
@@ -75,6 +76,7 @@ def build_report(
         pull_requests: linked PRs, or None when the links feature is absent.
         limit_changes: WIP limit changes, so breaches use the limit of their time.
         forecast: how to forecast (window, trials, seed, skills); defaults if None.
+        label_colours: label → #rrggbb, the colours the board gave its labels.
     """
     all_cards = {c.id: c for c in cards}
     kinds = {c.id: c.kind for c in columns}
@@ -129,6 +131,7 @@ def build_report(
             project=card.project if card else None,
             column=col_names.get(col, "?"),
             person=person_by_id[pid].name if pid in person_by_id else None,
+            labels=card.labels if card else (),
             **extra,  # type: ignore[arg-type]
         )
 
@@ -210,6 +213,7 @@ def build_report(
                 cycle_days=flow.days_between(started, done) if done and started else None,
                 blocked_days=round(record_blocked, 3),
                 age_days=flow.days_between(begin, as_of) if not done else None,
+                labels=card.labels if card else (),
             )
         )
         if archived:
@@ -261,6 +265,7 @@ def build_report(
                 age_days=age,
                 blocked_days=tl.blocked_days(started or tl.created_at, as_of),
                 band=_band(age, window_cycle.median, window_cycle.p85),
+                labels=card.labels if card else (),
             )
         )
     pool_cards.sort(key=lambda item: item[0])
@@ -282,6 +287,7 @@ def build_report(
                 finished_at=r.done_at,
                 cycle_days=r.cycle_days,
                 days=r.lead_days,
+                labels=all_cards[r.card_id].labels if r.card_id in all_cards else (),
             )
         )
     sections: list[PersonSection] = []
@@ -413,6 +419,7 @@ def build_report(
         pull_requests=prs,
         notes=tuple(notes),
         forecast=outlook_data,
+        label_colours=dict(sorted((label_colours or {}).items())),
     )
 
 

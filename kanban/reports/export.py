@@ -13,8 +13,10 @@ Formats:
           so Excel reads accented names correctly; dates are ISO 8601 in UTC.
           A text cell that a spreadsheet would run as a formula (starting with
           ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading
-          ``'``, the OWASP rule against CSV injection.
-    json  the whole report data (``schema_version`` says its shape).
+          ``'``, the OWASP rule against CSV injection. A card's labels are one
+          cell, ``tls; web``.
+    json  the whole report data (``schema_version`` says its shape); each card
+          carries its labels, and ``label_colours`` the board's colours.
 """
 
 from __future__ import annotations
@@ -112,6 +114,8 @@ def _csv(rows: tuple[Any, ...], cls: type) -> str:
                 value = round(value, 3)
             elif isinstance(value, bool):
                 value = "yes" if value else "no"
+            elif isinstance(value, tuple):  # a card's labels: one cell
+                value = "; ".join(value)
             values.append("" if value is None else spreadsheet_safe(_plain(value)))
         writer.writerow(values)
     return "\ufeff" + buf.getvalue()

@@ -3,18 +3,23 @@
 Markdown, HTML and PDF all render the same list of blocks, so the three say
 the same thing in the same words. A ``Group`` marks content that must stay on
 one page where it fits (a person's section). Every empty list becomes a plain
-sentence, never an empty table.
+sentence, never an empty table. A table of cards gets a Labels column of
+coloured chips (:mod:`kanban.reports.labels`) when any of its cards has a label.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
 from kanban.domain.wip import WIP_NAME
 from kanban.domain.words import plural
+from kanban.reports.labels import Chips, chips_for
 from kanban.reports.model import CardLine, EventRecord, ReportData, Stats
+
+# A table cell: text, or a card's labels as chips.
+Cell = str | Chips
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +37,7 @@ class Para:
 @dataclass(frozen=True, slots=True)
 class Table:
     headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[Cell, ...], ...]
     widths: tuple[float, ...] = ()  # relative column widths for PDF
     numeric: tuple[int, ...] = ()  # columns aligned right
 
@@ -70,6 +75,34 @@ def when(moment: datetime | None, tz: tzinfo | None = None) -> str:
 
 def card_name(line: CardLine) -> str:
     return f"{line.key} {line.title}" if line.key else line.title
+
+
+def card_table(
+    headers: tuple[str, ...],
+    rows: Sequence[tuple[str, ...]],
+    labels: Sequence[Sequence[str]],
+    colours: Mapping[str, str],
+    *,
+    widths: tuple[float, ...],
+    numeric: tuple[int, ...] = (),
+) -> Table:
+    """A table whose first column names a card, with a Labels column after it.
+
+    ``labels`` holds each row's card labels. A table none of whose cards has a
+    label keeps its columns as they are: an empty column says nothing.
+    """
+    if not any(labels):
+        return Table(headers, tuple(rows), widths, numeric)
+    name = widths[0]
+    return Table(
+        (headers[0], "Labels", *headers[1:]),
+        tuple(
+            (row[0], chips_for(card_labels, colours), *row[1:])
+            for row, card_labels in zip(rows, labels, strict=True)
+        ),
+        (name * 0.7, name * 0.5, *widths[1:]),
+        tuple(i + 1 for i in numeric),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,6 +167,7 @@ def build_blocks(data: ReportData) -> list[Block]:
 
     tz = data.period.start.tzinfo
     flow = data.flow
+    colours = data.label_colours
     out: list[Block] = [Heading(1, f"{data.board} – status report")]
     subtitle = f"{data.period.label}. Made {data.generated_at.astimezone(tz):%d %b %Y %H:%M}."
     if data.filters:
@@ -194,9 +228,10 @@ def build_blocks(data: ReportData) -> list[Block]:
         if person.over_limit and person.wip_limit is not None:  # over_limit needs a limit
             blocks.append(Para(f"Over the WIP limit by {person.wip - person.wip_limit}.", "alert"))
         if person.doing:
-            blocks.append(Table(
+            blocks.append(card_table(
                 ("Doing now", "Column", "In progress"),
-                tuple((card_name(c), c.column, days(c.days)) for c in person.doing),
+                [(card_name(c), c.column, days(c.days)) for c in person.doing],
+                [c.labels for c in person.doing], colours,
                 widths=(6, 2, 1.4), numeric=(2,),
             ))  # fmt: skip
         elif person.wip == 0:
@@ -204,17 +239,19 @@ def build_blocks(data: ReportData) -> list[Block]:
         else:
             blocks.append(Para("Everything in progress is blocked."))
         if person.blocked:
-            blocks.append(Table(
+            blocks.append(card_table(
                 ("Blocked", "Reason", "Since", "Waiting"),
-                tuple((card_name(c), c.reason or "–", when(c.since, tz), days(c.days))
-                      for c in person.blocked),
+                [(card_name(c), c.reason or "–", when(c.since, tz), days(c.days))
+                 for c in person.blocked],
+                [c.labels for c in person.blocked], colours,
                 widths=(4, 4, 2, 1.4), numeric=(3,),
             ))  # fmt: skip
         if person.finished:
-            blocks.append(Table(
+            blocks.append(card_table(
                 ("Finished in the period", "Finished", "Cycle", "Lead"),
-                tuple((card_name(c), when(c.finished_at, tz), days(c.cycle_days), days(c.days))
-                      for c in person.finished),
+                [(card_name(c), when(c.finished_at, tz), days(c.cycle_days), days(c.days))
+                 for c in person.finished],
+                [c.labels for c in person.finished], colours,
                 widths=(5, 2.2, 1.2, 1.2), numeric=(2, 3),
             ))  # fmt: skip
         else:
@@ -228,17 +265,19 @@ def build_blocks(data: ReportData) -> list[Block]:
     else:
         pool.append(Para(f"{plural(data.pool.size, 'card')} waiting in the pool."))
     if data.pool.oldest:
-        pool.append(Table(
+        pool.append(card_table(
             ("Oldest in the pool", "Created", "Waiting"),
-            tuple((card_name(c), when(c.since, tz), days(c.days)) for c in data.pool.oldest),
+            [(card_name(c), when(c.since, tz), days(c.days)) for c in data.pool.oldest],
+            [c.labels for c in data.pool.oldest], colours,
             widths=(6, 2.2, 1.4), numeric=(2,),
         ))  # fmt: skip
     pool.append(Heading(3, "Not ready"))
     if data.pool.not_ready:
-        pool.append(Table(
+        pool.append(card_table(
             ("Card", "Waiting for", "Since", "Waited"),
-            tuple((card_name(c), c.reason or "–", when(c.since, tz), days(c.days))
-                  for c in data.pool.not_ready),
+            [(card_name(c), c.reason or "–", when(c.since, tz), days(c.days))
+             for c in data.pool.not_ready],
+            [c.labels for c in data.pool.not_ready], colours,
             widths=(4, 4, 2, 1.4), numeric=(3,),
         ))  # fmt: skip
     else:
@@ -272,11 +311,11 @@ def build_blocks(data: ReportData) -> list[Block]:
     if late:
         out.append(Group((
             Heading(3, "Work in progress older than the median cycle time"),
-            Table(
+            card_table(
                 ("Card", "Person", "Column", "Age", "Blocked", "Status"),
-                tuple((a.title, a.person or "–", a.column, days(a.age_days),
-                       days(a.blocked_days),
-                       "over 85th" if a.band == "late" else "over median") for a in late[:15]),
+                [(a.title, a.person or "–", a.column, days(a.age_days), days(a.blocked_days),
+                  "over 85th" if a.band == "late" else "over median") for a in late[:15]],
+                [a.labels for a in late[:15]], colours,
                 widths=(4, 2, 2, 1.2, 1.2, 1.6), numeric=(3, 4),
             ),
         )))  # fmt: skip

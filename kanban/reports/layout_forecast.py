@@ -8,7 +8,17 @@ thin data says so instead of printing dates.
 from __future__ import annotations
 
 from kanban.domain.words import plural
-from kanban.reports.layout import Block, Chart, Group, Heading, Para, Table, days, when
+from kanban.reports.layout import (
+    Block,
+    Chart,
+    Group,
+    Heading,
+    Para,
+    Table,
+    card_table,
+    days,
+    when,
+)
 from kanban.reports.model import ForecastData, ReportData, SleItem
 
 
@@ -85,9 +95,10 @@ def forecast_blocks(data: ReportData) -> list[Block]:
             ("passes it soon", s) for s in fc.nearing_sle
         ]
         if items:
-            out.append(Table(
+            out.append(card_table(
                 ("Card", "Person", "Column", "Age", "Against the SLE", "Status"),
-                tuple(_sle_row(status, s) for status, s in items[:20]),
+                [_sle_row(status, s) for status, s in items[:20]],
+                [s.labels for _status, s in items[:20]], data.label_colours,
                 widths=(4, 2, 2, 1.2, 1.8, 1.8), numeric=(3, 4),
             ))  # fmt: skip
 

@@ -63,6 +63,7 @@ class CardLine:
     since: datetime | None = None
     finished_at: datetime | None = None
     cycle_days: float | None = None
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,7 @@ class AgingItem:
     age_days: float
     blocked_days: float
     band: str  # "ok" (under the median), "watch" (median..85th), "late" (over the 85th)
+    labels: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,6 +217,7 @@ class CardRecord:
     cycle_days: float | None
     blocked_days: float
     age_days: float | None
+    labels: tuple[str, ...] = ()  # one CSV cell, "a; b"
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,6 +283,7 @@ class SleItem:
     column: str
     age_days: float
     sle_days: float
+    labels: tuple[str, ...] = ()
 
     @property
     def over_days(self) -> float:
@@ -376,4 +380,7 @@ class ReportData:
     notes: tuple[str, ...] = field(default=())  # plain sentences about missing data
     # None: not worked out (an old JSON file); see kanban.reports.outlook.
     forecast: ForecastData | None = None
+    # Label → #rrggbb for the labels the board gave a colour; the rest are drawn
+    # in the default chip colour (kanban.reports.labels).
+    label_colours: dict[str, str] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION

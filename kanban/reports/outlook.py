@@ -310,7 +310,7 @@ def sle_lists(
         age = flow.days_between(started, board.as_of)
         card = board.cards.get(cid)
         item = SleItem(cid, card.title if card else cid[:8], people.get(pid) if pid else None,
-                       names.get(col, "?"), age, sle)  # fmt: skip
+                       names.get(col, "?"), age, sle, card.labels if card else ())  # fmt: skip
         if age > sle:
             past.append(item)
         elif age > sle - NEARING_DAYS:

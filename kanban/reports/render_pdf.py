@@ -9,6 +9,8 @@ run; if it would cross a page break it starts on a new page instead, so a
 person's block is never cut in half (one longer than a whole page flows on).
 Charts are embedded as 150-dpi images drawn by :mod:`kanban.reports.charts`,
 with fixed margins where a chart's labels are known (see ``charts.Margins``).
+A card's labels are filled rounded boxes in their board colours, the name on
+each in the chip's ink, as many to a line as fit the column.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import matplotlib
 from fpdf import FPDF
 
 from kanban.reports import charts, fonts
-from kanban.reports.layout import Block, Chart, Group, Heading, Para, Table, build_blocks
+from kanban.reports.labels import Chip, Chips, rgb
+from kanban.reports.layout import Block, Cell, Chart, Group, Heading, Para, Table, build_blocks
 from kanban.reports.model import ReportData
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
@@ -36,6 +39,8 @@ PARA_STYLES = {"note": "I", "alert": "B"}
 TABLE_FONT = 8.5
 LINE_H = 4.2
 PAD = 1.2
+CHIP_PAD = 0.9  # the space either side of a label's name inside its chip
+CHIP_GAP = 1.0  # between two chips on a line
 
 
 class ReportPDF(FPDF):
@@ -154,14 +159,18 @@ def _para(pdf: FPDF, para: Para) -> None:
     pdf.ln(1.5)
 
 
+# One line of a table cell: text, or a row of label chips.
+_Line = str | tuple[Chip, ...]
+
+
 @dataclass(slots=True)
 class _Laid:
     """A table wrapped to the page: each cell's lines and each row's height."""
 
     widths: list[float]
-    header: list[list[str]]
+    header: list[list[_Line]]
     header_h: float
-    rows: list[tuple[list[list[str]], float]]
+    rows: list[tuple[list[list[_Line]], float]]
     height: float
 
 
@@ -191,6 +200,40 @@ def _wrap(pdf: FPDF, text: str, width: float) -> list[str]:
     return lines or [""]
 
 
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """``text``, cut with an ellipsis until it fits ``width``."""
+    text = fonts.drawable(text)
+    if pdf.get_string_width(text) <= width:
+        return text
+    while len(text) > 1 and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text + "…"
+
+
+def _wrap_chips(pdf: FPDF, cell: Chips, width: float) -> list[_Line]:
+    """The chips as many to a line as fit; a name too long for the column is cut."""
+    lines: list[_Line] = []
+    line: list[Chip] = []
+    used = 0.0
+    for chip in cell.chips:
+        text = _fit(pdf, chip.text, width - 2 * CHIP_PAD)
+        size = pdf.get_string_width(text) + 2 * CHIP_PAD
+        if line and used + CHIP_GAP + size > width:
+            lines.append(tuple(line))
+            line, used = [], 0.0
+        used += (CHIP_GAP if line else 0.0) + size
+        line.append(Chip(text, chip.fill, chip.ink))
+    if line:
+        lines.append(tuple(line))
+    return lines or [str(cell)]
+
+
+def _wrap_cell(pdf: FPDF, cell: Cell, width: float) -> list[_Line]:
+    if isinstance(cell, Chips):
+        return _wrap_chips(pdf, cell, width)
+    return list(_wrap(pdf, cell, width))
+
+
 def _layout(pdf: ReportPDF, table: Table) -> _Laid:
     cached = pdf.layouts.get(id(table))
     if cached is not None:
@@ -199,28 +242,43 @@ def _layout(pdf: ReportPDF, table: Table) -> _Laid:
     scale = pdf.epw / sum(weights)
     widths = [w * scale for w in weights]
     pdf.set_font(FONT, "B", TABLE_FONT)
-    header = [_wrap(pdf, h, w - 2 * PAD) for h, w in zip(table.headers, widths, strict=True)]
+    header = [_wrap_cell(pdf, h, w - 2 * PAD) for h, w in zip(table.headers, widths, strict=True)]
     header_h = max(len(c) for c in header) * LINE_H + 2 * PAD
     pdf.set_font(FONT, "", TABLE_FONT)
     rows = []
     for row in table.rows:
-        cells = [_wrap(pdf, c, w - 2 * PAD) for c, w in zip(row, widths, strict=True)]
+        cells = [_wrap_cell(pdf, c, w - 2 * PAD) for c, w in zip(row, widths, strict=True)]
         rows.append((cells, max(len(c) for c in cells) * LINE_H + 2 * PAD))
     laid = _Laid(widths, header, header_h, rows, header_h + sum(h for _c, h in rows) + 2)
     pdf.layouts[id(table)] = laid
     return laid
 
 
-def _cells(pdf: ReportPDF, laid: _Laid, cells: list[list[str]], numeric: tuple[int, ...]) -> None:
+def _cells(pdf: ReportPDF, laid: _Laid, cells: list[list[_Line]], numeric: tuple[int, ...]) -> None:
     top, x = pdf.y, pdf.l_margin
     for i, (lines, width) in enumerate(zip(cells, laid.widths, strict=True)):
         for n, text in enumerate(lines):
             baseline = top + PAD + n * LINE_H + LINE_H / 2 + 1.05
-            if i in numeric:
+            if isinstance(text, tuple):
+                _chips(pdf, x + PAD, top + PAD + n * LINE_H, baseline, text)
+            elif i in numeric:
                 _text(pdf, x + width - PAD - pdf.get_string_width(text), baseline, text)
             else:
                 _text(pdf, x + PAD, baseline, text)
         x += width
+
+
+def _chips(pdf: ReportPDF, x: float, top: float, baseline: float, line: tuple[Chip, ...]) -> None:
+    """One line of label chips: each a filled rounded box with the name in its ink."""
+    for chip in line:
+        width = pdf.get_string_width(chip.text) + 2 * CHIP_PAD
+        pdf.set_fill_color(*rgb(chip.fill))
+        pdf.rect(x, top + 0.3, width, LINE_H - 0.6, style="F", round_corners=True,
+                 corner_radius=0.8)  # fmt: skip
+        pdf.set_text_color(*rgb(chip.ink))
+        _text(pdf, x + CHIP_PAD, baseline, chip.text)
+        x += width + CHIP_GAP
+    pdf.set_text_color(*INK)
 
 
 def _text(pdf: ReportPDF, x: float, baseline: float, text: str) -> None:

@@ -3,7 +3,8 @@
 Both walk the blocks of :mod:`kanban.reports.layout`. The HTML embeds every
 chart as inline SVG (no external file, no script) and carries print CSS: A4 or
 Letter page size and ``break-inside: avoid`` on each person's section, so the
-page prints as well as the PDF.
+page prints as well as the PDF. A card's labels are chips in their board
+colours in HTML (printed in colour too) and their names in Markdown.
 """
 
 from __future__ import annotations
@@ -11,16 +12,17 @@ from __future__ import annotations
 import html
 
 from kanban.reports import charts
-from kanban.reports.layout import Block, Chart, Group, Heading, Para, Table, build_blocks
+from kanban.reports.labels import Chips
+from kanban.reports.layout import Block, Cell, Chart, Group, Heading, Para, Table, build_blocks
 from kanban.reports.model import ReportData
 
 # Markdown's own marks, escaped so a title stays text (no link, no emphasis).
 _MD_MARKS = str.maketrans({c: "\\" + c for c in "\\`*_[]|#"})
 
 
-def _md_cell(text: str) -> str:
+def _md_cell(cell: Cell) -> str:
     """Text for Markdown: HTML in it shown, not run; its marks escaped; one line."""
-    text = html.escape(text, quote=False)  # Markdown viewers render raw HTML
+    text = html.escape(str(cell), quote=False)  # Markdown viewers render raw HTML
     return text.translate(_MD_MARKS).replace("\n", " ")
 
 
@@ -104,6 +106,9 @@ table { border-collapse: collapse; width: 100%; margin: .3rem 0 .9rem; font-size
 th { background: #e4e9f0; text-align: left; }
 th, td { padding: .25rem .5rem; border-bottom: 1px solid #d0d5da; vertical-align: top; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+span.label { display: inline-block; padding: 0 .35rem; margin: .05rem .25rem .05rem 0;
+             border-radius: 4px; font-size: .85em; white-space: nowrap;
+             -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 figure { margin: .8rem 0 1.2rem; }
 figure svg { width: 100%; height: auto; }
 section.keep { break-inside: avoid; page-break-inside: avoid; }
@@ -115,6 +120,19 @@ section.keep { break-inside: avoid; page-break-inside: avoid; }
   figure, tr { break-inside: avoid; }
 }
 """
+
+
+def _html_cell(cell: Cell) -> str:
+    if not isinstance(cell, Chips):
+        return html.escape(cell)
+    if not cell.chips:
+        return "–"
+    # Each colour is #rrggbb (kanban.reports.labels.chips_for), safe in a style.
+    return "".join(
+        f'<span class="label" style="background:{c.fill};color:{c.ink}">'
+        f"{html.escape(c.text)}</span>"
+        for c in cell.chips
+    )
 
 
 def render_html(data: ReportData, paper: str = "a4") -> str:
@@ -141,7 +159,7 @@ def render_html(data: ReportData, paper: str = "a4") -> str:
             rows = "".join(
                 "<tr>"
                 + "".join(
-                    f"<td{' class=num' if i in block.numeric else ''}>{esc(c)}</td>"
+                    f"<td{' class=num' if i in block.numeric else ''}>{_html_cell(c)}</td>"
                     for i, c in enumerate(row)
                 )
                 + "</tr>"

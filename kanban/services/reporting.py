@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -27,7 +27,7 @@ from kanban.reports.period import parse_period
 from kanban.services.board import BoardService
 from kanban.services.gcpause import gc_paused
 from kanban.settings import Config
-from kanban.store import db, repo
+from kanban.store import db, labels_repo, repo
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ class BoardHistory:
     events: tuple[Event, ...]
     pull_requests: tuple[PullRequest, ...] | None = None
     limit_changes: tuple[LimitChange, ...] = ()
+    label_colours: dict[str, str] = field(default_factory=dict)  # label → #rrggbb
 
     @property
     def projects(self) -> list[str]:
@@ -64,6 +65,7 @@ def read_history(service: BoardService, *, with_links: bool = True) -> BoardHist
             cards=tuple(repo.list_cards(conn, include_archived=True)),
             events=tuple(repo.events(conn)),
             limit_changes=tuple(repo.limit_changes(conn)),
+            label_colours=dict(labels_repo.label_colours(conn)),
         )
     if not with_links:
         return history
@@ -151,6 +153,7 @@ def make_report(
         pull_requests=pull_requests if pull_requests is not None else history.pull_requests,
         limit_changes=history.limit_changes,
         forecast=ForecastOptions(skills=tuple(skills)) if skills else None,
+        label_colours=history.label_colours,
     )
 
 
