@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDate, QDateTime, QRectF, Qt, QTime, QTimer
@@ -43,6 +43,7 @@ from kanban.ui.card_keys import CardKeys
 from kanban.ui.controller import LAPTOP_POLL_MS, WALL_POLL_MS, BoardController
 from kanban.ui.integrations import BadgeBoard, LinksWatcher, SyncWatcher
 from kanban.ui.layout import Metrics
+from kanban.ui.live import attach_live
 from kanban.ui.me import find_me
 from kanban.ui.override import (
     PromptTimeout,
@@ -57,6 +58,7 @@ from kanban.ui.scene import BoardScene
 from kanban.ui.screensaver import ScreenInhibitor
 from kanban.ui.touch import make_touch_sized, touch_target_px
 from kanban.ui.view import BoardView
+from kanban.ui.wall import WallBoard, default_standup
 from kanban.ui.wall_undo import WallUndo
 from kanban.ui.window_extras import WindowExtras
 from kanban.ui.window_integrations import IntegrationsWindow
@@ -67,23 +69,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MESSAGE_MS = 10_000
-# A 1080p wall reads well at 1.5x; a 4K wall gets twice that. To show the
-# whole board the wall may zoom out to WALL_MIN_SHARE of that, and no further:
-# below it, titles are no longer readable from three metres.
+# The wall bar's text scale on a 1080p screen (twice that at 4K).
 WALL_ZOOM_PER_1080 = 1.5
-WALL_MIN_SHARE = 0.72
 _ANY = "__any__"
-
-
-def wall_zoom(screen_height: int) -> float:
-    """The zoom that makes the board readable from across a room on this screen."""
-    return max(1.0, screen_height / 1080 * WALL_ZOOM_PER_1080)
-
-
-def default_standup(now: datetime) -> datetime:
-    """The most recent 09:30 (local time): when most teams stand up."""
-    today = now.replace(hour=9, minute=30, second=0, microsecond=0)
-    return today if today <= now else today - timedelta(days=1)
 
 
 class MainWindow(IntegrationsWindow):
@@ -105,7 +93,6 @@ class MainWindow(IntegrationsWindow):
         self.me: Person | None = None
         self.wall = False
         self.wall_height = 1080
-        self._wall_fitted = False
         self.laptop_zoom = 1.0
         self.setWindowTitle("Kanban Team Board")
         self.resize(1366, 768)
@@ -119,6 +106,7 @@ class MainWindow(IntegrationsWindow):
         self.controller.confirm_undo = self._confirm_undo
         self.card_keys = CardKeys(self.controller, self.edit_card, self)
         self._build_wall_bar()
+        self.wall_board = WallBoard(self.controller, self.view, self.wall_page)
         central = QWidget(self)
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -146,7 +134,6 @@ class MainWindow(IntegrationsWindow):
         self.message_timer.timeout.connect(lambda: self.wall_message.setText(""))
 
         self.controller.message.connect(self.show_message)
-        self.controller.refreshed.connect(self._refreshed)
         self.controller.board_changed.connect(self._board_changed)
         self.controller.drop_persisted.connect(self._drop_persisted)
         self.controller.undo_state.connect(self._undo_state)
@@ -175,6 +162,8 @@ class MainWindow(IntegrationsWindow):
         self.sync.offline_changed.connect(self._sync_offline)
         self.sync.preview_ready.connect(self.show_sync_preview)
         self.sync.people_added.connect(self.people_added)
+        # Changes of other clients at once, the offline banner, the refresh clock.
+        self.live = attach_live(self)
         self.sync_preview: QWidget | None = None
         self.people_box: QMessageBox | None = None
         # A change to a linked card waits to be pushed: its badge must say so now,
@@ -219,9 +208,13 @@ class MainWindow(IntegrationsWindow):
         self.wall_sync = QLabel("")
         self.wall_sync.setObjectName("message")
         self.wall_sync.hide()
+        self.wall_page = QLabel("")
+        self.wall_page.setObjectName("message")
+        self.wall_page.hide()
         bar.addWidget(self.wall_title)
         bar.addWidget(self.wall_message, 1)
         bar.addWidget(self.wall_sync)
+        bar.addWidget(self.wall_page)
         bar.addWidget(self.wall_standup)
         bar.addWidget(self.wall_refresh)
         self.wall_bar.hide()
@@ -306,6 +299,10 @@ class MainWindow(IntegrationsWindow):
         self.act_zoom_in = self._action("Zoom &in", "Ctrl++", lambda: self._zoom(1.1))
         self.act_zoom_out = self._action("Zoom &out", "Ctrl+-", lambda: self._zoom(1 / 1.1))
         self.act_zoom_reset = self._action("&Reset zoom", "Ctrl+0", lambda: self._zoom(None))
+        self.act_fit = self._action("&Fit board", "Ctrl+Shift+F", lambda: None)
+        self.act_fit.setCheckable(True)
+        self.act_fit.triggered.disconnect()
+        self.act_fit.triggered.connect(self.set_fit_board)
         self.act_quit = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.act_people = self._action("&People…", None, lambda: self.open_settings("PeopleDialog"))
         self.act_columns = self._action(
@@ -341,7 +338,7 @@ class MainWindow(IntegrationsWindow):
         for action in (self.act_search, self.act_my, self.act_wall, self.act_standup):
             view.addAction(action)
         view.addSeparator()
-        for action in (self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset):
+        for action in (self.act_fit, self.act_zoom_in, self.act_zoom_out, self.act_zoom_reset):
             view.addAction(action)
         settings = menu.addMenu("&Settings")
         for action in (
@@ -370,8 +367,6 @@ class MainWindow(IntegrationsWindow):
         snap = self.controller.snapshot
         if snap is None:
             return
-        if self.wall and not self._wall_fitted:
-            self.fit_wall()
         self.wall_title.setText(snap.name)
         self.setWindowTitle(f"{snap.name} — Kanban Team Board")
         self.me = find_me(snap.people, self.me_name, os_user())
@@ -474,11 +469,6 @@ class MainWindow(IntegrationsWindow):
         self.show_message(f"You are {name} on this board (Settings → Who am I to change it).")
         return self.me is not None
 
-    def _refreshed(self, when: datetime) -> None:
-        text = f"Updated {when:%H:%M:%S}"
-        self.refresh_label.setText(text)
-        self.wall_refresh.setText(text)
-
     def _undo_state(self, can_undo: bool, can_redo: bool) -> None:
         self.act_undo.setEnabled(can_undo)
         self.act_redo.setEnabled(can_redo)
@@ -521,27 +511,31 @@ class MainWindow(IntegrationsWindow):
             self.wall_undo.set_screen_height(height)
             self.inhibitor.inhibit()  # a wall nobody touches must not blank
             self.view.set_touch_size(touch_target_px(height))
-            self.fit_wall()
+            self.act_fit.setChecked(False)
+            self.wall_board.start(height)
         else:
             if self.isFullScreen():
                 self.showNormal()
+            self.wall_board.stop()
             self.view.set_touch_size(None)
             self.view.set_zoom(self.laptop_zoom)
             self.wall_undo.hide_all()
             self.inhibitor.release()
 
     def fit_wall(self) -> None:
-        """The largest readable zoom that shows the whole board, else the smallest readable."""
-        largest = wall_zoom(self.wall_height)
-        zoom = largest
-        self._wall_fitted = self.controller.layout is not None
-        while zoom > largest * WALL_MIN_SHARE:
-            self.view.set_zoom(zoom)
-            layout = self.controller.layout
-            if layout is None or layout.height * zoom <= self.view.viewport().height():
-                return
-            zoom *= 0.92
-        self.view.set_zoom(max(zoom, largest * WALL_MIN_SHARE))
+        """Back to the wall's readable zoom, the whole board fitted to the screen."""
+        self.wall_board.refit()
+
+    def set_fit_board(self, on: bool) -> None:
+        """View → Fit board: the whole board in the window, denser cards instead of scrolling."""
+        if self.wall:
+            return
+        self.act_fit.setChecked(on)
+        self.controller.fit = on
+        self.controller.paginate = False
+        self.controller.relayout()
+        if on:
+            self.show_message("The whole board fits the window (View → Fit board to scroll again)")
 
     def _zoom(self, factor: float | None) -> None:
         if factor is None:
@@ -563,6 +557,7 @@ class MainWindow(IntegrationsWindow):
     def _standup_toggled(self, on: bool) -> None:
         since = self.controller.standup_since or default_standup(datetime.now().astimezone())
         self.controller.set_standup(since if on else None)
+        self.wall_board.set_done_since(since if on else None)
         if on:
             self.show_message(f"Highlighting cards moved since {since:%a %H:%M}")
 
@@ -676,7 +671,7 @@ class MainWindow(IntegrationsWindow):
 
     def _touch_scale(self) -> float | None:
         """On the wall, reason prompts get an on-screen keyboard at the wall's scale."""
-        return wall_zoom(self.wall_height) if self.wall else None
+        return self.view.zoom if self.wall else None
 
     def _wall_timeout(
         self, outcome: str, key: tuple[str, str] | None = None
@@ -738,6 +733,7 @@ class MainWindow(IntegrationsWindow):
         self.inhibitor.release()
         self.sync.shutdown()
         self.links.shutdown()
+        self.live.shutdown()
         self.controller.shutdown()
         super().closeEvent(event)
 
