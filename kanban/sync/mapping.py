@@ -17,6 +17,7 @@ from typing import Any
 from kanban.domain.limits import DESCRIPTION_MAX, LABEL_MAX, PROJECT_MAX, TITLE_MAX
 from kanban.domain.model import Card, Column, ColumnKind, Person
 from kanban.sync.engine import STAMP_PREFIX, normalize
+from kanban.sync.errors import JiraBadResponse
 
 # Marks a card assigned to a person with no JIRA user name set.
 NO_JIRA_USER = "?"
@@ -100,17 +101,17 @@ class RemoteComment:
 
 def parse_comment(raw: Mapping[str, Any], cloud: bool) -> RemoteComment:
     """One comment of ``/issue/{key}/comment`` or of an issue's ``comment`` field."""
-    author = raw.get("author") or {}
-    user = _user(author, cloud)
+    raw = _obj(raw)
+    user = _user(_obj(raw.get("author")), cloud)
     body = raw.get("body")
     return RemoteComment(
-        id=str(raw.get("id", "")),
+        id=_text(raw.get("id", "")),
         # API v2 gives wiki text; an Atlassian document (v3) is kept as its text nodes.
         body=body if isinstance(body, str) else _document_text(body),
         author_id=user.id if user else None,
         author_name=user.display_name if user else "JIRA",
         created=parse_time(raw.get("created")) or datetime.now(UTC),
-        updated=str(raw.get("updated") or raw.get("created") or ""),
+        updated=_text(raw.get("updated") or raw.get("created") or ""),
     )
 
 
@@ -118,7 +119,7 @@ def _document_text(node: Any) -> str:
     if isinstance(node, dict):
         if node.get("type") == "text":
             return str(node.get("text") or "")
-        parts = [_document_text(child) for child in node.get("content") or ()]
+        parts = [_document_text(child) for child in _list(node.get("content"))]
         joiner = "\n" if node.get("type") in ("doc", "bulletList", "orderedList") else ""
         return joiner.join(parts)
     return ""
@@ -128,9 +129,8 @@ def parse_comments(field: Any, cloud: bool) -> tuple[tuple[RemoteComment, ...] |
     """An issue's ``comment`` field as (comments, complete); (None, True) when absent."""
     if not isinstance(field, Mapping):
         return None, True
-    listed = [parse_comment(c, cloud) for c in field.get("comments") or ()]
-    total = int(field.get("total") or len(listed))
-    return tuple(listed), total <= len(listed)
+    listed = [parse_comment(c, cloud) for c in _list(field.get("comments"))]
+    return tuple(listed), _count(field.get("total"), len(listed)) <= len(listed)
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,17 +186,17 @@ def parse_time(value: Any) -> datetime | None:
     return parsed.astimezone(UTC)
 
 
-def _user(raw: Mapping[str, Any] | None, cloud: bool) -> JiraUser | None:
-    if not raw:
+def _user(raw: Any, cloud: bool) -> JiraUser | None:
+    if not isinstance(raw, Mapping) or not raw:
         return None
     uid = raw.get("accountId") if cloud or "name" not in raw else raw.get("name")
-    uid = uid or raw.get("key") or raw.get("accountId")
+    uid = _text(uid or raw.get("key") or raw.get("accountId"))
     if not uid:
         return None
     return JiraUser(
-        id=str(uid),
-        display_name=str(raw.get("displayName") or uid),
-        email=raw.get("emailAddress") or None,
+        id=uid,
+        display_name=_text(raw.get("displayName")) or uid,
+        email=_text(raw.get("emailAddress")) or None,
     )
 
 
@@ -208,38 +208,53 @@ def _flag_value(value: Any) -> bool:
 
 
 def parse_issue(raw: Mapping[str, Any], ids: FieldIds, cloud: bool) -> IssueRecord:
-    """Turn one search or get-issue answer into an :class:`IssueRecord`."""
-    f = raw.get("fields") or {}
-    status = f.get("status") or {}
-    labels = tuple(str(x) for x in (f.get("labels") or ()))
+    """Turn one search or get-issue answer into an :class:`IssueRecord`.
+
+    A part of the answer of the wrong shape (a proxy, a plugin or another API
+    version: a status that is a text, labels that are an object) reads as
+    missing, so one odd field does not stop a sync. An issue without a key
+    cannot be matched to a card: that raises :class:`JiraBadResponse`.
+    """
+    raw = _obj(raw)
+    key = _text(raw.get("key"))
+    if not key:
+        raise JiraBadResponse(
+            f"JIRA sent an issue without a key (id {_text(raw.get('id'))[:40] or 'none'}), "
+            "so it cannot be matched to a card; nothing of it was applied. Try the sync "
+            "again; if it persists, check the JQL and any proxy in front of JIRA."
+        )
+    f = _obj(raw.get("fields"))
+    status = _obj(f.get("status"))
+    labels = tuple(text for text in map(_text, _list(f.get("labels"))) if text)
     stamp = next((x[len(STAMP_PREFIX) :] for x in labels if x.startswith(STAMP_PREFIX)), None)
-    project_key = str((f.get("project") or {}).get("key") or str(raw.get("key", "")).split("-")[0])
-    epic = f.get(ids.epic_link) if ids.epic_link else None
-    parent = f.get("parent") or {}
-    parent_type = ((parent.get("fields") or {}).get("issuetype") or {}).get("name")
+    project_key = _text(_obj(f.get("project")).get("key")) or key.split("-")[0]
+    epic = _text(f.get(ids.epic_link)) if ids.epic_link else ""
+    parent = _obj(f.get("parent"))
+    parent_type = _obj(_obj(parent.get("fields")).get("issuetype")).get("name")
     if not epic and parent_type == "Epic":
-        epic = parent.get("key")
-    changelog = raw.get("changelog") or {}
-    histories = list(changelog.get("histories") or ())
-    complete = int(changelog.get("total") or len(histories)) <= len(histories)
+        epic = _text(parent.get("key"))
+    changelog = _obj(raw.get("changelog"))
+    histories = _list(changelog.get("histories"))
+    complete = _count(changelog.get("total"), len(histories)) <= len(histories)
     comments, comments_complete = parse_comments(f.get("comment"), cloud)
     return IssueRecord(
-        key=str(raw["key"]),
-        id=str(raw.get("id", "")),
-        updated=str(f.get("updated") or ""),
+        key=key,
+        id=_text(raw.get("id", "")),
+        updated=_text(f.get("updated")),
         created=parse_time(f.get("created")) or datetime.now(UTC),
-        status_id=str(status.get("id", "")),
-        status_name=str(status.get("name", "")),
-        status_category=str((status.get("statusCategory") or {}).get("key", "")),
-        summary=str(f.get("summary") or ""),
-        description=str(f.get("description") or ""),
+        status_id=_text(status.get("id", "")),
+        status_name=_text(status.get("name", "")),
+        status_category=_text(_obj(status.get("statusCategory")).get("key", "")),
+        summary=_text(f.get("summary")),
+        # API v2 sends wiki text; v3 an Atlassian document, read as its text nodes.
+        description=_text(f.get("description")) or _document_text(f.get("description")),
         labels=labels,
         assignee=_user(f.get("assignee"), cloud),
         flagged=_flag_value(f.get(ids.flagged)) if ids.flagged else None,
-        project=(str(epic) if epic else project_key)[:PROJECT_MAX],
+        project=(epic or project_key)[:PROJECT_MAX],
         project_key=project_key,
-        priority=(f.get("priority") or {}).get("name"),
-        issue_type=(f.get("issuetype") or {}).get("name"),
+        priority=_text(_obj(f.get("priority")).get("name")) or None,
+        issue_type=_text(_obj(f.get("issuetype")).get("name")) or None,
         stamp=stamp,
         status_changes=status_changes(histories),
         assignee_changes=assignee_changes(histories),
@@ -251,13 +266,15 @@ def parse_issue(raw: Mapping[str, Any], ids: FieldIds, cloud: bool) -> IssueReco
 
 
 def _history_items(histories: Any) -> Iterable[tuple[datetime, str, Mapping[str, Any]]]:
-    for history in histories or ():
+    """Each item of a changelog with its time and author; malformed entries are skipped."""
+    for history in map(_obj, _list(histories)):
         at = parse_time(history.get("created"))
         if at is None:
             continue
-        author = (history.get("author") or {}).get("displayName") or ""
-        for item in history.get("items") or ():
-            yield at, author, item
+        author = _text(_obj(history.get("author")).get("displayName"))
+        for item in _list(history.get("items")):
+            if isinstance(item, Mapping):
+                yield at, author, item
 
 
 def assignee_changes(histories: Any) -> tuple[ValueChange, ...]:
@@ -301,25 +318,45 @@ def flag_changes(histories: Any, flag_field_id: str | None) -> tuple[ValueChange
 
 def status_changes(histories: Any) -> tuple[StatusChange, ...]:
     """The status changes of changelog histories, oldest first."""
-    changes: list[StatusChange] = []
-    for history in histories or ():
-        at = parse_time(history.get("created"))
-        if at is None:
-            continue
-        author = (history.get("author") or {}).get("displayName") or ""
-        for item in history.get("items") or ():
-            if item.get("field") == "status":
-                changes.append(
-                    StatusChange(
-                        at, _str_or_none(item.get("from")), _str_or_none(item.get("to")), author
-                    )
-                )
+    changes = [
+        StatusChange(at, _str_or_none(item.get("from")), _str_or_none(item.get("to")), author)
+        for at, author, item in _history_items(histories)
+        if item.get("field") == "status"
+    ]
     changes.sort(key=lambda c: c.at)
     return tuple(changes)
 
 
 def _str_or_none(value: Any) -> str | None:
-    return None if value in (None, "") else str(value)
+    return _text(value) or None
+
+
+# JSON of an unexpected shape reads as missing: these give the value when it is
+# of the kind the API promises, else an empty one.
+def _obj(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    """A text field; a number (an id sent as 12345) as its digits; anything else as ""."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return repr(value) if abs(value) < 1e18 else ""
+    return ""
+
+
+def _count(value: Any, default: int) -> int:
+    """A count such as a page's ``total``: a whole number, else ``default``."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.isdigit() and len(value) < 19:
+        return int(value)
+    return default
 
 
 def status_map(columns: tuple[Column, ...] | list[Column]) -> dict[str, int]:
