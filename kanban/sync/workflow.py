@@ -143,6 +143,7 @@ class WorkflowNavigator:
                     jira_message=exc.jira_message,
                     retryable=exc.retryable,
                 ) from exc
+            self._moved(rec, current, nxt)
             current = nxt
         if current in targets:
             return current
@@ -150,6 +151,13 @@ class WorkflowNavigator:
             f"{rec.key} did not reach '{column.name}' within {MAX_TRANSITION_STEPS} transitions.",
             reached=current,
         )
+
+    def _moved(self, rec: IssueRecord, src: str, dst: str) -> None:
+        """Keep the samples true: an issue this run moved no longer sits where it was read."""
+        samples = self.samples.setdefault(workflow_key(rec), {})
+        if samples.get(src) == rec.key:
+            del samples[src]
+        samples.setdefault(dst, rec.key)
 
     def _status_now(self, rec: IssueRecord) -> str:
         """Where the issue stands now, not where it stood when the run read it.
@@ -224,8 +232,17 @@ class WorkflowNavigator:
             sample = samples.get(status)
             if sample is None or sample == rec.key:
                 continue
+            # The sample was read earlier (and this run may have moved it since):
+            # what JIRA lists is learned for the status it stands at now.
+            now = self.client.current_status(sample)
+            if now is None:
+                continue
+            if now != status:
+                samples.pop(status, None)
+                samples.setdefault(now, sample)
+                explored.add(now)
             live = self.client.transitions(sample)
-            graph.replace_from(status, [_to_id(t) for t in live])
+            graph.replace_from(now, [_to_id(t) for t in live])
             return True
         return False
 

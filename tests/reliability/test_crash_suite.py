@@ -698,6 +698,8 @@ def test_schema_upgrade_killed_at_random_points(
             assert dump(path) == old_dump  # not upgraded: exactly the old board
         for backup in path.parent.glob(f"{path.name}.bak-*"):
             integrity(backup)
+            # A copy cut short must not pass for a backup of the board.
+            assert dump(backup) == old_dump, f"{backup.name} is not a whole copy"
         done = zygote.run("export", "-o", str(out), "--db", str(path))
         points.learn(done)
         assert revision(path) == db.SCHEMA_HEAD
