@@ -47,3 +47,30 @@ def test_a_status_changed_after_the_read_teaches_the_workflow_nothing_wrong(
     ]
     assert "10000" not in went[1:], f"OPS-2 was moved back to the backlog on its way: {went}"
     assert fake.count("POST", "/transitions") >= 3 and len(fake.requests) > start
+
+
+def test_a_sample_issue_moved_since_the_read_is_asked_where_it_stands(
+    fake: FakeJira, service: BoardService
+) -> None:
+    map_default_columns(service)
+    fake.add_issue("OPS", "Patch web01")  # Backlog: the run's sample of that status
+    fake.add_issue("OPS", "Patch web02", path=["10000", "10001"])  # Selected
+    sync = SyncService(service, make_settings(fake))
+    sync.sync()
+    service.move_card("OPS-2", column="Done", override_reason="test")
+
+    def someone_moves_the_sample(_done: int, _total: int | None, message: str) -> None:
+        if message == "Pushing OPS-2":
+            for step in ("11", "21", "31"):  # OPS-1: Backlog → ... → Review, in JIRA
+                body = {"transition": {"id": step}}
+                assert fake.route("POST", "/rest/api/2/issue/OPS-1/transitions", {}, body)[0] == 204
+
+    report = sync.sync(progress=someone_moves_the_sample)
+
+    assert report.errors == [] and fake.issues["OPS-2"].status == "10003"
+    went = [
+        h["items"][0]["to"]
+        for h in fake.issues["OPS-2"].histories
+        if h["items"] and h["items"][0]["field"] == "status"
+    ]
+    assert "10000" not in went[1:], f"OPS-2 was moved back to the backlog on its way: {went}"
