@@ -35,8 +35,10 @@ lint: $(TEST_STAMP)
 typecheck: $(TEST_STAMP)
 	$(BIN)/mypy kanban
 
+# Lint, every test, then the Linux bundle built and smoke-tested: what CI runs.
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
+	$(MAKE) --no-print-directory dist-test
 
 # The PyInstaller bundle of this system in dist/ and its archive (packaging/README.md).
 dist: $(DIST_STAMP)

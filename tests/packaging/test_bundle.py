@@ -6,7 +6,9 @@ PYTHONHOME, no venv), so nothing of an installed Python can help it:
 window started offscreen, painting a screenshot of the demo board.
 
 Skipped unless ``KANBAN_BUNDLE`` names the binary, as ``make dist-test`` does
-(after ``make dist``), so ``make test`` stays fast; a missing bundle then fails.
+(after ``make dist``): ``make test`` (and so CI) runs every other test first,
+then builds the bundle and runs this file against it. With ``KANBAN_BUNDLE``
+set, a missing bundle fails.
 """
 
 from __future__ import annotations
