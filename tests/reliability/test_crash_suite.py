@@ -70,7 +70,10 @@ USER_FIELDS = (
     "archived",
 )
 
-pytestmark = pytest.mark.integration
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.skipif(not hasattr(os, "fork"), reason="the fork server needs os.fork (POSIX)"),
+]
 
 
 # --- running a command in a process that may be killed -------------------------------
