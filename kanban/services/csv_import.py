@@ -450,8 +450,9 @@ class _Sheet:
 
     def write(self) -> None:
         """Insert the cards, then their events, each table in one executemany."""
-        card_batch.insert_cards(self.uow.conn, self.cards)
-        repo.append_events(self.uow.conn, events=self.events)
+        with card_batch.roomy_cache(self.uow.conn):
+            card_batch.insert_cards(self.uow.conn, self.cards)
+            card_batch.insert_events(self.uow.conn, self.events)
 
 
 def _bump(counts: dict[_K, WipCount], key: _K, blocked: int) -> None:
