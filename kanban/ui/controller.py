@@ -403,7 +403,12 @@ class BoardController(QObject):
         and the same in sentences (``notes``) for each card's tooltip."""
         self.badges = dict(badges)
         self.badge_notes = dict(notes or {})
-        self.relayout()
+        if self.layout is None:
+            self.relayout()
+            return
+        # Badges never move a card: repaint the cards whose badges changed, no
+        # relayout (the sync and the links scan each send theirs after a load).
+        self.scene.set_badges(self.badges, self.badge_notes)
 
     def set_standup(self, since: datetime | None) -> None:
         """Highlight the cards moved since ``since`` (None: no highlight)."""

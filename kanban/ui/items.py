@@ -225,6 +225,14 @@ class CardItem(QGraphicsItem):
             return (None,) * len(card.labels)
         return tuple(data.label_colour(label) for label in card.labels)
 
+    def set_badges(self, badges: Sequence[str], notes: Sequence[str]) -> None:
+        """Only the badges changed (a sync, a links scan): repaint if they differ."""
+        if tuple(badges) == tuple(self.badges) and tuple(notes) == self.notes:
+            return
+        self.badges, self.notes = tuple(badges), tuple(notes)
+        self.setToolTip("<p>" + escape(self._tooltip()).replace("\n", "<br>") + "</p>")
+        self.update()
+
     def _tooltip(self) -> str:
         parts = [self.card.title]
         if self.card.not_ready_reason:

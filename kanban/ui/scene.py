@@ -235,6 +235,13 @@ class BoardScene(QGraphicsScene):
             self.setSceneRect(rect)
             self.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
 
+    def set_badges(
+        self, badges: Mapping[str, Sequence[str]], notes: Mapping[str, Sequence[str]]
+    ) -> None:
+        """New badges for the cards on the board, repainting only the cards they change."""
+        for card_id, item in self.card_items.items():
+            item.set_badges(badges.get(card_id, ()), notes.get(card_id, ()))
+
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         area = QRectF(rect)
         painter.fillRect(area, BACKGROUND)
