@@ -366,7 +366,7 @@ def test_table_cells_are_cut_by_display_width() -> None:
     assert cut.startswith("サーバー") and "…" in cut and _width(cut) == 9
 
 
-def test_restore_over_a_warned_limit_needs_a_reason(
+def test_restore_over_a_warned_limit_goes_to_the_pool_unless_a_reason_is_given(
     capsys: pytest.CaptureFixture[str], db_url: str
 ) -> None:
     from kanban.cli.main import run
@@ -377,14 +377,18 @@ def test_restore_over_a_warned_limit_needs_a_reason(
         return code, out + err
 
     kanban("people", "add", "Bob")
-    kanban("columns", "edit", "Review", "--wip-max", "1")
     kanban("add", "First", "--jira", "OPS-1", "--column", "Review", "--person", "Bob")
+    kanban("add", "Third", "--jira", "OPS-3", "--column", "Review", "--person", "Bob")
     kanban("archive", "OPS-1")
+    kanban("archive", "OPS-3")
+    kanban("columns", "edit", "Review", "--wip-max", "1")
     kanban("add", "Second", "--jira", "OPS-2", "--column", "Review", "--person", "Bob")
     code, text = kanban("restore", "OPS-1")
-    assert code == 1 and "over its limit of 1" in text and "--reason" in text
-    code, text = kanban("restore", "OPS-1", "--reason", "both tiny")
+    assert code == 0 and "task pool" in text and "over its limit of 1" in text
+    assert "Task pool" in kanban("show", "OPS-1")[1]
+    code, text = kanban("restore", "OPS-3", "--reason", "both tiny")
     assert code == 0 and "Restored" in text
+    assert "Review" in kanban("show", "OPS-3")[1]
 
 
 def test_undo_names_the_change_before_it_acts(kanban: Kanban) -> None:
