@@ -65,6 +65,8 @@ def lane_header_texts(lane: Lane) -> tuple[str, str]:
     return arrow + lane.title, figure
 
 
+# The room a "+N more" note takes beside the last card of a one-card-wide cell.
+MORE_NOTE_WIDTH = 74.0
 # The red band across the top of a blocked card (every face): seen from three metres.
 BLOCKED_BAND = 7.0
 
@@ -257,6 +259,16 @@ def _grid(
     if not placed:
         # Not even one row: the note alone, as high as the room allows.
         return 0.0, left_out, QRectF(left, top, width, m.note_height)
+    if per_row == 1:
+        # One card a row: the last card shown gives up the end of its row to
+        # the note, so a lane with room for one row still shows a card.
+        last = out[placed[-1]]
+        note_w = min(MORE_NOTE_WIDTH, last.width() / 2)
+        out[placed[-1]] = QRectF(
+            last.left(), last.top(), last.width() - note_w - m.gap, last.height()
+        )
+        slot = QRectF(last.right() - note_w, last.top(), note_w, m.note_height)
+        return used, left_out, slot
     # The last card shown makes room for the note that counts the rest.
     slot = out.pop(placed[-1])
     return used, left_out + 1, QRectF(slot.left(), slot.top(), slot.width(), m.note_height)
@@ -398,6 +410,8 @@ def compute_layout(
             capped += left_out
             if left_out and slot is not None:
                 text = f"+ {left_out} more" + (f", {earlier} done earlier" if earlier else "")
+                if slot.width() < 3 * MORE_NOTE_WIDTH:
+                    text = f"+{left_out} more"  # beside a card: the short form
                 out.notes[(col.id, lane.key)] = (slot, text)
                 used = max(used, slot.bottom() - cell_y)
             elif earlier:

@@ -108,6 +108,11 @@ def test_ten_people_and_150_open_cards_fit(qtbot, service, width, height):
     # Denser faces, never smaller text.
     layout = win.controller.layout
     assert layout.pool_metrics.face is not Face.FULL
+    # A lane squeezed to one row still shows a card of each cell it has cards in.
+    data = win.controller.data
+    for (_column, _lane), cards in data.cells.items():
+        if cards:
+            assert any(c.id in layout.cards for c in cards)
 
 
 def test_cards_left_out_are_counted_on_the_board(qtbot, service):
