@@ -411,7 +411,8 @@ def compute_layout(
             if left_out and slot is not None:
                 text = f"+ {left_out} more" + (f", {earlier} done earlier" if earlier else "")
                 if slot.width() < 3 * MORE_NOTE_WIDTH:
-                    text = f"+{left_out} more"  # beside a card: the short form
+                    # Beside a card: the short form, counting the earlier done cards too.
+                    text = f"+{left_out + earlier} more"
                 out.notes[(col.id, lane.key)] = (slot, text)
                 used = max(used, slot.bottom() - cell_y)
             elif earlier:
