@@ -275,14 +275,17 @@ def _grid(
 
 
 def grid_height(cards: list[Card], width: float, m: Metrics) -> float:
-    """The height :func:`_grid` would use for ``cards`` across ``width``, placing nothing."""
+    """The height :func:`_grid` would use for ``cards`` across ``width``, placing nothing.
+
+    Only not-ready cards are taller, so a row's height is known from whether
+    it holds one: no per-card sizes (a fit asks this of every cell four times).
+    """
     if not cards:
         return 0.0
     per_row = max(1, int((width + m.gap) // (m.card_min_width + m.gap)))
-    total = 0.0
-    for start in range(0, len(cards), per_row):
-        total += max(card_height(c, m) for c in cards[start : start + per_row]) + m.gap
-    return total - m.gap
+    rows = -(-len(cards) // per_row)
+    taller = len({i // per_row for i, c in enumerate(cards) if c.not_ready})
+    return rows * (m.card_height + m.gap) + taller * m.card_reason_height - m.gap
 
 
 def card_height(card: Card, m: Metrics) -> float:
