@@ -86,11 +86,14 @@ def fit_layout(data: BoardData, width: float, height: float, metrics: Metrics) -
     """The layout of ``data`` within ``width`` × ``height`` scene units, fullest faces first.
 
     The lanes and the pool column choose their faces separately: a long pool
-    need not shrink the cards of a short lane. At most four layouts are tried.
+    need not shrink the cards of a short lane. The faces are tried by their needs
+    alone; the board is laid out once.
     """
     faces = _faces(metrics)
     lane_face: Metrics | None = None
     pool_face: Metrics | None = None
+    # The faces are chosen from what each would need (cheap), then the board is
+    # laid out once: a fitted relayout must stay within a frame.
     for face in faces:
         trial = compute_layout(
             data,
@@ -98,14 +101,13 @@ def fit_layout(data: BoardData, width: float, height: float, metrics: Metrics) -
             lane_face or face,
             pool_m=pool_face or face,
             fit_height=height,
+            measure_only=True,
         )
         if lane_face is None and not trial.lanes_capped:
             lane_face = face
         if pool_face is None and not trial.pool_capped:
             pool_face = face
         if lane_face is not None and pool_face is not None:
-            if trial.metrics is lane_face and trial.pool_metrics is pool_face:
-                return trial
             break
     return compute_layout(
         data,

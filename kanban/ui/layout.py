@@ -335,13 +335,15 @@ def compute_layout(
     *,
     pool_m: Metrics | None = None,
     fit_height: float | None = None,
+    measure_only: bool = False,
 ) -> BoardLayout:
     """Lay the board out to fill ``visible_width`` scene units (wider if the columns need it).
 
     ``pool_m`` lays out the pool's and the not-ready cards with other card
     sizes than the lanes'. With ``fit_height`` the board ends within that
     height, leaving out what does not fit (counted in ``lanes_capped`` and
-    ``pool_capped``, and said in "+N more" notes).
+    ``pool_capped``, and said in "+N more" notes). ``measure_only`` places
+    nothing and only says whether cards would be left out (nonzero counts).
     """
     m = m or Metrics()
     pm = pool_m or m
@@ -445,6 +447,18 @@ def compute_layout(
         gaps = m.gap * (len(data.lanes) - 1)
         if sum(needs.values()) + gaps > room:
             lane_room = _shares(needs, room - gaps)
+    if measure_only and room is not None:
+        # Whether this face would leave cards out, from the needs alone.
+        out.lanes_capped = sum(1 for key, height in lane_room.items() if height < needs[key] - 0.5)
+        inner = pool_w - 2 * m.pad
+        pool_need = 2 * m.pad + grid_height(data.pool_cards, inner, pm)
+        nr_need = (
+            m.section_header
+            + 2 * m.pad
+            + max(grid_height(data.not_ready_cards, inner, pm), pm.card_height * 0.6)
+        )
+        out.pool_capped = int(pool_need + m.gap + nr_need > room)
+        return out
     y = body_top
     for lane in data.lanes:
         max_inner = lane_room[lane.key] - 2 * m.pad if lane.key in lane_room else None
