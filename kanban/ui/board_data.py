@@ -315,6 +315,19 @@ def cell_cards(snapshot: BoardSnapshot, column_id: int, person_id: int | None) -
     return cards
 
 
+_CARD_FIELDS = tuple(f.name for f in dataclasses.fields(Card))
+
+
+def _with_position(card: Card, position: int) -> Card:
+    """``card`` at ``position``: ``dataclasses.replace`` without its __init__ (a drop out of
+    a pool of a thousand cards renumbers them all before the drop can be shown)."""
+    moved = object.__new__(Card)
+    for name in _CARD_FIELDS:
+        object.__setattr__(moved, name, getattr(card, name))
+    object.__setattr__(moved, "position", position)
+    return moved
+
+
 def apply_local_move(
     snapshot: BoardSnapshot,
     card_id: str,
@@ -334,7 +347,7 @@ def apply_local_move(
     old = [c for c in cell_cards(snapshot, card.column_id, card.person_id) if c.id != card_id]
     for i, c in enumerate(old):
         if c.position != i:
-            cards[c.id] = dataclasses.replace(c, position=i)
+            cards[c.id] = _with_position(c, i)
     if (column_id, person_id) == card.cell:
         target = old
     else:
@@ -350,7 +363,7 @@ def apply_local_move(
     target.insert(pos, moved)
     for i, c in enumerate(target):
         if c.position != i or c is moved:
-            cards[c.id] = dataclasses.replace(c, position=i)
+            cards[c.id] = _with_position(c, i)
     return dataclasses.replace(snapshot, cards=tuple(cards.values()))
 
 
