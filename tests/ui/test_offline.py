@@ -82,7 +82,7 @@ def test_a_board_whose_drive_goes_away_shows_offline_and_comes_back_with_changes
     window.controller.set_poll_interval(300)
     away = share.with_name("share-unmounted")
     os.rename(share, away)
-    qtbot.waitUntil(lambda: banner_shown(window), timeout=5000)
+    qtbot.waitUntil(lambda: banner_shown(window), timeout=BACK_WITHIN_MS)
     assert "cannot be reached" in window.live.banner.text()
     # The clock stops saying "Updated" once two poll intervals went by without one.
     qtbot.waitUntil(lambda: window.wall_refresh.text().startswith("Not updated since"))
@@ -98,7 +98,7 @@ def test_a_board_whose_drive_goes_away_shows_offline_and_comes_back_with_changes
 
     os.rename(away, share)
     qtbot.waitUntil(lambda: not banner_shown(window), timeout=BACK_WITHIN_MS)
-    qtbot.waitUntil(lambda: shown_in(window, card, team.review, team.bob.id), timeout=5000)
+    qtbot.waitUntil(lambda: shown_in(window, card, team.review, team.bob.id), timeout=BACK_WITHIN_MS)
     qtbot.waitUntil(lambda: window.wall_refresh.text().startswith("Updated "))
 
 
@@ -108,7 +108,7 @@ def test_a_drop_while_offline_is_refused_and_the_card_stays_where_it_is_stored(
     window, team, share = share_window
     said = messages_of(window)
     os.rename(share, share.with_name("share-unmounted"))
-    qtbot.waitUntil(lambda: banner_shown(window), timeout=5000)
+    qtbot.waitUntil(lambda: banner_shown(window), timeout=BACK_WITHIN_MS)
     card = team.cards["Upgrade backup agent"]
     target = window.controller.layout.cells[(team.progress, ("person", team.alice.id))]
     drag(qtbot, window, card, QPointF(target.center()))
@@ -136,7 +136,7 @@ def test_a_drop_on_its_way_when_the_file_goes_is_put_back_and_reported_not_saved
     wait_idle(qtbot, window)
     assert shown_in(window, card, team.progress, team.bob.id)  # back where it is stored
     assert any(s.startswith("Not saved: 'Rotate backups' could not be moved") for s in said)
-    qtbot.waitUntil(lambda: banner_shown(window), timeout=5000)
+    qtbot.waitUntil(lambda: banner_shown(window), timeout=BACK_WITHIN_MS)
     os.rename(share.with_name("share-unmounted"), share)
     qtbot.waitUntil(lambda: not banner_shown(window), timeout=BACK_WITHIN_MS)
     stored = window.service.card(card)
@@ -150,16 +150,16 @@ def test_a_server_restart_shows_offline_then_reconnects_and_reloads_by_itself(
     window, team, url = pg_window
     qtbot.wait(300)  # the listener is connected
     assert terminate_backends(url) >= 1
-    qtbot.waitUntil(lambda: banner_shown(window), timeout=5000)
+    qtbot.waitUntil(lambda: banner_shown(window), timeout=BACK_WITHIN_MS)
     card = team.cards["Renew TLS certificates"]
     moved = kanban_in_another_process("move", card, "In progress", "--person", "Bob Jones", db=url)
     assert moved.returncode == 0, moved.stderr
     qtbot.waitUntil(lambda: not banner_shown(window), timeout=BACK_WITHIN_MS)
-    qtbot.waitUntil(lambda: shown_in(window, card, team.progress, team.bob.id), timeout=5000)
+    qtbot.waitUntil(lambda: shown_in(window, card, team.progress, team.bob.id), timeout=BACK_WITHIN_MS)
     # And it is live again: the next change from elsewhere shows without a poll.
     moved = kanban_in_another_process("move", card, "Review", "--person", "Bob Jones", db=url)
     assert moved.returncode == 0, moved.stderr
-    qtbot.waitUntil(lambda: shown_in(window, card, team.review, team.bob.id), timeout=5000)
+    qtbot.waitUntil(lambda: shown_in(window, card, team.review, team.bob.id), timeout=BACK_WITHIN_MS)
 
 
 @pytest.fixture
@@ -189,7 +189,7 @@ def test_with_the_server_unreachable_edits_are_refused_and_kept_until_it_is_back
     said = messages_of(window)
 
     relay.unplug()
-    qtbot.waitUntil(lambda: banner_shown(window), timeout=5000)
+    qtbot.waitUntil(lambda: banner_shown(window), timeout=BACK_WITHIN_MS)
     # A drop: refused at once, the card where it is stored.
     target = window.controller.layout.cells[(team.review, ("person", team.alice.id))]
     drag(qtbot, window, card, QPointF(target.center()))
