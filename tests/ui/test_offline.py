@@ -98,7 +98,9 @@ def test_a_board_whose_drive_goes_away_shows_offline_and_comes_back_with_changes
 
     os.rename(away, share)
     qtbot.waitUntil(lambda: not banner_shown(window), timeout=BACK_WITHIN_MS)
-    qtbot.waitUntil(lambda: shown_in(window, card, team.review, team.bob.id), timeout=BACK_WITHIN_MS)
+    qtbot.waitUntil(
+        lambda: shown_in(window, card, team.review, team.bob.id), timeout=BACK_WITHIN_MS
+    )
     qtbot.waitUntil(lambda: window.wall_refresh.text().startswith("Updated "))
 
 
@@ -155,11 +157,15 @@ def test_a_server_restart_shows_offline_then_reconnects_and_reloads_by_itself(
     moved = kanban_in_another_process("move", card, "In progress", "--person", "Bob Jones", db=url)
     assert moved.returncode == 0, moved.stderr
     qtbot.waitUntil(lambda: not banner_shown(window), timeout=BACK_WITHIN_MS)
-    qtbot.waitUntil(lambda: shown_in(window, card, team.progress, team.bob.id), timeout=BACK_WITHIN_MS)
+    qtbot.waitUntil(
+        lambda: shown_in(window, card, team.progress, team.bob.id), timeout=BACK_WITHIN_MS
+    )
     # And it is live again: the next change from elsewhere shows without a poll.
     moved = kanban_in_another_process("move", card, "Review", "--person", "Bob Jones", db=url)
     assert moved.returncode == 0, moved.stderr
-    qtbot.waitUntil(lambda: shown_in(window, card, team.review, team.bob.id), timeout=BACK_WITHIN_MS)
+    qtbot.waitUntil(
+        lambda: shown_in(window, card, team.review, team.bob.id), timeout=BACK_WITHIN_MS
+    )
 
 
 @pytest.fixture
