@@ -1,7 +1,9 @@
 """The denser card faces of a fitted board (the wall, View → Fit board).
 
 :class:`~kanban.ui.items.CardItem` paints the full face itself and hands the
-compact and one-line faces to :func:`paint_compact` and :func:`paint_line`.
+compact and one-line faces to :func:`paint_compact` and :func:`paint_line`;
+the owner's initials and the small chips (:func:`paint_avatar`,
+:func:`paint_chip`) are drawn the same way on every face.
 Fonts never shrink here: a denser face shows less (no age dots, fewer title
 lines), not smaller text, because the wall must stay readable from across
 the room. A blocked card keeps what matters most on every face: a strong red
@@ -18,42 +20,40 @@ from PySide6.QtGui import QColor, QFontMetricsF, QPainter
 from kanban.domain.model import Card, Person
 from kanban.ui.layout import BLOCKED_BAND as BAND
 from kanban.ui.layout import Metrics
-
-BLOCKED_BAND = QColor("#c62828")
-BLOCKED_FILL = QColor("#ffebee")
-BLOCKED_TEXT = QColor("#8e0000")
-KEY_BLUE = QColor("#1f4e9c")
-TEXT = QColor("#1d1d1d")
-OVER_RED = QColor("#d32f2f")
-CHIP_GREY = QColor("#e0e4e8")
-BADGE_PURPLE = QColor("#5e35b1")
-
-
-def _text_colour(background: QColor) -> QColor:
-    return QColor("#ffffff") if background.lightnessF() < 0.6 else TEXT
+from kanban.ui.palette import (
+    BADGE_PURPLE,
+    BLOCKED_REASON,
+    BLOCKED_RED,
+    CHIP_GREY,
+    KEY_BLUE,
+    OVER_RED,
+    TEXT,
+    WHITE,
+    text_colour,
+)
 
 
 def paint_blocked_band(painter: QPainter, rect: QRectF) -> None:
     """The red band across the top of a blocked card, on every face."""
     painter.setPen(Qt.PenStyle.NoPen)
-    painter.setBrush(BLOCKED_BAND)
+    painter.setBrush(BLOCKED_RED)
     painter.drawRoundedRect(QRectF(rect.left(), rect.top(), rect.width(), BAND), 3, 3)
 
 
-def _avatar(painter: QPainter, m: Metrics, person: Person, right: float, top: float) -> float:
+def paint_avatar(painter: QPainter, m: Metrics, person: Person, right: float, top: float) -> float:
     """The owner's initials in their colour, ending at ``right``; returns its left edge."""
     circle = QRectF(right - 19, top, 19, 19)
     colour = QColor(person.colour)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(colour)
     painter.drawEllipse(circle)
-    painter.setPen(_text_colour(colour))
+    painter.setPen(text_colour(colour))
     painter.setFont(m.font(9.5, bold=True))
     painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, person.initials)
     return circle.left()
 
 
-def _chip(
+def paint_chip(
     painter: QPainter, m: Metrics, text: str, right: float, top: float, fill: QColor, ink: QColor
 ) -> float:
     """A small rounded chip ending at ``right``; returns its left edge."""
@@ -108,21 +108,21 @@ def paint_compact(
         x = left + key_w + 4
     end = right
     if person is not None and end - 19 >= x:
-        end = _avatar(painter, m, person, end, top - 1) - 4
+        end = paint_avatar(painter, m, person, end, top - 1) - 4
     extras: list[tuple[str, QColor, QColor]] = [
         (
             f"{card.size_days:g}d",
             OVER_RED if oversized else CHIP_GREY,
-            QColor("#ffffff") if oversized else TEXT,
+            WHITE if oversized else TEXT,
         )
     ]
     if past_sle:
-        extras.append(("past SLE", OVER_RED, QColor("#ffffff")))
-    extras.extend((badge, BADGE_PURPLE, QColor("#ffffff")) for badge in badges)
+        extras.append(("past SLE", OVER_RED, WHITE))
+    extras.extend((badge, BADGE_PURPLE, WHITE) for badge in badges)
     for text, fill, ink in extras:
         if end - (small_fm.horizontalAdvance(text) + 8) < x:
             break
-        end = _chip(painter, m, text, end, top, fill, ink) - 3
+        end = paint_chip(painter, m, text, end, top, fill, ink) - 3
     painter.setFont(m.title_font)
     painter.setPen(TEXT)
     fm = QFontMetricsF(m.title_font)
@@ -131,7 +131,7 @@ def paint_compact(
         painter.drawText(QPointF(left, y), line)
         y += fm.lineSpacing()
     if card.not_ready:
-        painter.setPen(BLOCKED_TEXT)
+        painter.setPen(BLOCKED_REASON)
         painter.setFont(m.font(m.title_font.pixelSize(), bold=True))
         bold = QFontMetricsF(painter.font())
         painter.drawText(
@@ -155,7 +155,7 @@ def paint_line(
     top = rect.top() + 5 + (BAND - 3 if card.not_ready else 0)
     x = right
     if person is not None:
-        x = _avatar(painter, m, person, right, top + (line_h - 19) / 2) - 5
+        x = paint_avatar(painter, m, person, right, top + (line_h - 19) / 2) - 5
     text_left = left
     if card.jira_key:
         painter.setFont(m.key_font)
@@ -176,7 +176,7 @@ def paint_line(
         fm.elidedText(card.title, Qt.TextElideMode.ElideRight, max(0.0, x - text_left)),
     )
     if card.not_ready:
-        painter.setPen(BLOCKED_TEXT)
+        painter.setPen(BLOCKED_REASON)
         painter.setFont(m.font(m.title_font.pixelSize(), bold=True))
         bold = QFontMetricsF(painter.font())
         painter.drawText(

@@ -32,6 +32,23 @@ from kanban.domain.words import plural
 from kanban.ui import card_faces
 from kanban.ui.board_data import Lane, days_in_column
 from kanban.ui.layout import BLOCKED_BAND, Face, Metrics, lane_header_texts
+from kanban.ui.palette import (
+    AGING,
+    BLOCKED_FILL,
+    BLOCKED_RED,
+    BLOCKED_TEXT,
+    CARD_BORDER,
+    CHIP_GREY,
+    HIGHLIGHT,
+    KEY_BLUE,
+    LABEL_CHIP,
+    LABEL_TEXT,
+    OVER_RED,
+    SELECTED,
+    TEXT,
+    WHITE,
+    text_colour,
+)
 
 # Item types, so the view can tell what was clicked without isinstance chains.
 # PySide6's stubs lack QGraphicsItem.UserType (65536), which Qt has.
@@ -39,32 +56,6 @@ _USER_TYPE: int = QGraphicsItem.UserType  # type: ignore[attr-defined]
 CARD_TYPE = _USER_TYPE + 1
 LANE_HEADER_TYPE = _USER_TYPE + 2
 ADD_BUTTON_TYPE = _USER_TYPE + 3
-
-OVER_RED = QColor("#d32f2f")
-OVER_TINT = QColor(211, 47, 47, 40)
-UNDER_AMBER = QColor("#f9a825")
-UNDER_TINT = QColor(249, 168, 37, 35)
-AT_BLUE = QColor("#37474f")
-HEADER_BG = QColor("#455a64")
-POOL_BG = QColor("#eef1f4")
-NOT_READY_BG = QColor("#fbe9e7")
-NOT_READY_HEADER = QColor("#bf360c")
-CELL_BG = (QColor("#fafafa"), QColor("#f2f4f6"))
-CARD_BORDER = QColor("#b0b7bf")
-SELECTED = QColor("#1565c0")
-HIGHLIGHT = QColor("#ffb300")
-KEY_BLUE = QColor("#1f4e9c")
-TEXT = QColor("#1d1d1d")
-MUTED = QColor("#5f6b76")
-BLOCKED_TEXT = QColor("#b71c1c")
-AGING = (QColor("#9e9e9e"), QColor("#f9a825"), QColor("#e53935"))
-# A label the board gave no colour (kanban.services.labels.DEFAULT_LABEL_COLOUR).
-LABEL_CHIP = QColor("#e3f2fd")
-LABEL_TEXT = QColor("#0d47a1")
-
-
-def _text_colour(background: QColor) -> QColor:
-    return QColor("#ffffff") if background.lightnessF() < 0.6 else TEXT
 
 
 def wrap_lines(text: str, font: QFont, width: float, max_lines: int) -> list[str]:
@@ -298,13 +289,13 @@ class CardItem(QGraphicsItem):
     ) -> None:
         m, card, r = self.m, self.card, self._size
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        background = card_faces.BLOCKED_FILL if card.not_ready else QColor("#ffffff")
+        background = BLOCKED_FILL if card.not_ready else WHITE
         if self.selected:
             pen = QPen(SELECTED, 3)
         elif self.highlighted:
             pen = QPen(HIGHLIGHT, 4)
         elif card.not_ready:
-            pen = QPen(card_faces.BLOCKED_BAND, 2)
+            pen = QPen(BLOCKED_RED, 2)
         else:
             pen = QPen(CARD_BORDER, 1)
         painter.setPen(pen)
@@ -342,26 +333,20 @@ class CardItem(QGraphicsItem):
         # Top row: JIRA key, initials, size.
         small = m.small_font
         small_fm = QFontMetricsF(small)
-        size_text = f"{card.size_days:g}d"
-        size_w = small_fm.horizontalAdvance(size_text) + 8
-        size_rect = QRectF(right - size_w, y, size_w, 17)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(OVER_RED if self.oversized else QColor("#e0e4e8"))
-        painter.drawRoundedRect(size_rect, 4, 4)
-        painter.setFont(small)
-        painter.setPen(QColor("#ffffff") if self.oversized else TEXT)
-        painter.drawText(size_rect, Qt.AlignmentFlag.AlignCenter, size_text)
-        top_right = size_rect.left() - 4
+        top_right = (
+            card_faces.paint_chip(
+                painter,
+                m,
+                f"{card.size_days:g}d",
+                right,
+                y,
+                OVER_RED if self.oversized else CHIP_GREY,
+                WHITE if self.oversized else TEXT,
+            )
+            - 4
+        )
         if self.person is not None:
-            circle = QRectF(top_right - 19, y - 1, 19, 19)
-            colour = QColor(self.person.colour)
-            painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(colour)
-            painter.drawEllipse(circle)
-            painter.setPen(_text_colour(colour))
-            painter.setFont(m.font(9.5, bold=True))
-            painter.drawText(circle, Qt.AlignmentFlag.AlignCenter, self.person.initials)
-            top_right = circle.left() - 4
+            top_right = card_faces.paint_avatar(painter, m, self.person, top_right, y - 1) - 4
         if card.jira_key:
             painter.setFont(m.key_font)
             painter.setPen(KEY_BLUE)
@@ -443,7 +428,7 @@ class CardItem(QGraphicsItem):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(fill)
             painter.drawRoundedRect(rect, 3, 3)
-            painter.setPen(_text_colour(fill) if chip else LABEL_TEXT)
+            painter.setPen(text_colour(fill) if chip else LABEL_TEXT)
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)
             x += w + 3
 
@@ -513,7 +498,7 @@ class BoxItem(QGraphicsItem):
         if not self.lines:
             return
         text_rect = self.text_rect()
-        colour = _text_colour(self.background) if self.background.alpha() > 128 else TEXT
+        colour = text_colour(self.background) if self.background.alpha() > 128 else TEXT
         painter.setPen(colour)
         heights = [QFontMetricsF(f).lineSpacing() for f in self.fonts[: len(self.lines)]]
         y = text_rect.top() if self.align_top else text_rect.center().y() - sum(heights) / 2

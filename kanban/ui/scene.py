@@ -20,6 +20,7 @@ from kanban.domain.rules import is_oversized
 from kanban.domain.wip import WIP_NAME, WipState, work_in_progress
 from kanban.domain.words import plural
 from kanban.ui import items as it
+from kanban.ui import palette as pal
 from kanban.ui.board_data import BoardData, LaneKey
 from kanban.ui.layout import BoardLayout, Metrics, column_header_texts, corner_texts
 
@@ -89,27 +90,29 @@ class BoardScene(QGraphicsScene):
 
         blocked = len(data.not_ready_cards)
         # Zone backgrounds are painted by drawBackground, which the view caches.
-        self.backgrounds = [(layout.pool_rect, it.POOL_BG, None, 0.0)]
+        self.backgrounds = [(layout.pool_rect, pal.POOL_BG, None, 0.0)]
         self.pool_header_item = it.BoxItem(
             layout.pool_header,
-            it.HEADER_BG,
+            pal.HEADER_BG,
             ["TASK POOL", f"{len(data.pool_cards)} ready"],
             [m.header_font, m.header_figure_font],
         )
         self._add(self.pool_header_item)
         self.add_button_item = it.AddButtonItem(layout.add_button, m)
         self._add(self.add_button_item)
-        self.backgrounds.append((layout.not_ready_rect, it.NOT_READY_BG, it.NOT_READY_HEADER, 2.0))
+        self.backgrounds.append(
+            (layout.not_ready_rect, pal.NOT_READY_BG, pal.NOT_READY_HEADER, 2.0)
+        )
         self.not_ready_header_item = it.BoxItem(
             layout.not_ready_header,
-            it.NOT_READY_HEADER,
+            pal.NOT_READY_HEADER,
             [f"NOT READY ({blocked})"],
             [m.header_font],
         )
         self._add(self.not_ready_header_item)
         corner_item = it.BoxItem(
             layout.corner,
-            it.HEADER_BG,
+            pal.HEADER_BG,
             corner_texts(data),
             [m.header_font, m.header_figure_font],
         )
@@ -125,10 +128,10 @@ class BoardScene(QGraphicsScene):
         for col in data.columns:
             state = data.column_state(col)
             background = {
-                WipState.OVER: it.OVER_RED,
-                WipState.UNDER: it.UNDER_AMBER,
-                WipState.AT: it.AT_BLUE,
-            }.get(state, it.HEADER_BG)
+                WipState.OVER: pal.OVER_RED,
+                WipState.UNDER: pal.UNDER_AMBER,
+                WipState.AT: pal.AT_BLUE,
+            }.get(state, pal.HEADER_BG)
             header = it.BoxItem(
                 layout.column_headers[col.id],
                 background,
@@ -146,8 +149,8 @@ class BoardScene(QGraphicsScene):
             self.lane_header_items[lane.key] = header
             for col in data.columns:
                 state = data.column_state(col)
-                background = QColor(it.CELL_BG[index % 2])
-                tint = {WipState.OVER: it.OVER_TINT, WipState.UNDER: it.UNDER_TINT}.get(state)
+                background = QColor(pal.CELL_BG[index % 2])
+                tint = {WipState.OVER: pal.OVER_TINT, WipState.UNDER: pal.UNDER_TINT}.get(state)
                 self.backgrounds.append(
                     (
                         layout.cells[(col.id, lane.key)],
@@ -174,7 +177,7 @@ class BoardScene(QGraphicsScene):
                     it.BoxItem(
                         layout.lane_rects[lane.key],
                         QColor(0, 0, 0, 0),
-                        border=it.OVER_RED,
+                        border=pal.OVER_RED,
                         border_width=5,
                         radius=2,
                         z=3,

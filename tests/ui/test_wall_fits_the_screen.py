@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QApplication, QStyleOptionGraphicsItem
 from kanban.domain.model import Rule, RuleMode
 from kanban.services.board import BoardService
 from kanban.services.demo import fill_demo_board
-from kanban.ui import card_faces
+from kanban.ui import palette
 from kanban.ui.fit import title_cap_pixels
 from kanban.ui.layout import Face
 from kanban.ui.main_window import MainWindow
@@ -221,7 +221,7 @@ def test_a_blocked_card_in_a_lane_has_a_red_band_and_its_reason(qtbot, service):
     item.paint(painter, QStyleOptionGraphicsItem(), None)
     painter.end()
     band = image.pixelColor(int(image.width() / 2), int(-rect.top() + 3))
-    assert band == card_faces.BLOCKED_BAND
+    assert band == palette.BLOCKED_RED
     # The reason is painted in dark red, in title-sized bold text.
     reds = sum(
         1
