@@ -447,16 +447,15 @@ def compute_layout(
         gaps = m.gap * (len(data.lanes) - 1)
         if sum(needs.values()) + gaps > room:
             lane_room = _shares(needs, room - gaps)
+    # The pool column: what the pool's cards and the not-ready section need.
+    inner = pool_w - 2 * m.pad
+    pool_need = m.pad + grid_height(data.pool_cards, inner, pm) + m.pad
+    nr_floor = pm.card_height * 0.6
+    nr_h = grid_height(data.not_ready_cards, inner, pm)
+    nr_need = m.section_header + m.pad + max(nr_h, nr_floor) + m.pad
     if measure_only and room is not None:
         # Whether this face would leave cards out, from the needs alone.
         out.lanes_capped = sum(1 for key, height in lane_room.items() if height < needs[key] - 0.5)
-        inner = pool_w - 2 * m.pad
-        pool_need = 2 * m.pad + grid_height(data.pool_cards, inner, pm)
-        nr_need = (
-            m.section_header
-            + 2 * m.pad
-            + max(grid_height(data.not_ready_cards, inner, pm), pm.card_height * 0.6)
-        )
         out.pool_capped = int(pool_need + m.gap + nr_need > room)
         return out
     y = body_top
@@ -484,14 +483,8 @@ def compute_layout(
     lanes_bottom = y
 
     # The pool, then the not-ready section at its bottom.
-    inner = pool_w - 2 * m.pad
     pool_cards: dict[str, QRectF] = {}
     nr_cards: dict[str, QRectF] = {}
-    pool_h = grid_height(data.pool_cards, inner, pm)
-    nr_h = grid_height(data.not_ready_cards, inner, pm)
-    nr_floor = pm.card_height * 0.6
-    pool_need = m.pad + pool_h + m.pad
-    nr_need = m.section_header + m.pad + max(nr_h, nr_floor) + m.pad
     pool_note: tuple[QRectF, str] | None = None
     nr_note: tuple[QRectF, str] | None = None
     if room is not None and pool_need + m.gap + nr_need > room:
@@ -500,7 +493,7 @@ def compute_layout(
         nr_row = m.section_header + 2 * m.pad + pm.card_height + pm.card_reason_height
         nr_alloc = min(nr_need, max(room * 0.4, nr_row))
         pool_alloc = max(0.0, room - m.gap - nr_alloc)
-        pool_h, left_out, slot = _grid(
+        _, left_out, slot = _grid(
             data.pool_cards, 0, 0, inner, pm, pool_cards, pool_alloc - 2 * m.pad
         )
         out.pool_capped += left_out
@@ -508,7 +501,7 @@ def compute_layout(
             pool_note = (slot, f"+ {left_out} more in the pool")
         pool_need = pool_alloc
         nr_max = nr_alloc - m.section_header - 2 * m.pad
-        nr_h, left_out, slot = _grid(data.not_ready_cards, 0, 0, inner, pm, nr_cards, nr_max)
+        _, left_out, slot = _grid(data.not_ready_cards, 0, 0, inner, pm, nr_cards, nr_max)
         out.pool_capped += left_out
         if left_out and slot is not None:
             nr_note = (slot, f"+ {left_out} more not ready")
