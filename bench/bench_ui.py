@@ -168,6 +168,7 @@ def _wall_timings(app: Any, window: Any) -> tuple[list[float], list[float]]:
     from PySide6.QtCore import QPoint, Qt
     from PySide6.QtTest import QTest
 
+    from kanban.ui.board_data import Filters
     from kanban.ui.layout import CELL
 
     ctrl, view = window.controller, window.view
@@ -175,8 +176,6 @@ def _wall_timings(app: Any, window: Any) -> tuple[list[float], list[float]]:
     relayout: list[float] = []
     # A new density: the filter halves the board, then gives it back; each time
     # the fit tries its faces again.
-    from kanban.ui.board_data import Filters
-
     for i in range(10):
         ctrl.filters = Filters(text="1") if i % 2 == 0 else Filters()
         t0 = time.perf_counter()

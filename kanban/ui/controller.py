@@ -358,7 +358,7 @@ class BoardController(QObject):
         )
         if self.fit:
             # The whole board on screen (the wall, Fit board): no scrolling.
-            height = max(200.0, (self.view.viewport().height() - 2) / self.view.zoom)
+            height = self.view.visible_height()
             self.lane_pages = lane_pages(self.data, height, self.metrics) if self.paginate else 1
             if self.lane_pages > 1:
                 self.data = page_of(self.data, self.lane_page, height, self.metrics)

@@ -204,9 +204,7 @@ class CardItem(QGraphicsItem):
         if self.pos() != rect.topLeft():
             self.setPos(rect.topLeft())
         if changed:
-            # Rich text on purpose, with the card's own text escaped: a title
-            # such as "<b>" must show as typed, not as markup.
-            self.setToolTip("<p>" + escape(self._tooltip()).replace("\n", "<br>") + "</p>")
+            self._refresh_tooltip()
             self.update()
 
     def _chip_colours(self, card: Card) -> tuple[str | None, ...]:
@@ -221,8 +219,13 @@ class CardItem(QGraphicsItem):
         if tuple(badges) == tuple(self.badges) and tuple(notes) == self.notes:
             return
         self.badges, self.notes = tuple(badges), tuple(notes)
-        self.setToolTip("<p>" + escape(self._tooltip()).replace("\n", "<br>") + "</p>")
+        self._refresh_tooltip()
         self.update()
+
+    def _refresh_tooltip(self) -> None:
+        # Rich text on purpose, with the card's own text escaped: a title
+        # such as "<b>" must show as typed, not as markup.
+        self.setToolTip("<p>" + escape(self._tooltip()).replace("\n", "<br>") + "</p>")
 
     def _tooltip(self) -> str:
         parts = [self.card.title]

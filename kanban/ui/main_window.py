@@ -299,10 +299,11 @@ class MainWindow(IntegrationsWindow):
         self.act_zoom_in = self._action("Zoom &in", "Ctrl++", lambda: self._zoom(1.1))
         self.act_zoom_out = self._action("Zoom &out", "Ctrl+-", lambda: self._zoom(1 / 1.1))
         self.act_zoom_reset = self._action("&Reset zoom", "Ctrl+0", lambda: self._zoom(None))
-        self.act_fit = self._action("&Fit board", "Ctrl+Shift+F", lambda: None)
+        # Checkable: Qt has flipped its state when it triggers.
+        self.act_fit = self._action(
+            "&Fit board", "Ctrl+Shift+F", lambda: self.set_fit_board(self.act_fit.isChecked())
+        )
         self.act_fit.setCheckable(True)
-        self.act_fit.triggered.disconnect()
-        self.act_fit.triggered.connect(self.set_fit_board)
         self.act_quit = self._action("&Quit", QKeySequence.StandardKey.Quit, self.close)
         self.act_people = self._action("&People…", None, lambda: self.open_settings("PeopleDialog"))
         self.act_columns = self._action(

@@ -135,6 +135,10 @@ class BoardView(QGraphicsView):
         """The width the layout should fill, in scene units."""
         return max(200.0, (self.viewport().width() - 2) / self.zoom)
 
+    def visible_height(self) -> float:
+        """The height a fitted layout must end within, in scene units."""
+        return max(200.0, (self.viewport().height() - 2) / self.zoom)
+
     def wheelEvent(self, event: QWheelEvent) -> None:
         if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             steps = event.angleDelta().y() / 120

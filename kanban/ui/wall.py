@@ -62,7 +62,7 @@ class WallBoard(QObject):
         self.pause_timer = QTimer(self)
         self.pause_timer.setSingleShot(True)
         self.pause_timer.setInterval(TOUCH_PAUSE_MS)
-        self.pause_timer.timeout.connect(self._resume)
+        self.pause_timer.timeout.connect(self._show_page)
         view.viewport().installEventFilter(self)
         controller.board_changed.connect(self._show_page)
         # The screen's size settles after the switch (the bar shows, the window
@@ -161,9 +161,6 @@ class WallBoard(QObject):
         """Someone is at the board: hold this page for TOUCH_PAUSE_MS after the last touch."""
         if self.on:
             self.pause_timer.start()
-
-    def _resume(self) -> None:
-        self._show_page()
 
     def _show_page(self) -> None:
         pages = self.controller.lane_pages
