@@ -243,3 +243,26 @@ def db_url(db_backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> s
     if db_backend == "postgresql":
         return str(request.getfixturevalue("pg_board_url"))
     return f"sqlite:///{tmp_path / 'board.db'}"
+
+
+def terminate_backends(url: str) -> int:
+    """What a server restart does to a board's clients: every connection to ``url``'s
+    database dropped (``pg_terminate_backend``); how many there were."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = make_url(url).database
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            return len(
+                conn.execute(
+                    text(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = :db AND pid <> pg_backend_pid()"
+                    ),
+                    {"db": name},
+                ).all()
+            )
+    finally:
+        admin.dispose()

@@ -12,7 +12,7 @@ import socket
 import subprocess
 import sys
 
-from ui.live_fixtures import ROOT, Cable, cable, pg_url  # noqa: F401 - fixtures, found by name
+from ui.live_fixtures import ROOT, Cable, cable  # noqa: F401 - fixtures, found by name
 
 
 def free_port() -> int:
@@ -52,7 +52,7 @@ def test_a_server_where_nothing_listens_is_one_line_and_exit_1() -> None:
 
 
 def test_a_server_lost_after_the_board_was_made_is_one_line_and_changes_nothing(
-    pg_url: str,  # noqa: F811
+    pg_url: str,
     cable: Cable,  # noqa: F811
 ) -> None:
     through = cable.url(pg_url)

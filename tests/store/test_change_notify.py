@@ -9,44 +9,23 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from kanban_test_databases import terminate_backends
 
 from kanban.errors import StorageError
 from kanban.services.board import BoardService
 from kanban.store import availability, changes
 
 pytestmark = pytest.mark.integration
-ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
-def pg_board() -> Iterator[str]:
-    """The URL of a PostgreSQL database of this test's own, dropped afterwards."""
-    name = f"kanban_t_notify_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # no server on this machine: say so instead of failing
-        admin.dispose()
-        pytest.skip(f"no PostgreSQL server at 127.0.0.1:5432 ({exc})")
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@pytest.fixture
-def board(pg_board: str) -> Iterator[BoardService]:
-    service = BoardService.open(pg_board, "tester")
+def board(pg_url: str) -> Iterator[BoardService]:
+    service = BoardService.open(pg_url, "tester")
     yield service
     service.close()
 
@@ -68,14 +47,14 @@ def test_a_committed_change_notifies_a_listening_client(
 
 
 def test_a_change_in_another_process_notifies_too(
-    pg_board: str, board: BoardService, listener: changes.Listener
+    pg_url: str, board: BoardService, listener: changes.Listener
 ) -> None:
     card = board.add_card("Renew TLS certificates").card
     board.add_person("Alice")
     listener.wait(1)
     moved = subprocess.run(
         [sys.executable, "-m", "kanban", "move", card.id, "In progress", "--person", "Alice",
-         "--db", pg_board],
+         "--db", pg_url],
         cwd=ROOT, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert moved.returncode == 0, moved.stderr
@@ -121,20 +100,10 @@ def test_the_change_marker_moves_with_changes_that_append_no_event(
 
 
 def test_a_terminated_connection_is_told_apart_and_the_next_write_goes_through(
-    pg_board: str, board: BoardService, listener: changes.Listener
+    pg_url: str, board: BoardService, listener: changes.Listener
 ) -> None:
     board.add_card("Before the restart")
-    name = pg_board.rsplit("/", 1)[1]
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                "WHERE datname = :db AND pid <> pg_backend_pid()"
-            ),
-            {"db": name},
-        )
-    admin.dispose()
+    terminate_backends(pg_url)
     with pytest.raises(Exception) as lost:
         while listener.wait(5):
             pass

@@ -1,8 +1,9 @@
 """Helpers for the live and offline window tests: PostgreSQL boards, another process, a cable.
 
-- ``pg_url``: a PostgreSQL database of the test's own at 127.0.0.1:5432
-  (trust auth for ``postgres``), dropped afterwards; skipped with one line
-  where no server runs.
+- ``pg_url`` (from the database plugin, ``tests/kanban_test_databases.py``):
+  a PostgreSQL database of the test's own, dropped afterwards; skipped in
+  one line where no server runs, failed under CI. ``terminate_backends``
+  comes from there too.
 - :func:`kanban_in_another_process`: the real command line in a subprocess.
 - :class:`Cable`: a loopback TCP relay in front of the server that a test can
   unplug and plug in again: a server gone for as long as the test likes,
@@ -19,60 +20,19 @@ import socket
 import subprocess
 import sys
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
 if TYPE_CHECKING:  # no Qt for the command line tests that use the fixtures
     from kanban.ui.main_window import MainWindow
     from ui.board_fixtures import Team
 
-ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ROOT = Path(__file__).resolve().parents[2]
 # The poll timer, set so long that only the live source can show a change.
 NO_POLL_MS = 600_000
-
-
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """An empty PostgreSQL database of this test's own, dropped afterwards."""
-    name = f"kanban_t_live_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # no server on this machine: say so instead of failing
-        admin.dispose()
-        pytest.skip(f"no PostgreSQL server at 127.0.0.1:5432 ({exc})")
-    try:
-        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def terminate_backends(url: str) -> int:
-    """What a server restart does to the board's clients: every connection dropped."""
-    name = url.rsplit("/", 1)[1]
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            return len(
-                conn.execute(
-                    text(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                        "WHERE datname = :db AND pid <> pg_backend_pid()"
-                    ),
-                    {"db": name},
-                ).all()
-            )
-    finally:
-        admin.dispose()
 
 
 def kanban_in_another_process(*args: str, db: str) -> subprocess.CompletedProcess[str]:

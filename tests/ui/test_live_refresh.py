@@ -19,7 +19,6 @@ from ui.live_fixtures import (  # noqa: F401 - fixtures, found by name
     NO_POLL_MS,
     ROOT,
     kanban_in_another_process,
-    pg_url,
     pg_window,
     shown_in,
 )

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from kanban_test_databases import terminate_backends
 from PySide6.QtCore import QPointF
 
 from kanban.services.board import BoardService
@@ -27,10 +28,8 @@ from ui.live_fixtures import (  # noqa: F401 - fixtures, found by name
     cable,
     kanban_in_another_process,
     open_window,
-    pg_url,
     pg_window,
     shown_in,
-    terminate_backends,
 )
 
 # Reconnecting backs off 1, 2, 4... s: a few checks must fit in the wait.
@@ -171,7 +170,7 @@ def test_a_server_restart_shows_offline_then_reconnects_and_reloads_by_itself(
 @pytest.fixture
 def cabled_window(
     qtbot,
-    pg_url: str,  # noqa: F811
+    pg_url: str,
     cable: Cable,  # noqa: F811
 ) -> Iterator[tuple[MainWindow, Team, Cable]]:
     service = BoardService.open(cable.url(pg_url), "tester")
