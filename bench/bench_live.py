@@ -23,7 +23,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -33,13 +32,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from bench.fixtures import build_board  # noqa: E402
+from bench.fixtures import NoServer, build_board, scratch_postgres  # noqa: E402
 
 CARDS = 2000
 CHANGES = 20
 TARGET_MS = 1000.0
 GIVE_UP_S = 10.0
-ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 
 # The other process: one BoardService, a move per line read, the commit time printed.
 HELPER = """
@@ -57,34 +55,14 @@ board.close()
 Row = tuple[str, str, str]
 
 
-class NoServer(Exception):
-    """No PostgreSQL server to measure on."""
-
-
 @contextmanager
 def postgres_board(sqlite_url: str) -> Iterator[str]:
     """The same board copied into a PostgreSQL database of its own, dropped afterwards."""
-    from sqlalchemy import create_engine, text
-
     from kanban.services.db_copy import copy_board
 
-    name = f"kanban_bench_live_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        admin.dispose()
-        lines = str(getattr(exc, "orig", exc)).strip().splitlines()
-        raise NoServer(lines[0] if lines else type(exc).__name__) from exc
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    try:
+    with scratch_postgres("kanban_bench_live") as url:
         copy_board(sqlite_url, url)
         yield url
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def _p95(values: list[float]) -> float:

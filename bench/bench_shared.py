@@ -29,15 +29,12 @@ import os
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 from store.shared_board import (  # noqa: E402
     REFRESH_EVERY,
     check_board,
@@ -46,9 +43,8 @@ from store.shared_board import (  # noqa: E402
     run_clients,
 )
 
-ADMIN_URL = os.environ.get(
-    "KANBAN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+from bench.fixtures import NoServer, scratch_postgres  # noqa: E402
+
 CARDS = 60
 
 
@@ -66,27 +62,18 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=14)
     args = parser.parse_args()
 
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"kanban_bench_{os.getpid()}_{uuid.uuid4().hex[:8]}"
     try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:
-        print(f"bench_shared: no PostgreSQL server at {make_url(ADMIN_URL).host} ({exc})")
+        with scratch_postgres("kanban_bench") as url:
+            start_event = prepare_board(url, CARDS)
+            with tempfile.TemporaryDirectory() as tmp:
+                logs = run_clients(
+                    url, args.clients, args.ops, args.seed, Path(tmp), timeout=3600, listen=True
+                )
+                watched = read_log(Path(tmp) / "listener.jsonl")
+            verdict = check_board(url, logs, start_event)
+    except NoServer as exc:
+        print(f"bench_shared: {exc}")
         return 1
-    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    try:
-        start_event = prepare_board(url, CARDS)
-        with tempfile.TemporaryDirectory() as tmp:
-            logs = run_clients(
-                url, args.clients, args.ops, args.seed, Path(tmp), timeout=3600, listen=True
-            )
-            watched = read_log(Path(tmp) / "listener.jsonl")
-        verdict = check_board(url, logs, start_event)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
 
     entries = [e for client in logs.values() for e in client]
     began = min(e["t"] for e in entries)

@@ -6,8 +6,11 @@ the rows written here are the same shape the service writes.
 
 from __future__ import annotations
 
+import os
 import random
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -87,3 +90,38 @@ def build_board(
         repo.append_events(conn, events=event_rows)
     engine.dispose()
     return url
+
+
+# The server every machine of the project runs (trust auth for postgres).
+POSTGRES_ADMIN = os.environ.get(
+    "KANBAN_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+class NoServer(Exception):
+    """No PostgreSQL server to make a bench database on (the message says why)."""
+
+
+@contextmanager
+def scratch_postgres(prefix: str) -> Iterator[str]:
+    """The URL of a new, empty PostgreSQL database, dropped afterwards; NoServer if none."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    name = f"{prefix}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(POSTGRES_ADMIN, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:
+        admin.dispose()
+        lines = str(getattr(exc, "orig", exc)).strip().splitlines()
+        host = make_url(POSTGRES_ADMIN).host
+        reason = lines[0] if lines else type(exc).__name__
+        raise NoServer(f"no PostgreSQL server at {host} ({reason})") from exc
+    try:
+        yield make_url(POSTGRES_ADMIN).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
