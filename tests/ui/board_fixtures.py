@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QPointingDevice
 from PySide6.QtTest import QTest
 
 from kanban.domain.model import Card, Person
@@ -107,3 +108,12 @@ def drag(qtbot, win: MainWindow, card_id: str, target: QPointF) -> None:
         QTest.mouseMove(vp, point)
         qtbot.wait(5)
     QTest.mouseRelease(vp, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, end)
+
+
+def pinch(win: MainWindow, start: tuple[QPoint, QPoint], end: tuple[QPoint, QPoint]) -> None:
+    """Two fingers on the board's viewport, moved from ``start`` to ``end`` and lifted."""
+    vp = win.view.viewport()
+    device = QTest.createTouchDevice(QPointingDevice.DeviceType.TouchScreen)
+    QTest.touchEvent(vp, device).press(0, start[0], vp).press(1, start[1], vp).commit()
+    QTest.touchEvent(vp, device).move(0, end[0], vp).move(1, end[1], vp).commit()
+    QTest.touchEvent(vp, device).release(0, end[0], vp).release(1, end[1], vp).commit()

@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from kanban.services.board import BoardService
 from kanban.ui.layout import NOT_READY
-from ui.board_fixtures import Team, wait_idle
+from ui.board_fixtures import Team, pinch, wait_idle
 
 
 def _touch_drag(window, start: QPoint, end: QPoint) -> None:
@@ -35,17 +35,7 @@ def test_touch_drag_moves_a_card(qtbot, window, service: BoardService, team: Tea
 
 def test_pinch_and_ctrl_wheel_zoom(qtbot, window) -> None:
     view = window.view
-    device = QTest.createTouchDevice()
-    vp = view.viewport()
-    QTest.touchEvent(vp, device).press(0, QPoint(300, 300), vp).press(
-        1, QPoint(400, 300), vp
-    ).commit()
-    QTest.touchEvent(vp, device).move(0, QPoint(250, 300), vp).move(
-        1, QPoint(450, 300), vp
-    ).commit()
-    QTest.touchEvent(vp, device).release(0, QPoint(250, 300), vp).release(
-        1, QPoint(450, 300), vp
-    ).commit()
+    pinch(window, (QPoint(300, 300), QPoint(400, 300)), (QPoint(250, 300), QPoint(450, 300)))
     assert view.zoom > 1.5
     zoomed = view.zoom
     event = QWheelEvent(
@@ -58,7 +48,7 @@ def test_pinch_and_ctrl_wheel_zoom(qtbot, window) -> None:
         Qt.ScrollPhase.NoScrollPhase,
         False,
     )
-    QApplication.sendEvent(vp, event)
+    QApplication.sendEvent(view.viewport(), event)
     assert view.zoom < zoomed
 
 

@@ -19,7 +19,7 @@ from kanban.ui.dialogs.card_editor import CardEditorDialog
 from kanban.ui.layout import CELL
 from kanban.ui.main_window import MainWindow
 from kanban.ui.touch import touch_target_px
-from ui.board_fixtures import Team, wait_idle
+from ui.board_fixtures import Team, pinch, wait_idle
 
 
 def _device() -> QPointingDevice:
@@ -193,28 +193,14 @@ def test_pinch_zooms_out_and_in_and_leaves_the_card_where_it_was(
     qtbot, window, service: BoardService, team: Team
 ) -> None:
     card_id = team.cards["Renew TLS certificates"]
-    view, device, vp = window.view, _device(), window.view.viewport()
+    view = window.view
     on_card = view.mapFromScene(window.controller.layout.cards[card_id].center())
     other = on_card + QPoint(200, 0)
     before = view.zoom
-    QTest.touchEvent(vp, device).press(0, on_card, vp).press(1, other, vp).commit()
-    QTest.touchEvent(vp, device).move(0, on_card + QPoint(50, 0), vp).move(
-        1, other - QPoint(50, 0), vp
-    ).commit()
-    QTest.touchEvent(vp, device).release(0, on_card + QPoint(50, 0), vp).release(
-        1, other - QPoint(50, 0), vp
-    ).commit()
+    pinch(window, (on_card, other), (on_card + QPoint(50, 0), other - QPoint(50, 0)))
     assert view.zoom < before  # fingers together: smaller
     smaller = view.zoom
-    QTest.touchEvent(vp, device).press(0, QPoint(300, 300), vp).press(
-        1, QPoint(350, 300), vp
-    ).commit()
-    QTest.touchEvent(vp, device).move(0, QPoint(250, 300), vp).move(
-        1, QPoint(450, 300), vp
-    ).commit()
-    QTest.touchEvent(vp, device).release(0, QPoint(250, 300), vp).release(
-        1, QPoint(450, 300), vp
-    ).commit()
+    pinch(window, (QPoint(300, 300), QPoint(350, 300)), (QPoint(250, 300), QPoint(450, 300)))
     assert view.zoom > smaller  # fingers apart: bigger
     wait_idle(qtbot, window)
     assert service.card(card_id).column_id == team.pool  # the pinch moved nothing
