@@ -457,8 +457,11 @@ class BoxItem(QGraphicsItem):
         radius: float = 4.0,
         badge: str | None = None,
         z: float = 0.0,
+        tooltip: str | None = None,
     ) -> None:
         super().__init__()
+        # What the scene made this item of: equal arguments make the same picture.
+        self.spec: tuple[object, ...] = ()
         self.rect = QRectF(rect)
         self.background = background
         self.lines = list(lines)
@@ -470,6 +473,13 @@ class BoxItem(QGraphicsItem):
         self.radius = radius
         self.badge = badge
         self.setZValue(z)
+        if tooltip is not None:
+            self.setToolTip(tooltip)
+        if self.lines:
+            # Text is the dear part of a header to draw; a header repaints with
+            # every card that passes under it while the wall scrolls or a card
+            # is dragged over it, and its picture changes only with its figures.
+            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QRectF:
         return self.rect.adjusted(-3, -3, 3, 3)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from itertools import compress
+from operator import attrgetter
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QFont, QFontMetricsF
@@ -274,6 +276,9 @@ def _grid(
     return used, left_out + 1, QRectF(slot.left(), slot.top(), slot.width(), m.note_height)
 
 
+_is_not_ready = attrgetter("not_ready")
+
+
 def grid_height(cards: list[Card], width: float, m: Metrics) -> float:
     """The height :func:`_grid` would use for ``cards`` across ``width``, placing nothing.
 
@@ -284,7 +289,9 @@ def grid_height(cards: list[Card], width: float, m: Metrics) -> float:
         return 0.0
     per_row = max(1, int((width + m.gap) // (m.card_min_width + m.gap)))
     rows = -(-len(cards) // per_row)
-    taller = len({i // per_row for i, c in enumerate(cards) if c.not_ready})
+    # In C, not per card in Python: the pool's list can be a thousand long.
+    blocked_at = compress(range(len(cards)), map(_is_not_ready, cards))
+    taller = len({i // per_row for i in blocked_at})
     return rows * (m.card_height + m.gap) + taller * m.card_reason_height - m.gap
 
 

@@ -3,17 +3,20 @@
 ``BoardScene.apply`` is called with each new board state. Card items are kept
 by card id and only moved or repainted when something changed, so a drop or a
 refresh on a board of thousands of cards touches few items. Headers and zone
-backgrounds are few and simply rebuilt.
+backgrounds are few: each apply describes them again, and an item whose
+picture did not change is kept, so a drop repaints only the headers whose
+figures it changed instead of every header of the board.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any, TypeVar, cast
 
 from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
+from PySide6.QtWidgets import QGraphicsScene
 
 from kanban.domain.model import Card, ColumnKind, Person
 from kanban.domain.rules import is_oversized
@@ -28,6 +31,10 @@ BUBBLE_MS = 6000
 BACKGROUND = QColor("#ffffff")
 STICKY_Z = 30.0
 CELL_BORDER = QColor("#dde1e5")
+COLUMN_HEADER_BORDER = QColor("#ffffff")
+CLEAR = QColor(0, 0, 0, 0)
+
+BoxT = TypeVar("BoxT", bound=it.BoxItem)
 
 
 class BoardScene(QGraphicsScene):
@@ -45,7 +52,10 @@ class BoardScene(QGraphicsScene):
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.NoIndex)
         self.m = metrics
         self.card_items: dict[str, it.CardItem] = {}
-        self.static_items: list[QGraphicsItem] = []
+        # Headers, notes and frames by what they are (("header", "pool"),
+        # ("note", zone), …), kept across applies; the key's first word is its group.
+        self._static_by_key: dict[tuple[object, ...], it.BoxItem] = {}
+        self._previous_static: dict[tuple[object, ...], it.BoxItem] = {}
         self.column_header_items: dict[int, it.BoxItem] = {}
         self.lane_header_items: dict[LaneKey, it.LaneHeaderItem] = {}
         self.pool_header_item: it.BoxItem | None = None
@@ -59,13 +69,39 @@ class BoardScene(QGraphicsScene):
         self.layout: BoardLayout | None = None
         self._bubbles: list[it.BubbleItem] = []
         self.backgrounds: list[tuple[QRectF, QColor, QColor | None, float]] = []
+        self._headers_stale = False
         self._bg_key: list[tuple[object, ...]] = []
         self.sticky: list[it.BoxItem] = []
         self._view_top = 0.0
 
-    def _add(self, item: QGraphicsItem) -> None:
-        self.addItem(item)
-        self.static_items.append(item)
+    def _add(self, key: tuple[object, ...], make: type[BoxT], *args: Any, **kwargs: Any) -> BoxT:
+        """Show ``make(*args, **kwargs)`` as the static item ``key``. The item shown
+        before under ``key`` stays if it was made of equal arguments: it is not made
+        again and not repainted. Returns the item on the scene."""
+        spec = (make, args, kwargs)
+        old = self._previous_static.pop(key, None)
+        if old is not None and old.spec == spec:
+            item = cast(BoxT, old)
+        else:
+            if old is not None:
+                self.removeItem(old)
+            item = make(*args, **kwargs)
+            item.spec = spec
+            self.addItem(item)
+        self._static_by_key[key] = item
+        return item
+
+    def _begin_static(self, *groups: str) -> None:
+        """The static items of ``groups`` are described anew: keep the others."""
+        self._previous_static = {}
+        for key in [k for k in self._static_by_key if k[0] in groups]:
+            self._previous_static[key] = self._static_by_key.pop(key)
+
+    def _end_static(self) -> None:
+        """Remove what the new description no longer has."""
+        for item in self._previous_static.values():
+            self.removeItem(item)
+        self._previous_static = {}
 
     def apply(
         self,
@@ -78,51 +114,92 @@ class BoardScene(QGraphicsScene):
         selected: str | None,
         now: datetime,
         sle_days: float | None = None,
+        headers_later: bool = False,
     ) -> None:
+        """Show ``data`` laid out as ``layout``.
+
+        With ``headers_later`` (a drop, which must reach the screen within a
+        frame) the header figures are left for :meth:`apply_headers` after the
+        paint, when the board's geometry and colours did not change: the
+        headers are then where they were and only their counts are a frame late.
+        """
         self.data, self.layout = data, layout
-        self.sticky = []
-        for item in self.static_items:
-            self.removeItem(item)
-        self.static_items.clear()
+        backgrounds = self._backgrounds(data, layout)
+        rect = QRectF(0, 0, layout.width, layout.height)
+        reshaped = rect != self.sceneRect() or _bg_key(backgrounds) != self._bg_key
+        self.backgrounds = backgrounds
+        self._headers_stale = True
+        if not (headers_later and not reshaped):
+            self.apply_headers()
+        self._apply_notes(layout)
+        self._apply_cards(data, layout, badges, notes, highlighted, selected, now, sle_days)
+        if reshaped:
+            # Only a changed layout costs a repaint of the (cached) background.
+            self._bg_key = _bg_key(self.backgrounds)
+            self.setSceneRect(rect)
+            self.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
+
+    def _backgrounds(
+        self, data: BoardData, layout: BoardLayout
+    ) -> list[tuple[QRectF, QColor, QColor | None, float]]:
+        """The zones' fills, painted by drawBackground (which the view caches)."""
+        backgrounds = [
+            (layout.pool_rect, pal.POOL_BG, None, 0.0),
+            (layout.not_ready_rect, pal.NOT_READY_BG, pal.NOT_READY_HEADER, 2.0),
+        ]
+        tints = {WipState.OVER: pal.OVER_TINT, WipState.UNDER: pal.UNDER_TINT}
+        for index, lane in enumerate(data.lanes):
+            background = QColor(pal.CELL_BG[index % 2])
+            for col in data.columns:
+                tint = tints.get(data.column_state(col))
+                fill = _blend(background, tint) if tint else background
+                backgrounds.append((layout.cells[(col.id, lane.key)], fill, CELL_BORDER, 1.0))
+        return backgrounds
+
+    def apply_headers(self) -> None:
+        """Headers, their figures, lane frames and collapsed lanes' counts, for the
+        board last applied (a no-op when they already show it)."""
+        data, layout = self.data, self.layout
+        if data is None or layout is None or not self._headers_stale:
+            return
+        self._headers_stale = False
+        self._begin_static("header")
         self.column_header_items.clear()
         self.lane_header_items.clear()
         m = self.m
 
         blocked = len(data.not_ready_cards)
-        # Zone backgrounds are painted by drawBackground, which the view caches.
-        self.backgrounds = [(layout.pool_rect, pal.POOL_BG, None, 0.0)]
-        self.pool_header_item = it.BoxItem(
+        self.pool_header_item = self._add(
+            ("header", "pool"),
+            it.BoxItem,
             layout.pool_header,
             pal.HEADER_BG,
-            ["TASK POOL", f"{len(data.pool_cards)} ready"],
-            [m.header_font, m.header_figure_font],
+            ("TASK POOL", f"{len(data.pool_cards)} ready"),
+            (m.header_font, m.header_figure_font),
         )
-        self._add(self.pool_header_item)
-        self.add_button_item = it.AddButtonItem(layout.add_button, m)
-        self._add(self.add_button_item)
-        self.backgrounds.append(
-            (layout.not_ready_rect, pal.NOT_READY_BG, pal.NOT_READY_HEADER, 2.0)
+        self.add_button_item = self._add(
+            ("header", "add"), it.AddButtonItem, layout.add_button, m
         )
-        self.not_ready_header_item = it.BoxItem(
+        self.not_ready_header_item = self._add(
+            ("header", "not ready"),
+            it.BoxItem,
             layout.not_ready_header,
             pal.NOT_READY_HEADER,
-            [f"NOT READY ({blocked})"],
-            [m.header_font],
-        )
-        self._add(self.not_ready_header_item)
-        corner_item = it.BoxItem(
-            layout.corner,
-            pal.HEADER_BG,
-            corner_texts(data),
-            [m.header_font, m.header_figure_font],
+            (f"NOT READY ({blocked})",),
+            (m.header_font,),
         )
         wip = work_in_progress(data.wip)
         active = ", ".join(c.name for c in data.columns if c.kind is ColumnKind.ACTIVE)
-        corner_item.setToolTip(
-            f"{WIP_NAME}: {wip.total} cards in the active columns ({active}), "
-            f"{wip.blocked} of them blocked. The status report counts it the same way."
+        corner_item = self._add(
+            ("header", "corner"),
+            it.BoxItem,
+            layout.corner,
+            pal.HEADER_BG,
+            tuple(corner_texts(data)),
+            (m.header_font, m.header_figure_font),
+            tooltip=f"{WIP_NAME}: {wip.total} cards in the active columns ({active}), "
+            f"{wip.blocked} of them blocked. The status report counts it the same way.",
         )
-        self._add(corner_item)
         self.corner_item = corner_item
 
         for col in data.columns:
@@ -132,57 +209,51 @@ class BoardScene(QGraphicsScene):
                 WipState.UNDER: pal.UNDER_AMBER,
                 WipState.AT: pal.AT_BLUE,
             }.get(state, pal.HEADER_BG)
-            header = it.BoxItem(
+            self.column_header_items[col.id] = self._add(
+                ("header", "column", col.id),
+                it.BoxItem,
                 layout.column_headers[col.id],
                 background,
-                column_header_texts(data, col),
-                [m.header_font, m.header_figure_font],
-                border=QColor("#ffffff"),
+                tuple(column_header_texts(data, col)),
+                (m.header_font, m.header_figure_font),
+                border=COLUMN_HEADER_BORDER,
                 border_width=1,
             )
-            self._add(header)
-            self.column_header_items[col.id] = header
 
-        for index, lane in enumerate(data.lanes):
-            header = it.LaneHeaderItem(lane, layout.lane_headers[lane.key], m)
-            self._add(header)
-            self.lane_header_items[lane.key] = header
-            for col in data.columns:
-                state = data.column_state(col)
-                background = QColor(pal.CELL_BG[index % 2])
-                tint = {WipState.OVER: pal.OVER_TINT, WipState.UNDER: pal.UNDER_TINT}.get(state)
-                self.backgrounds.append(
-                    (
-                        layout.cells[(col.id, lane.key)],
-                        _blend(background, tint) if tint else background,
-                        CELL_BORDER,
-                        1.0,
-                    )
-                )
-                if lane.collapsed:
+        for lane in data.lanes:
+            self.lane_header_items[lane.key] = self._add(
+                ("header", "lane", lane.key),
+                it.LaneHeaderItem,
+                lane,
+                layout.lane_headers[lane.key],
+                m,
+            )
+            if lane.collapsed:
+                for col in data.columns:
                     count = len(data.cells.get((col.id, lane.key), []))
                     if count:
                         self._add(
-                            it.BoxItem(
-                                layout.cells[(col.id, lane.key)],
-                                QColor(0, 0, 0, 0),
-                                [plural(count, "card")],
-                                [m.small_font],
-                                z=-1,
-                            )
+                            ("header", "collapsed", col.id, lane.key),
+                            it.BoxItem,
+                            layout.cells[(col.id, lane.key)],
+                            CLEAR,
+                            (plural(count, "card"),),
+                            (m.small_font,),
+                            z=-1,
                         )
             if lane.state is WipState.OVER:
                 # A thick red frame round the whole lane: visible across the room.
                 self._add(
-                    it.BoxItem(
-                        layout.lane_rects[lane.key],
-                        QColor(0, 0, 0, 0),
-                        border=pal.OVER_RED,
-                        border_width=5,
-                        radius=2,
-                        z=3,
-                    )
+                    ("header", "over limit", lane.key),
+                    it.BoxItem,
+                    layout.lane_rects[lane.key],
+                    CLEAR,
+                    border=pal.OVER_RED,
+                    border_width=5,
+                    radius=2,
+                    z=3,
                 )
+        self._end_static()
 
         # The header row stays at the top of the view while the board scrolls.
         self.sticky = [
@@ -195,10 +266,28 @@ class BoardScene(QGraphicsScene):
             item.setZValue(STICKY_Z + (1 if item is self.add_button_item else 0))
         self.stick(self._view_top)
 
-        for rect, text in layout.notes.values():
+    def _apply_notes(self, layout: BoardLayout) -> None:
+        """The "+N more" notes: they take a card's slot, so they go with the cards."""
+        self._begin_static("note")
+        for zone_key, (rect, text) in layout.notes.items():
             # Title-sized: on the wall "+3 more" must read as well as the cards.
-            self._add(it.BoxItem(rect, QColor(0, 0, 0, 0), [text], [m.title_font], z=-1))
+            self._add(
+                ("note", zone_key), it.BoxItem, rect, CLEAR, (text,), (self.m.title_font,), z=-1
+            )
+        self._end_static()
 
+    def _apply_cards(
+        self,
+        data: BoardData,
+        layout: BoardLayout,
+        badges: Mapping[str, Sequence[str]],
+        notes: Mapping[str, Sequence[str]] | None,
+        highlighted: set[str] | frozenset[str],
+        selected: str | None,
+        now: datetime,
+        sle_days: float | None,
+    ) -> None:
+        """Place, restyle or remove the card items; new ones are made for new cards."""
         people: dict[int, Person] = {p.id: p for p in data.snapshot.people}
         shown: set[str] = set()
         rules = data.snapshot.rules
@@ -211,7 +300,7 @@ class BoardScene(QGraphicsScene):
             shown.add(card.id)
             card_item = self.card_items.get(card.id)
             if card_item is None:
-                card_item = it.CardItem(card, m)
+                card_item = it.CardItem(card, self.m)
                 self.addItem(card_item)
                 self.card_items[card.id] = card_item
             card_item.set_card(
@@ -231,12 +320,6 @@ class BoardScene(QGraphicsScene):
             )
         for card_id in [k for k in self.card_items if k not in shown]:
             self.removeItem(self.card_items.pop(card_id))
-        rect = QRectF(0, 0, layout.width, layout.height)
-        if rect != self.sceneRect() or _bg_key(self.backgrounds) != self._bg_key:
-            # Only a changed layout costs a repaint of the (cached) background.
-            self._bg_key = _bg_key(self.backgrounds)
-            self.setSceneRect(rect)
-            self.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
 
     def set_badges(
         self, badges: Mapping[str, Sequence[str]], notes: Mapping[str, Sequence[str]]
