@@ -64,7 +64,7 @@ from kanban.ui.board_data import (
 from kanban.ui.fit import fit_layout, lane_pages, page_of
 from kanban.ui.layout import CELL, NOT_READY, POOL, BoardLayout, Metrics, Zone, compute_layout
 from kanban.ui.view import BoardView
-from kanban.ui.workers import SerialExecutor
+from kanban.ui.workers import HOLD_AT_MOST_MS, SerialExecutor
 
 log = logging.getLogger(__name__)
 
@@ -179,6 +179,13 @@ class BoardController(QObject):
         self.poll_timer.setInterval(LAPTOP_POLL_MS)
         self.poll_timer.timeout.connect(self.poll)
         view.card_dropped.connect(self.drop)
+        # A drop is painted first; what can wait a frame follows the paint.
+        self._frame_pending = False
+        self._frame_timer = QTimer(self)
+        self._frame_timer.setSingleShot(True)
+        self._frame_timer.setInterval(HOLD_AT_MOST_MS)
+        self._frame_timer.timeout.connect(self._finish_frame)
+        view.painted.connect(self._finish_frame)
         view.lane_toggled.connect(self.toggle_lane)
         view.archive_requested.connect(self.archive)
         view.resized.connect(self.relayout)
@@ -346,11 +353,14 @@ class BoardController(QObject):
             self.reload()
             self.refresh_undo_state()
 
-    def set_snapshot(self, snapshot: BoardSnapshot) -> None:
+    def set_snapshot(self, snapshot: BoardSnapshot, *, drop: bool = False) -> None:
         self.snapshot = snapshot
-        self.relayout()
+        self.relayout(drop=drop)
 
-    def relayout(self) -> None:
+    def relayout(self, *, drop: bool = False) -> None:
+        """Lay the board out again and show it. For a ``drop`` only what shows the
+        card at its new place is done before the paint; the header figures, the
+        window's reaction (board_changed) and the write follow it."""
         if self.snapshot is None:
             return
         self.data = build_board_data(
@@ -379,8 +389,22 @@ class BoardController(QObject):
             selected=current,
             now=now(),
             sle_days=self.sle_days,
+            headers_later=drop,
         )
-        self.board_changed.emit()
+        self._frame_pending = drop
+        if drop:
+            self._frame_timer.start()
+        else:
+            self.board_changed.emit()
+
+    def _finish_frame(self) -> None:
+        """After the paint that showed a drop: the headers, the window, the write."""
+        if self._frame_pending:
+            self._frame_pending = False
+            self._frame_timer.stop()
+            self.scene.apply_headers()
+            self.board_changed.emit()
+        self.writer.release()
 
     # --- view settings --------------------------------------------------------------
 
@@ -548,7 +572,8 @@ class BoardController(QObject):
                 plan.position,
                 now(),
                 **changes,
-            )
+            ),
+            drop=True,
         )
         service = self.service
 
@@ -579,7 +604,8 @@ class BoardController(QObject):
                 self._own_revisions[(card.id, start)] = results[-1].card.revision
             return results
 
-        self.writer.submit(
+        # Written once the drop is on screen: see SerialExecutor.hold.
+        self.writer.hold(
             job, lambda result, error: self._persisted(plan, override, result, error, reason)
         )
 

@@ -18,6 +18,7 @@ Signals:
     archive_requested(str): Delete on the current card.
     zoom_changed(float): the zoom factor changed (Ctrl+wheel, pinch, keys).
     resized(): the viewport changed size.
+    painted(): a paint of the viewport is done (a drop's write waits for it).
 """
 
 from __future__ import annotations
@@ -85,6 +86,7 @@ class BoardView(QGraphicsView):
     archive_requested = Signal(str)
     zoom_changed = Signal(float)
     resized = Signal()
+    painted = Signal()
 
     def __init__(self, scene: BoardScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
@@ -315,7 +317,10 @@ class BoardView(QGraphicsView):
         ):
             self.touch.handle(event)  # type: ignore[arg-type]
             return True
-        return super().viewportEvent(event)
+        handled = super().viewportEvent(event)
+        if event.type() == QEvent.Type.Paint:
+            self.painted.emit()
+        return handled
 
     def set_touch_size(self, side: int | None) -> None:
         """Scroll bars a finger can hold (``side`` px wide), or the style's own (None)."""
