@@ -588,6 +588,9 @@ class MainWindow(IntegrationsWindow):
         reset.setText("Stop highlighting")
         reset.clicked.connect(lambda: dialog.done(2))
         layout.addWidget(buttons)
+        timeout = self._wall_timeout("the stand-up time stays as it was")
+        if timeout is not None:
+            timeout.start(dialog)
         result = dialog.exec()
         if result == QDialog.DialogCode.Accepted:
             chosen = datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch()).astimezone()

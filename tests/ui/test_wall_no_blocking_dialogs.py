@@ -146,3 +146,14 @@ def test_on_the_laptop_a_prompt_waits_for_its_answer(qtbot, window: MainWindow, 
     card = window.controller.card(team.cards["Patch file servers"])
     dialog = override.block_dialog(card, window)
     assert dialog.timer is None
+
+
+def test_an_unanswered_stand_up_time_gives_up_and_the_highlight_stays_as_it_was(
+    qtbot, wall: MainWindow
+) -> None:
+    before = wall.controller.standup_since
+    watch = ModalWatch(QDialog)
+    wall.choose_standup()  # returns only once the dialog is closed
+    assert [d.windowTitle() for d in watch.dialogs] == ["Since the last stand-up"]
+    assert wall.controller.standup_since == before
+    qtbot.waitUntil(lambda: "the stand-up time stays as it was" in wall.wall_message.text())
