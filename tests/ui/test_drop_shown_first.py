@@ -9,7 +9,7 @@ redrawn, and the write is never lost, even by a window that never paints.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF
+from PySide6.QtCore import QEvent, QObject, QPointF
 
 from kanban.services.board import BoardService
 from kanban.ui.layout import CELL
@@ -38,17 +38,21 @@ def test_a_dropped_card_is_on_screen_at_its_new_place_before_it_is_written(
     # Connected after the controller: runs once the drop has been handled.
     window.view.card_dropped.connect(lambda *_args: released.append(True))
 
-    def on_paint() -> None:
-        # What the first paint after the release shows, and what the database has then.
-        if released and not painted:
-            item = window.scene.card_items[card_id]
-            written = service.card(card_id).column_id == team.progress
-            painted.append((_in_cell(window, item, target), written))
+    class PaintWatch(QObject):
+        """Looks at the board as the first paint after the release begins."""
 
-    window.view.painted.connect(on_paint)
+        def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # Qt's name
+            if event.type() == QEvent.Type.Paint and released and not painted:
+                item = window.scene.card_items[card_id]
+                written = service.card(card_id).column_id == team.progress
+                painted.append((_in_cell(window, item, target), written))
+            return False
+
+    watch = PaintWatch()
+    window.view.viewport().installEventFilter(watch)
     drag(qtbot, window, card_id, target)
     qtbot.waitUntil(lambda: bool(painted))
-    window.view.painted.disconnect(on_paint)
+    window.view.viewport().removeEventFilter(watch)
     shown_in_cell, written = painted[0]
     assert shown_in_cell
     assert not written
