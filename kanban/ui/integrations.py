@@ -56,12 +56,22 @@ class BadgeBoard:
         self._sources[source] = badges
         texts: dict[str, list[str]] = {}
         notes: dict[str, list[str]] = {}
-        for name in sorted(self._sources):
+        # Most telling first: a card too narrow for all its badges keeps the first.
+        for name in sorted(self._sources, key=_source_rank):
             for card_id, items in self._sources[name].texts.items():
                 texts.setdefault(card_id, []).extend(items)
             for card_id, items in self._sources[name].notes.items():
                 notes.setdefault(card_id, []).extend(items)
         self._apply(texts, notes)
+
+
+# The order of the badges on a card face: JIRA's state, then commits and PRs,
+# then comments and checklists.
+BADGE_SOURCES = ("sync", "links", "notes")
+
+
+def _source_rank(name: str) -> tuple[int, str]:
+    return (BADGE_SOURCES.index(name) if name in BADGE_SOURCES else len(BADGE_SOURCES), name)
 
 
 class LinksWatcher(QObject):

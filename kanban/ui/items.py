@@ -248,8 +248,8 @@ class CardItem(QGraphicsItem):
     def boundingRect(self) -> QRectF:
         return self._size.adjusted(-3, -3, 3, 3)
 
-    def _footer_room(self) -> tuple[float, float]:
-        """Where the footer's labels may go: after the age dots, before the badges."""
+    def _footer_start(self) -> float:
+        """Where the footer's chips may start: after the age dots and the SLE mark."""
         m, r = self.m, self._size
         small_fm = QFontMetricsF(m.small_font)
         x = r.left() + m.pad + 4 + 5 * 9
@@ -258,11 +258,27 @@ class CardItem(QGraphicsItem):
             x += small_fm.horizontalAdvance(f"{days}") + 2
         if self.past_sle:
             x += 4 + small_fm.horizontalAdvance(SLE_MARK) + 8
-        x += 4
-        badge_x = r.right() - m.pad
+        return x + 4
+
+    def footer_badges(self) -> list[str]:
+        """The badges that fit at the footer's right, in order; the tooltip has them all."""
+        small_fm = QFontMetricsF(self.m.small_font)
+        room = self._size.right() - self.m.pad - self._footer_start()
+        shown: list[str] = []
         for badge in self.badges:
+            room -= small_fm.horizontalAdvance(badge) + 8 + 3
+            if room < 0:
+                break
+            shown.append(badge)
+        return shown
+
+    def _footer_room(self) -> tuple[float, float]:
+        """Where the footer's labels may go: after the age dots, before the badges."""
+        small_fm = QFontMetricsF(self.m.small_font)
+        badge_x = self._size.right() - self.m.pad
+        for badge in self.footer_badges():
             badge_x -= small_fm.horizontalAdvance(badge) + 8 + 3
-        return x, badge_x
+        return self._footer_start(), badge_x
 
     def label_chips(self) -> tuple[list[str], int]:
         """The labels that fit on the face, and how many more there are ("+N")."""
@@ -412,7 +428,7 @@ class CardItem(QGraphicsItem):
         x += 4
         badge_x = right
         painter.setFont(small)
-        for badge in reversed(self.badges):
+        for badge in reversed(self.footer_badges()):
             w = small_fm.horizontalAdvance(badge) + 8
             rect = QRectF(badge_x - w, footer_y, w, 14)
             painter.setPen(Qt.PenStyle.NoPen)
@@ -422,7 +438,10 @@ class CardItem(QGraphicsItem):
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, badge)
             badge_x = rect.left() - 3
         shown, hidden = self.label_chips()
-        chips = [*shown, f"+{hidden}"] if hidden else shown
+        more = f"+{hidden}"
+        # "+N" only where it fits: else the tooltip alone lists the labels.
+        fits = x + small_fm.horizontalAdvance(more) + 8 <= badge_x
+        chips = [*shown, more] if hidden and (shown or fits) else shown
         for index, label in enumerate(chips):
             w = small_fm.horizontalAdvance(label) + 8
             rect = QRectF(x, footer_y, w, 14)

@@ -45,6 +45,7 @@ from kanban.ui.integrations import BadgeBoard, LinksWatcher, SyncWatcher
 from kanban.ui.layout import Metrics
 from kanban.ui.live import attach_live
 from kanban.ui.me import find_me
+from kanban.ui.note_badges import NoteBadges
 from kanban.ui.override import (
     PromptTimeout,
     ask_block_reason,
@@ -157,6 +158,12 @@ class MainWindow(IntegrationsWindow):
         self.links.start()
         self.sync = SyncWatcher(service, self)
         self.sync.badges_changed.connect(lambda badges: self.badges.update("sync", badges))
+        # Comments and checklists on the card faces; a sync may bring JIRA's comments.
+        self.note_badges = NoteBadges(service, self.badges, self)
+        self.controller.board_changed.connect(
+            lambda: self.note_badges.board_changed(self.controller.snapshot)
+        )
+        self.sync.badges_changed.connect(lambda _badges: self.note_badges.refresh())
         self.sync.message.connect(self.show_message)
         self.sync.board_changed.connect(self.controller.reload)
         self.sync.offline_changed.connect(self._sync_offline)
@@ -643,6 +650,7 @@ class MainWindow(IntegrationsWindow):
         else:
             dialog.saved.connect(lambda _cid: self.controller.reload())
         dialog.finished.connect(lambda _r: self.controller.refresh_undo_state())
+        dialog.notes_changed.connect(self.note_badges.refresh)
         dialog.setModal(not self.wall)  # a wall is never left blocked by a window
         dialog.show()
         self._dialog: QDialog = dialog
@@ -737,6 +745,7 @@ class MainWindow(IntegrationsWindow):
         self.inhibitor.release()
         self.sync.shutdown()
         self.links.shutdown()
+        self.note_badges.shutdown()
         self.live.shutdown()
         self.controller.shutdown()
         super().closeEvent(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QRectF
+from PySide6.QtGui import QFontMetricsF
 
 from kanban.services.board import BoardService
 from kanban.ui.items import CardItem
@@ -33,6 +34,23 @@ def test_every_label_is_in_the_tooltip(qtbot, window, service: BoardService) -> 
     wait_idle(qtbot, window)
     qtbot.waitUntil(lambda: card.id in window.scene.card_items)
     assert "Labels: " + ", ".join(labels) in window.scene.card_items[card.id].toolTip()
+
+
+def test_badges_that_do_not_fit_leave_the_face_to_the_first_and_nothing_overlaps(
+    qtbot, service: BoardService
+) -> None:
+    card = service.add_card("Patch", labels=["windows", "patching", "monthly"]).card
+    item = _item(card, width=170)
+    item.badges = ("⟳ queued", "PR open 1/2", "☑ 1/3", "2 comments")
+    shown = item.footer_badges()
+    assert 0 < len(shown) < len(item.badges)
+    assert shown == list(item.badges[: len(shown)])
+    start, end = item._footer_room()
+    labels, hidden = item.label_chips()
+    # The label chips that are drawn end before the first badge begins.
+    used = sum(QFontMetricsF(item.m.small_font).horizontalAdvance(t) + 11 for t in labels)
+    assert start + used <= end
+    assert hidden == 3 - len(labels)
 
 
 def test_every_label_that_fits_is_shown_without_plus_n(qtbot, service: BoardService) -> None:

@@ -13,7 +13,7 @@ from kanban.ui.integrations import BadgeBoard, CardBadges
 from kanban.ui.main_window import MainWindow
 
 
-def test_badges_from_sources_are_merged_per_card() -> None:
+def test_badges_from_sources_are_merged_per_card_jira_state_first() -> None:
     seen: list[tuple[dict[str, list[str]], dict[str, list[str]]]] = []
     board = BadgeBoard(lambda texts, notes: seen.append((texts, notes)))
     board.update("links", CardBadges({"a": ["PR open 1/2"]}, {"a": ["1 of 2 approved"]}))
@@ -21,7 +21,7 @@ def test_badges_from_sources_are_merged_per_card() -> None:
     board.update("sync", queued)
     board.update("sync", queued)  # unchanged: no repaint
     assert seen[-1] == (
-        {"a": ["PR open 1/2", "⟳ queued"], "b": ["⚠ conflict"]},
+        {"a": ["⟳ queued", "PR open 1/2"], "b": ["⚠ conflict"]},
         {"a": ["1 of 2 approved"], "b": ["Conflict on title: …"]},
     )
     assert len(seen) == 2

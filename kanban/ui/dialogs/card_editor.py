@@ -96,6 +96,7 @@ class CardEditorDialog(QDialog):
 
     saved = Signal(str)
     write_finished = Signal(bool)
+    notes_changed = Signal()
 
     def __init__(
         self,
@@ -198,6 +199,7 @@ class CardEditorDialog(QDialog):
         self.checklist_box = ChecklistBox(self.service)
         for box in (self.comments_box, self.checklist_box):
             box.changed.connect(self.refresh_history)
+            box.changed.connect(self.notes_changed)
             box.failed.connect(self.banner.show_message)
         side.addWidget(self.sync_box)
         side.addWidget(self.comments_box)
