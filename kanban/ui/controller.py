@@ -136,6 +136,7 @@ class BoardController(QObject):
         # show what finished since ``done_since``, and a team too big for the
         # screen shows ``lane_page`` of ``lane_pages``.
         self.fit = False
+        self._laid_out_width = 0.0  # the width the scrolling layout on screen is for
         self.done_since: datetime | None = None
         self.lane_page = 0
         self.lane_pages = 1
@@ -188,7 +189,7 @@ class BoardController(QObject):
         view.painted.connect(self._finish_frame)
         view.lane_toggled.connect(self.toggle_lane)
         view.archive_requested.connect(self.archive)
-        view.resized.connect(self.relayout)
+        view.resized.connect(self._viewport_resized)
         view.zoom_changed.connect(lambda _z: self.relayout())
 
     # --- loading -----------------------------------------------------------------
@@ -375,7 +376,16 @@ class BoardController(QObject):
             self.layout = fit_layout(self.data, self.view.visible_width(), height, self.metrics)
         else:
             self.lane_pages = 1
-            self.layout = compute_layout(self.data, self.view.visible_width(), self.metrics)
+            width = self.view.visible_width()
+            self.layout = compute_layout(self.data, width, self.metrics)
+            if self.layout.height > self.view.visible_height():
+                # The board will scroll: lay it out for the width the scroll bar
+                # leaves, instead of again when the bar appears.
+                narrower = width - self.view.scroll_bar_width()
+                if narrower != width:
+                    width = narrower
+                    self.layout = compute_layout(self.data, width, self.metrics)
+            self._laid_out_width = width
         current = self.view.current
         if current is not None and current not in self.layout.cards:
             current = None
@@ -396,6 +406,13 @@ class BoardController(QObject):
             self._frame_timer.start()
         else:
             self.board_changed.emit()
+
+    def _viewport_resized(self) -> None:
+        """A new size of the view. A scrolling board depends on the width alone, so
+        it is laid out again only for another width than it was made for (not when
+        the scroll bar it foresaw appears); a fitted board for any new size."""
+        if self.fit or abs(self.view.visible_width() - self._laid_out_width) > 0.01:
+            self.relayout()
 
     def _finish_frame(self) -> None:
         """After the paint that showed a drop: the headers, the window, the write."""

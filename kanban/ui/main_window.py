@@ -15,13 +15,11 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QDateTime, QRectF, Qt, QTime, QTimer
+from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QDateTimeEdit,
     QDialog,
-    QDialogButtonBox,
     QDockWidget,
     QHBoxLayout,
     QLabel,
@@ -41,6 +39,7 @@ from kanban.settings import Config, current_actor, os_user
 from kanban.ui.board_data import Filters
 from kanban.ui.card_keys import CardKeys
 from kanban.ui.controller import LAPTOP_POLL_MS, WALL_POLL_MS, BoardController
+from kanban.ui.dialogs.standup import STOP_HIGHLIGHTING, StandupDialog
 from kanban.ui.integrations import BadgeBoard, LinksWatcher, SyncWatcher
 from kanban.ui.layout import Metrics
 from kanban.ui.live import attach_live
@@ -70,6 +69,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MESSAGE_MS = 10_000
+# A window that never paints (hidden, minimised) still starts its scans and sync.
+BACKGROUND_AT_THE_LATEST_MS = 2_000
 # The wall bar's text scale on a 1080p screen (twice that at 4K).
 WALL_ZOOM_PER_1080 = 1.5
 _ANY = "__any__"
@@ -155,14 +156,11 @@ class MainWindow(IntegrationsWindow):
         self.links.badges_changed.connect(lambda badges: self.badges.update("links", badges))
         self.links.message.connect(self.show_message)
         self.links.board_moved.connect(self.controller.reload)
-        self.links.start()
         self.sync = SyncWatcher(service, self)
         self.sync.badges_changed.connect(lambda badges: self.badges.update("sync", badges))
         # Comments and checklists on the card faces; a sync may bring JIRA's comments.
         self.note_badges = NoteBadges(service, self.badges, self)
-        self.controller.board_changed.connect(
-            lambda: self.note_badges.board_changed(self.controller.snapshot)
-        )
+        self.controller.board_changed.connect(self._note_board_changed)
         self.sync.badges_changed.connect(lambda _badges: self.note_badges.refresh())
         self.sync.message.connect(self.show_message)
         self.sync.board_changed.connect(self.controller.reload)
@@ -180,8 +178,29 @@ class MainWindow(IntegrationsWindow):
         # The sync needs the jira library: it is imported on a worker once the
         # board is on screen, and the panel is built when that is done.
         self._sync_prepared = False
-        self.controller.board_changed.connect(self._prepare_sync)
+        # The scans, the jira import and the notes' counts run on workers, but
+        # they share the interpreter with the GUI thread: they start once the
+        # board is painted, so they do not hold up its first paint.
+        self._background_started = False
+        self.view.painted.connect(self._start_background)
+        QTimer.singleShot(BACKGROUND_AT_THE_LATEST_MS, lambda: self._start_background(True))
         self.view.setFocus()
+
+    def _start_background(self, at_the_latest: bool = False) -> None:
+        """After the first paint of the loaded board (or at the latest after
+        BACKGROUND_AT_THE_LATEST_MS): the links scan, the sync, the notes' badges."""
+        if self._background_started or (self.controller.snapshot is None and not at_the_latest):
+            return
+        self._background_started = True
+        self.links.start()
+        if self.controller.snapshot is not None:
+            self._prepare_sync()
+            self.note_badges.board_changed(self.controller.snapshot)
+        self.controller.board_changed.connect(self._prepare_sync)
+
+    def _note_board_changed(self) -> None:
+        if self._background_started:
+            self.note_badges.board_changed(self.controller.snapshot)
 
     # --- building ------------------------------------------------------------------
 
@@ -571,39 +590,16 @@ class MainWindow(IntegrationsWindow):
 
     def choose_standup(self) -> None:
         """Pick the stand-up time whose moves are highlighted (laptop mode)."""
-        dialog = QDialog(self)
-        dialog.setWindowTitle("Since the last stand-up")
-        layout = QVBoxLayout(dialog)
-        layout.addWidget(QLabel("Highlight the cards moved since:"))
         start = self.controller.standup_since or default_standup(datetime.now().astimezone())
-        edit = QDateTimeEdit(
-            QDateTime(
-                QDate(start.year, start.month, start.day),
-                QTime(start.hour, start.minute, start.second),
-            )
-        )
-        edit.setCalendarPopup(True)
-        layout.addWidget(edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok
-            | QDialogButtonBox.StandardButton.Cancel
-            | QDialogButtonBox.StandardButton.Reset
-        )
-        buttons.accepted.connect(dialog.accept)
-        buttons.rejected.connect(dialog.reject)
-        reset = buttons.button(QDialogButtonBox.StandardButton.Reset)
-        reset.setText("Stop highlighting")
-        reset.clicked.connect(lambda: dialog.done(2))
-        layout.addWidget(buttons)
+        dialog = StandupDialog(self, start)
         timeout = self._wall_timeout("the stand-up time stays as it was")
         if timeout is not None:
             timeout.start(dialog)
         result = dialog.exec()
         if result == QDialog.DialogCode.Accepted:
-            chosen = datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch()).astimezone()
-            self.controller.set_standup(chosen)
+            self.controller.set_standup(dialog.chosen())
             self.wall_standup.setChecked(True)
-        elif result == 2:
+        elif result == STOP_HIGHLIGHTING:
             self.wall_standup.setChecked(False)
             self.controller.set_standup(None)
 

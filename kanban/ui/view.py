@@ -133,6 +133,13 @@ class BoardView(QGraphicsView):
         self.setTransform(QTransform.fromScale(zoom, zoom))
         self.zoom_changed.emit(zoom)
 
+    def scroll_bar_width(self) -> float:
+        """The width, in scene units, a vertical scroll bar takes when it appears."""
+        bar = self.verticalScrollBar()
+        if bar.isVisible():
+            return 0.0
+        return bar.sizeHint().width() / self.zoom
+
     def visible_width(self) -> float:
         """The width the layout should fill, in scene units."""
         return max(200.0, (self.viewport().width() - 2) / self.zoom)
