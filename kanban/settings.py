@@ -9,7 +9,6 @@ never go here: they live in the OS keyring.
 
 from __future__ import annotations
 
-import getpass
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -17,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-import tomli_w
 
 from kanban import APP_AUTHOR, APP_NAME
 from kanban.errors import UserError
@@ -83,6 +81,8 @@ class Config:
             data["database_url"] = self.database_url
         if self.me:
             data["me"] = self.me
+        import tomli_w  # only a save needs it; every command reads the config
+
         tmp = path.with_suffix(".tmp")
         tmp.write_text(tomli_w.dumps(data), encoding="utf-8")
         tmp.replace(path)
@@ -115,6 +115,8 @@ def database_url(cli_value: str | None = None, config: Config | None = None) -> 
 
 def os_user() -> str:
     """The operating system's user name, the default identity of "me"."""
+    import getpass  # with termios: a millisecond that a command reading no "me" saves
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -471,10 +471,12 @@ def render_board(snap: BoardSnapshot, cards: Sequence[Card]) -> str:
     ]
     lanes: list[tuple[str, int | None]] = [(p.name, p.id) for p in snap.people]
     lanes.append(("(nobody)", None))
+    by_person: dict[int | None, list[Card]] = {}
+    for c in in_lanes:
+        by_person.setdefault(c.person_id, []).append(c)
     for name, person_id in lanes:
         mine = sorted(
-            (c for c in in_lanes if c.person_id == person_id),
-            key=lambda c: (order.get(c.column_id, 0), c.position),
+            by_person.get(person_id, ()), key=lambda c: (order.get(c.column_id, 0), c.position)
         )
         if not mine:
             continue

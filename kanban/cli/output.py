@@ -160,16 +160,23 @@ def table(
 ) -> str:
     """An aligned plain-text table; long cells are cut with an ellipsis."""
     cells = [[("" if v is None else str(v)) for v in row] for row in rows]
+    # Each cell is measured once: `kanban list` of a big board is mostly this.
+    used = [[_width(v) for v in row] for row in cells]
     widths = [_width(h) for h in headers]
-    for row in cells:
-        for i, value in enumerate(row):
-            widths[i] = max(widths[i], _width(value))
+    for row_used in used:
+        widths = list(map(max, widths, row_used))
     for i, limit in (max_widths or {}).items():
         widths[i] = min(widths[i], max(limit, _width(headers[i])))
     lines = [indent + "  ".join(_fit(h, w) for h, w in zip(headers, widths, strict=True))]
     lines.append(indent + "  ".join("-" * w for w in widths))
-    for row in cells:
-        lines.append(indent + "  ".join(_fit(v, w) for v, w in zip(row, widths, strict=True)))
+    for row, row_used in zip(cells, used, strict=True):
+        lines.append(
+            indent
+            + "  ".join(
+                v + " " * (w - n) if n <= w else _fit(v, w)
+                for v, n, w in zip(row, row_used, widths, strict=True)
+            )
+        )
     return "\n".join(line.rstrip() for line in lines)
 
 

@@ -9,7 +9,6 @@ ORM objects costs several times more than reading rows.
 from __future__ import annotations
 
 import dataclasses
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, overload
@@ -56,6 +55,8 @@ from kanban.store.tables import event_table as event_t
 from kanban.store.tables import limit_change_table as limit_change_t
 from kanban.store.tables import person_table as person_t
 
+_from_iso = datetime.fromisoformat
+
 
 @overload
 def utc(value: str | datetime) -> datetime: ...
@@ -69,8 +70,10 @@ def utc(value: str | datetime | None) -> datetime | None:
     """
     if value is None:
         return None
-    parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    parsed: datetime = _from_iso(value) if isinstance(value, str) else value
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed if parsed.tzinfo is UTC else parsed.astimezone(UTC)
 
 
 def now() -> datetime:
@@ -302,51 +305,60 @@ def _day(value: str | date | None) -> date | None:
     return date.fromisoformat(value)
 
 
+_CARD_COLUMN_NAMES = tuple(c.name for c in card_t.columns)
+
+
 def card_from_row(row: Any) -> Card:
     """A card from a row of ``card_t`` or of :data:`_CARD_COLUMNS` (raw text values)."""
-    labels = row.labels
+    # By position, not by name: a row's 22 attribute look-ups cost more than
+    # the rest of the conversion, and the snapshot converts every card.
+    if len(row) != len(_CARD_COLUMN_NAMES):
+        raise ValueError(f"a card row has {len(_CARD_COLUMN_NAMES)} columns, not {len(row)}")
+    v = dict(zip(_CARD_COLUMN_NAMES, row, strict=True))
+    title = v["title"]
+    labels = v["labels"]
     if isinstance(labels, str | bytes):
         try:
             labels = _json_decode(labels)
         except ValueError:
             pass  # not JSON: refused as not a list just below
     labels = stored_values.texts(
-        f"the labels of card '{row.title}'", labels, group="the labels of cards"
+        f"the labels of card '{title}'", labels, group="the labels of cards"
     )
-    size = row.size_days
+    size = v["size_days"]
     if not (type(size) is float and SIZE_MIN <= size <= SIZE_MAX):
         size = stored_values.size(
-            f"the size of card '{row.title}'", size, 1.0, group="the size of cards"
+            f"the size of card '{title}'", size, 1.0, group="the size of cards"
         )
     try:
-        due = _day(row.due_date)
+        due = _day(v["due_date"])
     except (ValueError, TypeError):
         due = stored_values.fall_back(
-            f"the due date of card '{row.title}'", row.due_date, None, group="due dates"
+            f"the due date of card '{title}'", v["due_date"], None, group="due dates"
         )
     return Card(
-        id=row.id,
-        title=row.title,
-        description=row.description,
-        column_id=row.column_id,
-        person_id=row.person_id,
-        owner_id=row.owner_id,
-        position=row.position,
-        revision=row.revision,
-        created_at=utc(row.created_at),
-        updated_at=utc(row.updated_at),
-        not_ready=bool(row.not_ready),
-        not_ready_reason=row.not_ready_reason,
-        not_ready_since=utc(row.not_ready_since),
+        id=v["id"],
+        title=title,
+        description=v["description"],
+        column_id=v["column_id"],
+        person_id=v["person_id"],
+        owner_id=v["owner_id"],
+        position=v["position"],
+        revision=v["revision"],
+        created_at=utc(v["created_at"]),
+        updated_at=utc(v["updated_at"]),
+        not_ready=bool(v["not_ready"]),
+        not_ready_reason=v["not_ready_reason"],
+        not_ready_since=utc(v["not_ready_since"]),
         size_days=size,
         labels=labels,
-        project=row.project,
+        project=v["project"],
         due_date=due,
-        jira_key=row.jira_key,
-        started_at=utc(row.started_at),
-        done_at=utc(row.done_at),
-        column_since=utc(row.column_since),
-        archived=bool(row.archived),
+        jira_key=v["jira_key"],
+        started_at=utc(v["started_at"]),
+        done_at=utc(v["done_at"]),
+        column_since=utc(v["column_since"]),
+        archived=bool(v["archived"]),
     )
 
 
@@ -686,6 +698,8 @@ def load_snapshot(conn: Connection) -> BoardSnapshot:
 
 
 def new_id() -> str:
+    import uuid  # with platform: only a command that creates something needs it
+
     return str(uuid.uuid4())
 
 
