@@ -60,22 +60,21 @@ def days_between(start: datetime, end: datetime) -> float:
     return (end - start).total_seconds() / DAY
 
 
-def service_level_days(cards: Iterable[Card], as_of: datetime, weeks: int = 12) -> float | None:
+def service_level_days(
+    spans: Iterable[tuple[datetime, datetime]], as_of: datetime, weeks: int = 12
+) -> float | None:
     """The board's SLE: the 85th percentile cycle time of the cards finished lately.
 
-    Read from the cards' own start and done times (no history replay), over the
+    Read from the cards' own (started, done) times (no history replay), over the
     ``weeks`` before ``as_of``, the window the report's forecasts use; None when
     no card went from started to done in it. The board marks a card in progress
     whose age passes this.
     """
     since = as_of - timedelta(weeks=weeks)
     cycles = [
-        days_between(c.started_at, c.done_at)
-        for c in cards
-        if c.started_at is not None
-        and c.done_at is not None
-        and since <= c.done_at <= as_of
-        and c.done_at >= c.started_at
+        days_between(start, done)
+        for start, done in spans
+        if since <= done <= as_of and done >= start
     ]
     return percentile(cycles, 85)
 

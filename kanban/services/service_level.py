@@ -1,24 +1,28 @@
 """The board's service level expectation (SLE), for the card faces: light to import.
 
-The window asks for it with every board load, so this module imports only the
-pure flow code, not the report builder (numpy, matplotlib and the renderers
-would cost the window's start-up about a fifth of a second and 20 MB).
+The window asks for it with every board load (on its reader thread), so this
+module imports nothing of the reports at import time, and the flow code alone
+when it is first asked: not the report builder (numpy, matplotlib and the
+renderers would cost the window's start-up about a fifth of a second and 20 MB),
+nor the report's data model with the window's own modules.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from kanban.reports.flow import service_level_days
 from kanban.services.board import BoardService
-from kanban.store import repo
+from kanban.store import cycle_times
 
 
 def service_level(service: BoardService, now: datetime | None = None) -> float | None:
     """The board's SLE in days (85th percentile cycle time, last 12 weeks), or None.
 
-    Reads the cards alone, archived ones too: cheap enough for every board load.
+    Reads the start and done times of the finished cards alone, archived ones too:
+    cheap enough for every board load.
     """
+    from kanban.reports.flow import service_level_days
+
     with service.reading() as conn:
-        cards = repo.list_cards(conn, include_archived=True)
-    return service_level_days(cards, now or datetime.now().astimezone())
+        spans = cycle_times.finished_spans(conn)
+    return service_level_days(spans, now or datetime.now().astimezone())
