@@ -16,10 +16,12 @@ from typing import Any, overload
 import orjson
 from sqlalchemy import (
     JSON,
+    Boolean,
     Connection,
     CursorResult,
     Date,
     DateTime,
+    Integer,
     String,
     and_,
     func,
@@ -305,68 +307,162 @@ def _day(value: str | date | None) -> date | None:
     return date.fromisoformat(value)
 
 
-_CARD_COLUMN_NAMES = tuple(c.name for c in card_t.columns)
+# card_t's columns in table order: card_from_row unpacks a row by position
+# (a row's 22 look-ups by name cost more than the rest of the conversion, and
+# the snapshot converts every card). Checked on import against the table.
+_CARD_COLUMN_NAMES = (
+    "id",
+    "title",
+    "description",
+    "column_id",
+    "person_id",
+    "owner_id",
+    "position",
+    "not_ready",
+    "not_ready_reason",
+    "not_ready_since",
+    "size_days",
+    "labels",
+    "project",
+    "due_date",
+    "jira_key",
+    "created_at",
+    "updated_at",
+    "started_at",
+    "done_at",
+    "column_since",
+    "revision",
+    "archived",
+)
+if tuple(c.name for c in card_t.columns) != _CARD_COLUMN_NAMES:
+    raise RuntimeError("kanban.store.repo: _CARD_COLUMN_NAMES no longer follows card_table")
+
+_UTC_OFFSET = "+00:00"
+
+
+@overload
+def _stored_utc(value: str | datetime) -> datetime: ...
+@overload
+def _stored_utc(value: None) -> None: ...
+def _stored_utc(value: str | datetime | None) -> datetime | None:
+    """:func:`utc` for a card's times, quicker for the text SQLite stores (naive UTC)."""
+    if type(value) is str:
+        try:
+            # Parsing with the zone beats parsing then replace(): 2,000 cards
+            # hold 12,000 of these. Text that has a zone already fails here;
+            # a bare date reads the offset as its time and stays naive.
+            parsed = _from_iso(value + _UTC_OFFSET)
+        except ValueError:
+            pass
+        else:
+            if parsed.tzinfo is not None:
+                return parsed
+    return utc(value)
+
+
+# Labels as stored (JSON text) -> as read, for valid labels only: a board has
+# few distinct label sets, and the snapshot reads every card's, often.
+_labels_read: dict[str, tuple[str, ...]] = {}
+_LABELS_READ_MAX = 4096
+
+
+def _card_labels(value: Any, title: str) -> tuple[str, ...]:
+    text = value if type(value) is str else None
+    if text is not None:
+        known = _labels_read.get(text)
+        if known is not None:
+            return known
+        try:
+            value = _json_decode(text)
+        except ValueError:
+            pass  # not JSON: refused as not a list just below
+    elif isinstance(value, bytes):
+        try:
+            value = _json_decode(value)
+        except ValueError:
+            pass
+    if type(value) is list and all(type(v) is str for v in value):
+        labels = tuple(value)
+        if text is not None:
+            if len(_labels_read) >= _LABELS_READ_MAX:
+                _labels_read.clear()
+            _labels_read[text] = labels
+        return labels
+    return stored_values.texts(f"the labels of card '{title}'", value, group="the labels of cards")
 
 
 def card_from_row(row: Any) -> Card:
-    """A card from a row of ``card_t`` or of :data:`_CARD_COLUMNS` (raw text values)."""
-    # By position, not by name: a row's 22 attribute look-ups cost more than
-    # the rest of the conversion, and the snapshot converts every card.
+    """A card from a row of ``card_t`` or of :func:`list_cards`' raw columns (text values)."""
     if len(row) != len(_CARD_COLUMN_NAMES):
         raise ValueError(f"a card row has {len(_CARD_COLUMN_NAMES)} columns, not {len(row)}")
-    v = dict(zip(_CARD_COLUMN_NAMES, row, strict=True))
-    title = v["title"]
-    labels = v["labels"]
-    if isinstance(labels, str | bytes):
-        try:
-            labels = _json_decode(labels)
-        except ValueError:
-            pass  # not JSON: refused as not a list just below
-    labels = stored_values.texts(
-        f"the labels of card '{title}'", labels, group="the labels of cards"
-    )
-    size = v["size_days"]
+    (
+        card_id,
+        title,
+        description,
+        column_id,
+        person_id,
+        owner_id,
+        position,
+        not_ready,
+        not_ready_reason,
+        not_ready_since,
+        size,
+        labels,
+        project,
+        due_date,
+        jira_key,
+        created_at,
+        updated_at,
+        started_at,
+        done_at,
+        column_since,
+        revision,
+        archived,
+    ) = row
     if not (type(size) is float and SIZE_MIN <= size <= SIZE_MAX):
         size = stored_values.size(
             f"the size of card '{title}'", size, 1.0, group="the size of cards"
         )
     try:
-        due = _day(v["due_date"])
+        due = _day(due_date)
     except (ValueError, TypeError):
         due = stored_values.fall_back(
-            f"the due date of card '{title}'", v["due_date"], None, group="due dates"
+            f"the due date of card '{title}'", due_date, None, group="due dates"
         )
     return Card(
-        id=v["id"],
+        id=card_id,
         title=title,
-        description=v["description"],
-        column_id=v["column_id"],
-        person_id=v["person_id"],
-        owner_id=v["owner_id"],
-        position=v["position"],
-        revision=v["revision"],
-        created_at=utc(v["created_at"]),
-        updated_at=utc(v["updated_at"]),
-        not_ready=bool(v["not_ready"]),
-        not_ready_reason=v["not_ready_reason"],
-        not_ready_since=utc(v["not_ready_since"]),
+        description=description,
+        column_id=column_id,
+        person_id=person_id,
+        owner_id=owner_id,
+        position=position,
+        revision=revision,
+        created_at=_stored_utc(created_at),
+        updated_at=_stored_utc(updated_at),
+        not_ready=bool(not_ready),
+        not_ready_reason=not_ready_reason,
+        not_ready_since=_stored_utc(not_ready_since),
         size_days=size,
-        labels=labels,
-        project=v["project"],
+        labels=_card_labels(labels, title),
+        project=project,
         due_date=due,
-        jira_key=v["jira_key"],
-        started_at=utc(v["started_at"]),
-        done_at=utc(v["done_at"]),
-        column_since=utc(v["column_since"]),
-        archived=bool(v["archived"]),
+        jira_key=jira_key,
+        started_at=_stored_utc(started_at),
+        done_at=_stored_utc(done_at),
+        column_since=_stored_utc(column_since),
+        archived=bool(archived),
     )
 
 
 def _raw(column: Any) -> Any:
-    # Datetime, date and JSON columns come back as text, decoded by card_from_row
-    # with the C parsers: the snapshot reads every card, often.
+    # Datetime, date, JSON and boolean columns come back as the driver gives
+    # them (text, 0/1), decoded by card_from_row with the C parsers: the
+    # snapshot reads every card, often.
     if isinstance(column.type, DateTime | Date | JSON):
         return type_coerce(column, String).label(column.name)
+    if isinstance(column.type, Boolean):
+        return type_coerce(column, Integer).label(column.name)
     return column
 
 
