@@ -159,24 +159,45 @@ def table(
     indent: str = "",
 ) -> str:
     """An aligned plain-text table; long cells are cut with an ellipsis."""
-    cells = [[("" if v is None else str(v)) for v in row] for row in rows]
-    # Each cell is measured once: `kanban list` of a big board is mostly this.
-    used = [[_width(v) for v in row] for row in cells]
-    widths = [_width(h) for h in headers]
-    for row_used in used:
-        widths = list(map(max, widths, row_used))
-    for i, limit in (max_widths or {}).items():
-        widths[i] = min(widths[i], max(limit, _width(headers[i])))
+    # Column by column: `kanban list` of a big board is mostly this table.
+    columns = list(zip(*rows, strict=True)) or [() for _ in headers]
+    if len(columns) != len(headers):
+        raise ValueError(f"a table of {len(headers)} columns got rows of {len(columns)}")
+    limits = max_widths or {}
+    shown: list[list[str]] = []
+    widths: list[int] = []
+    for i, (header, column) in enumerate(zip(headers, columns, strict=True)):
+        values = (
+            ["" if v is None else str(v) for v in column]
+            if None in column
+            else list(map(str, column))
+        )
+        # One isascii() for the whole column: most columns (ids, keys, sizes,
+        # most titles) are ASCII, and then a character is a terminal column.
+        ascii_only = "".join(values).isascii()
+        used = list(map(len, values)) if ascii_only else [_width(v) for v in values]
+        widest = max(used, default=0)
+        width = max(_width(header), widest)
+        if i in limits:
+            width = min(width, max(limits[i], _width(header)))
+        widths.append(width)
+        if ascii_only:
+            cut = width - 1
+            shown.append(
+                [v.ljust(width) if len(v) <= width else v[:cut] + "…" for v in values]
+                if widest > width
+                else [v.ljust(width) for v in values]
+            )
+        else:  # each cell measured once; only the cells too wide are cut, by _fit
+            shown.append(
+                [
+                    v + " " * (width - n) if n <= width else _fit(v, width)
+                    for v, n in zip(values, used, strict=True)
+                ]
+            )
     lines = [indent + "  ".join(_fit(h, w) for h, w in zip(headers, widths, strict=True))]
     lines.append(indent + "  ".join("-" * w for w in widths))
-    for row, row_used in zip(cells, used, strict=True):
-        lines.append(
-            indent
-            + "  ".join(
-                v + " " * (w - n) if n <= w else _fit(v, w)
-                for v, n, w in zip(row, row_used, widths, strict=True)
-            )
-        )
+    lines.extend(indent + "  ".join(row) for row in zip(*shown, strict=True))
     return "\n".join(line.rstrip() for line in lines)
 
 
