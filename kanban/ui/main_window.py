@@ -183,7 +183,11 @@ class MainWindow(IntegrationsWindow):
         # board is painted, so they do not hold up its first paint.
         self._background_started = False
         self.view.painted.connect(self._start_background)
-        QTimer.singleShot(BACKGROUND_AT_THE_LATEST_MS, lambda: self._start_background(True))
+        # The window's own timer: it dies with the window, and closing stops it.
+        self._background_timer = QTimer(self)
+        self._background_timer.setSingleShot(True)
+        self._background_timer.timeout.connect(lambda: self._start_background(True))
+        self._background_timer.start(BACKGROUND_AT_THE_LATEST_MS)
         self.view.setFocus()
 
     def _start_background(self, at_the_latest: bool = False) -> None:
@@ -738,6 +742,8 @@ class MainWindow(IntegrationsWindow):
         # A running sync may need a few seconds to stop cleanly (a request in
         # flight cannot be cut): the window goes at once, the wait happens behind.
         self.hide()
+        self._background_timer.stop()
+        self._background_started = True  # a closed window starts no scan or sync
         self.inhibitor.release()
         self.sync.shutdown()
         self.links.shutdown()
