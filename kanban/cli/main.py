@@ -9,6 +9,8 @@ unexpected ones write the traceback to the log file and exit 3.
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import importlib
 import logging
 import os
@@ -152,8 +154,28 @@ def _say_waiting(where: str, seconds: float) -> None:
     )
 
 
+def _skip_the_collector_at_exit() -> None:
+    """Leave the objects of a finished command to the operating system at exit.
+
+    The interpreter's clean-up at exit runs the cycle collector over every
+    object the imports (SQLAlchemy, the store) and the command (2,000 cards)
+    made: about 50 ms of the 0.26 s of ``kanban list``, with the user's prompt
+    waiting. Frozen, they are not walked. Nothing is lost: the database is
+    closed by the command (``Context.close``), the log by logging's own exit
+    hook (it runs after this one), and standard output is flushed as usual.
+    """
+    global _collector_skipped
+    if not _collector_skipped:
+        _collector_skipped = True
+        atexit.register(gc.freeze)
+
+
+_collector_skipped = False
+
+
 def run(argv: Sequence[str]) -> int:
     """Run one CLI command; returns the exit code."""
+    _skip_the_collector_at_exit()
     log_path = setup_logging()
     bad = undecodable_argument(argv)
     if bad is not None:
