@@ -114,8 +114,7 @@ class WallBoard(QObject):
         ctrl = self.controller
         self._fitted_size = self.view.viewport().size()
         base = readable_zoom(self.screen_height, ctrl.metrics)
-        self.view.set_zoom(base)
-        ctrl.relayout()
+        self._zoom_laid_out(base)
         layout = ctrl.layout
         if layout is None or layout.lanes_capped or layout.pool_capped:
             return
@@ -127,8 +126,7 @@ class WallBoard(QObject):
             zoom = base * min(grow, GROW_LIMIT)
             if zoom <= base * 1.02:
                 break
-            self.view.set_zoom(zoom)
-            ctrl.relayout()
+            self._zoom_laid_out(zoom)
             grown = ctrl.layout
             if (
                 grown is not None
@@ -138,8 +136,17 @@ class WallBoard(QObject):
                 and grown.height * zoom <= self.view.viewport().height()
             ):
                 return
-        self.view.set_zoom(base)
-        ctrl.relayout()
+        self._zoom_laid_out(base)
+
+    def _zoom_laid_out(self, zoom: float) -> None:
+        """The board at ``zoom``, laid out once: a new zoom lays it out by itself
+        (the view's zoom_changed), the same zoom does not, and at 5,000 cards
+        each layout costs a tenth of a second."""
+        ctrl = self.controller
+        before = ctrl.layout
+        self.view.set_zoom(zoom)
+        if ctrl.layout is before:
+            ctrl.relayout()
 
     def set_done_since(self, since: datetime | None) -> None:
         """The stand-up toggle: Done shows what finished since then (None: this week)."""
