@@ -19,7 +19,6 @@ archived flag) from which every figure follows:
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,24 +26,16 @@ from itertools import pairwise
 from operator import attrgetter, itemgetter
 from typing import TypeVar
 
+# The day arithmetic and the percentile are the domain's (the board's SLE uses
+# them without the report); the report's modules read them here as flow's.
+from kanban.domain.cycle_time import DAY as DAY
+from kanban.domain.cycle_time import days_between as days_between
+from kanban.domain.cycle_time import percentile as percentile
 from kanban.domain.model import Card, Column, ColumnKind, Event, LimitChange, Person
 from kanban.reports.model import Breach, Period, Series, Stats
 
 _V = TypeVar("_V")
 _D = TypeVar("_D")
-
-DAY = 86_400.0
-
-
-def percentile(values: Sequence[float], p: float) -> float | None:
-    """The ``p``-th percentile (0..100) of ``values`` by linear interpolation; None if empty."""
-    if not values:
-        return None
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * p / 100.0
-    low = math.floor(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (rank - low) * (ordered[high] - ordered[low])
 
 
 def stats(values: Sequence[float]) -> Stats:
@@ -54,29 +45,6 @@ def stats(values: Sequence[float]) -> Stats:
     return Stats(
         len(values), percentile(values, 50), percentile(values, 85), sum(values) / len(values)
     )
-
-
-def days_between(start: datetime, end: datetime) -> float:
-    return (end - start).total_seconds() / DAY
-
-
-def service_level_days(
-    spans: Iterable[tuple[datetime, datetime]], as_of: datetime, weeks: int = 12
-) -> float | None:
-    """The board's SLE: the 85th percentile cycle time of the cards finished lately.
-
-    Read from the cards' own (started, done) times (no history replay), over the
-    ``weeks`` before ``as_of``, the window the report's forecasts use; None when
-    no card went from started to done in it. The board marks a card in progress
-    whose age passes this.
-    """
-    since = as_of - timedelta(weeks=weeks)
-    cycles = [
-        days_between(start, done)
-        for start, done in spans
-        if since <= done <= as_of and done >= start
-    ]
-    return percentile(cycles, 85)
 
 
 @dataclass(slots=True)

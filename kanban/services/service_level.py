@@ -1,16 +1,16 @@
 """The board's service level expectation (SLE), for the card faces: light to import.
 
 The window asks for it with every board load (on its reader thread), so this
-module imports nothing of the reports at import time, and the flow code alone
-when it is first asked: not the report builder (numpy, matplotlib and the
+module imports no report code: not the report builder (numpy, matplotlib and the
 renderers would cost the window's start-up about a fifth of a second and 20 MB),
-nor the report's data model with the window's own modules.
+nor the report's data model; the arithmetic is the domain's.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from kanban.domain.cycle_time import service_level_days
 from kanban.services.board import BoardService
 from kanban.store import cycle_times
 
@@ -21,8 +21,6 @@ def service_level(service: BoardService, now: datetime | None = None) -> float |
     Reads the start and done times of the finished cards alone, archived ones too:
     cheap enough for every board load.
     """
-    from kanban.reports.flow import service_level_days
-
     with service.reading() as conn:
         spans = cycle_times.finished_spans(conn)
     return service_level_days(spans, now or datetime.now().astimezone())
