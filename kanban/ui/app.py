@@ -16,14 +16,21 @@ import traceback
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication
-
+# The data layer before Qt: once PySide6 is imported it reads the source file of
+# every module imported after it (to see whether the module switches on one of
+# its __feature__ options), and SQLAlchemy, the store and the services are about
+# 250 modules, some 40 ms of every start.
 from kanban import __version__
 from kanban.errors import UserError
 from kanban.logs import log_file, setup_logging
+from kanban.services.board import BoardService
 from kanban.settings import Config, current_actor, database_url
+from kanban.store.db import describe
+
+# isort: split
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
 
 log = logging.getLogger("kanban.ui")
 
@@ -88,14 +95,11 @@ def run_gui(argv: list[str]) -> int:
         app.setWindowIcon(icon)
     _install_excepthook(app)
 
-    from kanban.services.board import BoardService
     from kanban.ui.main_window import MainWindow, show_start_error
 
     try:
         config = Config.load()
         url = database_url(args.db, config)
-        from kanban.store.db import describe
-
         log.info("Opening %s", describe(url))  # never the password of a server URL
         service = BoardService.open(url, current_actor(config))
     except UserError as exc:

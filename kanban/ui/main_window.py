@@ -173,8 +173,8 @@ class MainWindow(IntegrationsWindow):
         self.people_box: QMessageBox | None = None
         # A change to a linked card waits to be pushed: its badge must say so now,
         # not after the next sync (a move, an undo, an edit, a change from the CLI).
-        self.controller.drop_persisted.connect(lambda _cid: self.sync.refresh_badges())
-        self.controller.refreshed.connect(lambda _when: self.sync.refresh_badges())
+        self.controller.drop_persisted.connect(lambda _cid: self._refresh_sync_badges())
+        self.controller.refreshed.connect(lambda _when: self._refresh_sync_badges())
         # The sync needs the jira library: it is imported on a worker once the
         # board is on screen, and the panel is built when that is done.
         self._sync_prepared = False
@@ -201,6 +201,13 @@ class MainWindow(IntegrationsWindow):
             self._prepare_sync()
             self.note_badges.board_changed(self.controller.snapshot)
         self.controller.board_changed.connect(self._prepare_sync)
+
+    def _refresh_sync_badges(self) -> None:
+        # Before the background starts, the sync's own start reads the badges:
+        # reading them here would import the sync (SQLModel, pydantic, requests)
+        # on a worker while the first board is laid out and painted.
+        if self._background_started:
+            self.sync.refresh_badges()
 
     def _note_board_changed(self) -> None:
         if self._background_started:
