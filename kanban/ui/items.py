@@ -150,6 +150,7 @@ class CardItem(QGraphicsItem):
         self._lines: tuple[str, float, list[str]] | None = None
         # The first set_card always draws and sets the tooltip, even for the same card.
         self._first = True
+        self._tooltip_text: str | None = None
         self.setZValue(1)
         # A card's picture changes far less often than the view repaints
         # (scrolling, drags of other cards), so Qt keeps it as a pixmap.
@@ -223,9 +224,17 @@ class CardItem(QGraphicsItem):
         self.update()
 
     def _refresh_tooltip(self) -> None:
-        # Rich text on purpose, with the card's own text escaped: a title
-        # such as "<b>" must show as typed, not as markup.
-        self.setToolTip("<p>" + escape(self._tooltip()).replace("\n", "<br>") + "</p>")
+        # Written when asked for (toolTip, the scene's help event): a board of
+        # thousands of cards would build every text before its first paint.
+        self._tooltip_text = None
+
+    def toolTip(self) -> str:  # Qt's name
+        """The card's tooltip as rich text (title, full reason, labels, age, badges)."""
+        if self._tooltip_text is None:
+            # Rich text on purpose, with the card's own text escaped: a title
+            # such as "<b>" must show as typed, not as markup.
+            self._tooltip_text = "<p>" + escape(self._tooltip()).replace("\n", "<br>") + "</p>"
+        return self._tooltip_text
 
     def _tooltip(self) -> str:
         parts = [self.card.title]

@@ -16,7 +16,7 @@ from typing import Any, TypeVar, cast
 
 from PySide6.QtCore import QObject, QRect, QRectF, Qt, QTimer
 from PySide6.QtGui import QColor, QPainter, QPen
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneHelpEvent
 
 from kanban.domain.model import Card, ColumnKind, Person
 from kanban.domain.rules import is_oversized
@@ -327,6 +327,14 @@ class BoardScene(QGraphicsScene):
         """New badges for the cards on the board, repainting only the cards they change."""
         for card_id, item in self.card_items.items():
             item.set_badges(badges.get(card_id, ()), notes.get(card_id, ()))
+
+    def helpEvent(self, event: QGraphicsSceneHelpEvent) -> None:  # Qt's name
+        """Hover help: a card's tooltip is written now, for the card under the pointer."""
+        for item in self.items(event.scenePos()):
+            if isinstance(item, it.CardItem):
+                QGraphicsItem.setToolTip(item, item.toolTip())
+                break
+        super().helpEvent(event)
 
     def drawBackground(self, painter: QPainter, rect: QRectF | QRect) -> None:
         area = QRectF(rect)

@@ -78,3 +78,25 @@ def test_the_help_overlay_explains_the_age_dots(qtbot, window) -> None:
     text = window.view.help.text()
     assert "days in its column" in text
     assert "Esc" in text and "clear the search" in text
+
+
+def test_hovering_a_card_shows_its_tooltip(qtbot, window, service: BoardService) -> None:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QHelpEvent
+    from PySide6.QtWidgets import QApplication, QToolTip
+
+    from ui.board_fixtures import wait_idle
+
+    card = service.add_card("Patch the <b>file</b> servers", labels=["ops", "night"]).card
+    window.controller.reload()
+    wait_idle(qtbot, window)
+    qtbot.waitUntil(lambda: card.id in window.scene.card_items)
+    rect = window.controller.layout.cards[card.id]
+    point = window.view.mapFromScene(rect.center())
+    viewport = window.view.viewport()
+    event = QHelpEvent(QEvent.Type.ToolTip, point, viewport.mapToGlobal(point))
+    QApplication.sendEvent(viewport, event)
+    qtbot.waitUntil(QToolTip.isVisible)
+    text = QToolTip.text()
+    assert "Patch the &lt;b&gt;file&lt;/b&gt; servers" in text  # as typed, not as markup
+    assert "Labels: ops, night" in text
