@@ -10,7 +10,6 @@ never go here: they live in the OS keyring.
 from __future__ import annotations
 
 import os
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +52,8 @@ class Config:
         path = path or config_path()
         if not path.exists():
             return cls()
+        import tomllib  # only a config file that exists is parsed (a fresh install has none)
+
         try:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except OSError as exc:
