@@ -279,26 +279,6 @@ def update_person(conn: Connection, *, person_id: int, values: dict[str, Any]) -
 
 # --- cards ------------------------------------------------------------------
 
-CARD_FIELDS = (
-    "title",
-    "description",
-    "column_id",
-    "person_id",
-    "owner_id",
-    "position",
-    "not_ready",
-    "not_ready_reason",
-    "not_ready_since",
-    "size_days",
-    "labels",
-    "project",
-    "due_date",
-    "jira_key",
-    "started_at",
-    "done_at",
-    "column_since",
-    "archived",
-)
 
 
 def _day(value: str | date | None) -> date | None:
@@ -336,6 +316,12 @@ _CARD_COLUMN_NAMES = (
 )
 if tuple(c.name for c in card_t.columns) != _CARD_COLUMN_NAMES:
     raise RuntimeError("kanban.store.repo: _CARD_COLUMN_NAMES no longer follows card_table")
+# The fields a change may write: all but the id and what the store keeps itself.
+CARD_FIELDS = tuple(
+    name
+    for name in _CARD_COLUMN_NAMES
+    if name not in ("id", "created_at", "updated_at", "revision")
+)
 
 _UTC_OFFSET = "+00:00"
 
