@@ -180,7 +180,8 @@ class BoardController(QObject):
         self.poll_timer.setInterval(LAPTOP_POLL_MS)
         self.poll_timer.timeout.connect(self.poll)
         view.card_dropped.connect(self.drop)
-        # A drop is painted first; what can wait a frame follows the paint.
+        # A drop is painted first; what can wait a frame follows the paint, or the
+        # timer when no paint comes (it also releases the drop's held write).
         self._frame_pending = False
         self._frame_timer = QTimer(self)
         self._frame_timer.setSingleShot(True)
@@ -418,7 +419,6 @@ class BoardController(QObject):
         """After the paint that showed a drop: the headers, the window, the write."""
         if self._frame_pending:
             self._frame_pending = False
-            self._frame_timer.stop()
             self.scene.apply_headers()
             self.board_changed.emit()
         self.writer.release()

@@ -8,7 +8,9 @@ is handed to the job's callback there.
 A job can also be held back (:meth:`SerialExecutor.hold`) until the GUI has
 shown what it is about: a drop is painted first and written after, because a
 write running beside the paint takes the interpreter lock from it in 5 ms
-slices and pushes the drop's frame past the next refresh of the screen.
+slices and pushes the drop's frame past the next refresh of the screen. The
+holder releases it (the board's controller: after the paint, or after
+:data:`HOLD_AT_MOST_MS` when no paint comes).
 """
 
 from __future__ import annotations
@@ -17,13 +19,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
 Callback = Callable[[Any, BaseException | None], None]
 
-# A held job waits for the paint at most this long (a few frames).
+# A held job waits for the paint at most this long (a few frames): a hidden
+# window never paints, and a frame's wait is what holding is for, not a lost write.
 HOLD_AT_MOST_MS = 50
 
 
@@ -52,7 +55,6 @@ class SerialExecutor(QObject):
         self._relay.finished.connect(self._deliver)
         self.pending = 0
         self._held: list[Callable[[], None]] = []
-        self._release_timer: QTimer | None = None  # made by the first hold
 
     def submit(self, job: Callable[[], Any], callback: Callback) -> None:
         self.release()  # jobs held before this one go first: writes keep their order
@@ -61,22 +63,12 @@ class SerialExecutor(QObject):
 
     def hold(self, job: Callable[[], Any], callback: Callback) -> None:
         """Queue ``job`` like :meth:`submit`, but start it only at :meth:`release`
-        (or after HOLD_AT_MOST_MS). It counts as pending from now on."""
+        (or at the next :meth:`submit` or :meth:`wait`). It counts as pending from now on."""
         self._held.append(self._runnable(job, callback))
         self.pending += 1
-        if self._release_timer is None:
-            # However the paint goes (a hidden window never paints), a held job
-            # starts soon: a frame's wait is what holding is for, not a lost write.
-            self._release_timer = QTimer(self)
-            self._release_timer.setSingleShot(True)
-            self._release_timer.setInterval(HOLD_AT_MOST_MS)
-            self._release_timer.timeout.connect(self.release)
-        self._release_timer.start()
 
     def release(self) -> None:
         """Start the held jobs, in the order they were held."""
-        if self._release_timer is not None:
-            self._release_timer.stop()
         held, self._held = self._held, []
         for run in held:
             self.pool.start(run)
