@@ -269,25 +269,28 @@ class CardItem(QGraphicsItem):
             x += 4 + small_fm.horizontalAdvance(SLE_MARK) + 8
         return x + 4
 
-    def footer_badges(self) -> list[str]:
-        """The badges that fit at the footer's right, in order; the tooltip has them all."""
+    def _footer_badges(self) -> tuple[list[str], float]:
+        """The badges that fit at the footer's right, in order, and where the first
+        of them begins (the labels end before it); the tooltip has them all."""
         small_fm = QFontMetricsF(self.m.small_font)
-        room = self._size.right() - self.m.pad - self._footer_start()
+        badge_x = self._size.right() - self.m.pad
+        start = self._footer_start()
         shown: list[str] = []
         for badge in self.badges:
-            room -= small_fm.horizontalAdvance(badge) + 8 + 3
-            if room < 0:
+            left = badge_x - (small_fm.horizontalAdvance(badge) + 8 + 3)
+            if left < start:
                 break
             shown.append(badge)
-        return shown
+            badge_x = left
+        return shown, badge_x
+
+    def footer_badges(self) -> list[str]:
+        """The badges that fit at the footer's right, in order; the tooltip has them all."""
+        return self._footer_badges()[0]
 
     def _footer_room(self) -> tuple[float, float]:
         """Where the footer's labels may go: after the age dots, before the badges."""
-        small_fm = QFontMetricsF(self.m.small_font)
-        badge_x = self._size.right() - self.m.pad
-        for badge in self.footer_badges():
-            badge_x -= small_fm.horizontalAdvance(badge) + 8 + 3
-        return self._footer_start(), badge_x
+        return self._footer_start(), self._footer_badges()[1]
 
     def label_chips(self) -> tuple[list[str], int]:
         """The labels that fit on the face, and how many more there are ("+N")."""

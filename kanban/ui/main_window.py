@@ -196,6 +196,8 @@ class MainWindow(IntegrationsWindow):
         if self._background_started or (self.controller.snapshot is None and not at_the_latest):
             return
         self._background_started = True
+        self._background_timer.stop()
+        self.view.painted.disconnect(self._start_background)
         self.links.start()
         if self.controller.snapshot is not None:
             self._prepare_sync()

@@ -124,10 +124,10 @@ class BoardScene(QGraphicsScene):
         headers are then where they were and only their counts are a frame late.
         """
         self.data, self.layout = data, layout
-        backgrounds = self._backgrounds(data, layout)
+        self.backgrounds = self._backgrounds(data, layout)
+        bg_key = _bg_key(self.backgrounds)
         rect = QRectF(0, 0, layout.width, layout.height)
-        reshaped = rect != self.sceneRect() or _bg_key(backgrounds) != self._bg_key
-        self.backgrounds = backgrounds
+        reshaped = rect != self.sceneRect() or bg_key != self._bg_key
         self._headers_stale = True
         if not (headers_later and not reshaped):
             self.apply_headers()
@@ -135,7 +135,7 @@ class BoardScene(QGraphicsScene):
         self._apply_cards(data, layout, badges, notes, highlighted, selected, now, sle_days)
         if reshaped:
             # Only a changed layout costs a repaint of the (cached) background.
-            self._bg_key = _bg_key(self.backgrounds)
+            self._bg_key = bg_key
             self.setSceneRect(rect)
             self.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
 
